@@ -1,0 +1,47 @@
+/**
+ * `keyturn <command>`: the entry point behind bin/keyturn.js. Each command lives in its own
+ * module and returns the process exit code: 0 success, 1 the work failed, 2 bad usage.
+ */
+import { simCommand } from './sim';
+import { UsageError } from './usage-error';
+
+export interface Command {
+  summary: string;
+  usage: string;
+  run(args: string[]): Promise<number>;
+}
+
+export const commands: Record<string, Command> = {
+  sim: simCommand,
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(helpText());
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`keyturn: unknown command '${name}'\n\n${helpText()}`);
+    return 2;
+  }
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(`${command.usage}\n`);
+    return 0;
+  }
+  try {
+    return await command.run(args);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`keyturn ${name}: ${error.message}\n\nusage: ${command.usage}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+function helpText(): string {
+  const lines = Object.entries(commands).map(([n, c]) => `  ${n.padEnd(8)} ${c.summary}`);
+  return `usage: keyturn <command> [options]\n\ncommands:\n${lines.join('\n')}\n`;
+}

@@ -1,0 +1,323 @@
+/**
+ * The embedded AWS simulator: one HTTP port that speaks CloudFront (restXml), IAM (awsQuery),
+ * API Gateway (restJson), Lightsail and Secrets Manager (awsJson1_1) and an S3-compatible
+ * probe, so the unmodified SDK reaches it through `AWS_ENDPOINT_URL`. Plus a Slack webhook sink
+ * and an admin API under `/_sim/` (README: "The simulator").
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { AwsError, json, type ServiceModule, type SimContext, type SimRequest, type SimResponse } from './protocol';
+import { emptyState, persistable, restore, type SimState } from './state';
+import { Faults, type FaultSpec, type RacingWriterSpec } from './faults';
+import { services } from './services/index';
+
+export interface SimulatorOptions {
+  port?: number;
+  host?: string;
+  /** JSON file the state is loaded from at start and written to after every write. */
+  stateFile?: string;
+  accountId?: string;
+  region?: string;
+}
+
+export interface Simulator {
+  /** e.g. `http://127.0.0.1:4566` */
+  url: string;
+  port: number;
+  state: SimState;
+  faults: Faults;
+  close(): Promise<void>;
+}
+
+const READ_PREFIXES = ['Get', 'List', 'Describe', 'Head'];
+
+export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const host = options.host ?? '127.0.0.1';
+  let state = loadState(options);
+  const faults = new Faults();
+  let seq = 0;
+  let slackSeq = 0;
+
+  const ctx: SimContext = {
+    get state() {
+      return state;
+    },
+    faults,
+    now: () => Date.now() + state.clockOffsetMs,
+    persist: () => {
+      if (!options.stateFile) return;
+      const tmp = `${options.stateFile}.tmp`;
+      writeFileSync(tmp, JSON.stringify(persistable(state), null, 2));
+      renameSync(tmp, options.stateFile);
+    },
+    baseUrl: '',
+  };
+
+  const server: Server = createServer((req, res) => {
+    readBody(req)
+      .then((body) => route(toSimRequest(req, body)))
+      .then((out) => send(res, out))
+      .catch((error: unknown) => {
+        // A simulator bug: answer in a shape every SDK parses, and say so on stderr.
+        process.stderr.write(`keyturn simulator: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);
+        send(res, json(500, { __type: 'InternalFailure', message: 'simulator internal error' }));
+      });
+  });
+
+  async function route(req: SimRequest): Promise<SimResponse> {
+    if (req.path.startsWith('/_sim/') || req.path === '/_sim') return admin(req);
+    const module = findService(req);
+    if (!module) {
+      return json(400, { __type: 'UnrecognizedClientException', message: `no simulated service for ${req.method} ${req.path}` });
+    }
+    let operation = 'Unknown';
+    let out: SimResponse;
+    try {
+      operation = module.operation(req);
+      const fault = faults.take(module.service, operation);
+      if (fault.latencyMs > 0) await new Promise((r) => setTimeout(r, fault.latencyMs));
+      if (fault.error?.throttle) throw module.throttlingError();
+      if (fault.error?.error) {
+        const e = fault.error.error;
+        throw new AwsError(e.code, e.status, e.message ?? `injected ${e.code}`);
+      }
+      out = await module.handle(operation, req, ctx);
+      if (options.stateFile && !READ_PREFIXES.some((p) => operation.startsWith(p))) ctx.persist();
+    } catch (error) {
+      out = module.renderError(error instanceof AwsError ? error : internal(error), req);
+    }
+    seq += 1;
+    state.calls.push({
+      seq,
+      time: new Date(ctx.now()).toISOString(),
+      service: module.service,
+      operation,
+      status: out.status,
+      errorCode: out.status >= 400 ? errorCodeOf(out) : undefined,
+      caller: callerOf(req),
+      accessKeyId: req.accessKeyId,
+    });
+    return out;
+  }
+
+  function findService(req: SimRequest): ServiceModule | undefined {
+    if (req.signingService && services[req.signingService]) return services[req.signingService];
+    return Object.values(services).find((m) => m.matches(req));
+  }
+
+  async function admin(req: SimRequest): Promise<SimResponse> {
+    const [, , area = '', ...rest] = req.path.split('/');
+    const key = `${req.method} ${area}`;
+    try {
+      switch (key) {
+        case 'POST reset':
+          state = emptyState(state.accountId, state.region);
+          faults.clear();
+          ctx.persist();
+          return json(200, { reset: true });
+        case 'GET state':
+          return json(200, persistable(state));
+        case 'PUT state':
+          state = restore(parseJson(req.body) as Partial<SimState>);
+          ctx.persist();
+          return json(200, { loaded: true });
+        case 'GET calls': {
+          const service = req.query.get('service');
+          const operation = req.query.get('operation');
+          const calls = state.calls.filter(
+            (c) => (!service || c.service === service) && (!operation || c.operation === operation),
+          );
+          return json(200, { calls });
+        }
+        case 'DELETE calls':
+          state.calls = [];
+          return json(200, { cleared: true });
+        case 'GET faults':
+          return json(200, faults.list());
+        case 'DELETE faults':
+          faults.clear();
+          return json(200, { cleared: true });
+        case 'POST faults':
+          return json(200, addFault(parseJson(req.body)));
+        case 'GET clock':
+          return json(200, { now: new Date(ctx.now()).toISOString(), offsetMs: state.clockOffsetMs });
+        case 'POST clock': {
+          const body = parseJson(req.body) as { offsetSeconds?: number; advanceSeconds?: number };
+          if (typeof body.offsetSeconds === 'number') state.clockOffsetMs = body.offsetSeconds * 1000;
+          else if (typeof body.advanceSeconds === 'number') state.clockOffsetMs += body.advanceSeconds * 1000;
+          else return json(400, { error: 'body needs offsetSeconds or advanceSeconds (number)' });
+          ctx.persist();
+          return json(200, { now: new Date(ctx.now()).toISOString(), offsetMs: state.clockOffsetMs });
+        }
+        case 'GET slack':
+          return json(200, { messages: state.slack });
+        case 'DELETE slack':
+          state.slack = [];
+          return json(200, { cleared: true });
+        case 'POST slack':
+          return slack(req, rest);
+        default: {
+          const module = services[area];
+          if (module?.probe) return await module.probe(`/${rest.join('/')}`, req, ctx);
+          return json(404, { error: `no admin route ${req.method} /_sim/${area}` });
+        }
+      }
+    } catch (error) {
+      if (error instanceof AdminInputError) return json(400, { error: error.message });
+      throw error;
+    }
+  }
+
+  function addFault(body: unknown) {
+    const spec = body as Partial<FaultSpec> & { racingWriter?: RacingWriterSpec };
+    if (spec.racingWriter) {
+      const r = spec.racingWriter;
+      if (typeof r.keyGroupId !== 'string' || (!r.addPublicKeyId && !r.removePublicKeyId)) {
+        throw new AdminInputError('racingWriter needs keyGroupId and addPublicKeyId or removePublicKeyId');
+      }
+      return { racingWriter: faults.addRacingWriter(r) };
+    }
+    if (typeof spec.operation !== 'string') throw new AdminInputError('fault needs operation (string, or "*")');
+    if (!spec.error && !spec.throttle && !spec.latencyMs) {
+      throw new AdminInputError('fault needs error {code, status}, throttle: true, or latencyMs');
+    }
+    if (spec.error && (typeof spec.error.code !== 'string' || typeof spec.error.status !== 'number')) {
+      throw new AdminInputError('fault error needs code (string) and status (number)');
+    }
+    return { rule: faults.add(spec as FaultSpec) };
+  }
+
+  /** Slack incoming-webhook sink: records the message and answers like Slack (`ok`). */
+  function slack(req: SimRequest, rest: string[]): SimResponse {
+    const fault = faults.take('slack', 'PostMessage');
+    const status = fault.error?.error?.status ?? (fault.error?.throttle ? 429 : 200);
+    let body: unknown;
+    try {
+      body = JSON.parse(req.body.toString('utf8'));
+    } catch {
+      body = req.body.toString('utf8');
+    }
+    slackSeq += 1;
+    state.slack.push({ seq: slackSeq, time: new Date(ctx.now()).toISOString(), path: `/${rest.join('/')}`, status, body });
+    ctx.persist();
+    if (status !== 200) {
+      const headers: Record<string, string> = { 'content-type': 'text/plain' };
+      if (status === 429) headers['retry-after'] = '1';
+      return { status, headers, body: fault.error?.error?.code ?? 'rate_limited' };
+    }
+    return { status: 200, headers: { 'content-type': 'text/plain' }, body: 'ok' };
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 4566, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  ctx.baseUrl = url;
+
+  return {
+    url,
+    port,
+    get state() {
+      return state;
+    },
+    faults,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((e) => (e ? reject(e) : resolve()));
+      }),
+  };
+}
+
+class AdminInputError extends Error {}
+
+function parseJson(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8') || '{}');
+  } catch {
+    throw new AdminInputError('body is not valid JSON');
+  }
+}
+
+function loadState(options: SimulatorOptions): SimState {
+  if (options.stateFile && existsSync(options.stateFile)) {
+    return restore(JSON.parse(readFileSync(options.stateFile, 'utf8')) as Partial<SimState>);
+  }
+  return emptyState(options.accountId, options.region);
+}
+
+function internal(error: unknown): AwsError {
+  process.stderr.write(`keyturn simulator: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);
+  return new AwsError('InternalFailure', 500, 'simulator internal error');
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+const CREDENTIAL = /Credential=([^/,\s]+)\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/;
+
+function toSimRequest(req: IncomingMessage, body: Buffer): SimRequest {
+  const raw = req.url ?? '/';
+  const q = raw.indexOf('?');
+  const rawPath = q === -1 ? raw : raw.slice(0, q);
+  const query = new URLSearchParams(q === -1 ? '' : raw.slice(q + 1));
+  const auth = req.headers.authorization ?? '';
+  const match = CREDENTIAL.exec(auth) ?? CREDENTIAL.exec(query.get('X-Amz-Credential') ? `Credential=${query.get('X-Amz-Credential')}` : '');
+  let path = rawPath;
+  try {
+    path = decodeURIComponent(rawPath);
+  } catch {
+    // Leave a malformed escape as sent; the service answers with its own error.
+  }
+  return {
+    method: req.method ?? 'GET',
+    path,
+    rawPath,
+    query,
+    headers: req.headers,
+    body,
+    signingService: match?.[2],
+    accessKeyId: match?.[1],
+  };
+}
+
+function callerOf(req: SimRequest): string | undefined {
+  const ua = `${req.headers['x-amz-user-agent'] ?? ''} ${req.headers['user-agent'] ?? ''}`;
+  return /(?:^|\s)fn\/([A-Za-z0-9_.-]+)/.exec(ua)?.[1];
+}
+
+function errorCodeOf(out: SimResponse): string | undefined {
+  const header = out.headers?.['x-amzn-errortype'];
+  if (header) return header.split(':')[0];
+  const body = typeof out.body === 'string' ? out.body : out.body?.toString('utf8') ?? '';
+  const xmlCode = /<Code>([^<]+)<\/Code>/.exec(body)?.[1];
+  if (xmlCode) return xmlCode;
+  try {
+    const parsed = JSON.parse(body) as { __type?: string; code?: string };
+    const type = parsed.__type ?? parsed.code;
+    return type?.split('#').pop();
+  } catch {
+    return undefined;
+  }
+}
+
+function send(res: ServerResponse, out: SimResponse): void {
+  const body = out.body ?? '';
+  const headers: Record<string, string> = { 'x-amzn-requestid': cryptoRandomId(), ...(out.headers ?? {}) };
+  headers['content-length'] = String(Buffer.byteLength(body));
+  res.writeHead(out.status, headers);
+  res.end(body);
+}
+
+function cryptoRandomId(): string {
+  return globalThis.crypto.randomUUID();
+}

@@ -1,0 +1,17 @@
+import type { ServiceModule } from '../protocol';
+import { apigateway } from './apigateway';
+import { cloudfront } from './cloudfront';
+import { iam } from './iam';
+import { lightsail } from './lightsail';
+import { s3 } from './s3';
+import { secretsmanager } from './secretsmanager';
+
+/** Every simulated service, keyed by its SigV4 signing name. */
+export const services: Record<string, ServiceModule> = {
+  cloudfront,
+  iam,
+  apigateway,
+  lightsail,
+  secretsmanager,
+  s3,
+};

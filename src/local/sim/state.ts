@@ -1,0 +1,66 @@
+/**
+ * The simulator's whole world, as plain JSON so `--state FILE` can keep it across restarts.
+ * Each service module owns one slice of `services`, created on first use through `slice()`.
+ */
+export interface CallRecord {
+  seq: number;
+  time: string;
+  service: string;
+  operation: string;
+  status: number;
+  errorCode?: string;
+  /** The keyturn function that made the call, from the `fn/<name>` user-agent token, if any. */
+  caller?: string;
+  accessKeyId?: string;
+}
+
+export interface SlackMessage {
+  seq: number;
+  time: string;
+  /** Path after `/_sim/slack`, e.g. `/T000/B000/XXXX`. */
+  path: string;
+  status: number;
+  /** The parsed JSON body (or the raw text when it was not JSON). */
+  body: unknown;
+}
+
+export interface SimState {
+  accountId: string;
+  region: string;
+  clockOffsetMs: number;
+  services: Record<string, unknown>;
+  slack: SlackMessage[];
+  calls: CallRecord[];
+}
+
+export const DEFAULT_ACCOUNT_ID = '123456789012';
+
+export function emptyState(accountId = DEFAULT_ACCOUNT_ID, region = 'us-east-1'): SimState {
+  return { accountId, region, clockOffsetMs: 0, services: {}, slack: [], calls: [] };
+}
+
+/** The slice of `services` a module owns, created with `init` the first time. */
+export function slice<T extends object>(state: SimState, service: string, init: () => T): T {
+  let value = state.services[service] as T | undefined;
+  if (!value) {
+    value = init();
+    state.services[service] = value;
+  }
+  return value;
+}
+
+/** What `--state FILE` keeps: the world, not the call log. */
+export function persistable(state: SimState): Omit<SimState, 'calls'> {
+  const { calls: _calls, ...rest } = state;
+  return rest;
+}
+
+export function restore(saved: Partial<SimState>): SimState {
+  const base = emptyState(saved.accountId, saved.region);
+  return {
+    ...base,
+    clockOffsetMs: saved.clockOffsetMs ?? 0,
+    services: saved.services ?? {},
+    slack: saved.slack ?? [],
+  };
+}
