@@ -14,6 +14,8 @@ export interface SimRequest {
   /** Raw path as received (percent-encoded), for signature checks. */
   rawPath: string;
   query: URLSearchParams;
+  /** Raw query string as received (percent-encoded, without the `?`), for signature checks. */
+  rawQuery?: string;
   headers: IncomingHttpHeaders;
   body: Buffer;
   /** The SigV4 credential scope's service, when the request is signed. */

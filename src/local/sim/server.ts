@@ -283,6 +283,7 @@ function toSimRequest(req: IncomingMessage, body: Buffer): SimRequest {
     path,
     rawPath,
     query,
+    rawQuery: q === -1 ? '' : raw.slice(q + 1),
     headers: req.headers,
     body,
     signingService: match?.[2],
