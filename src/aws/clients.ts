@@ -10,6 +10,7 @@ import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { LightsailClient } from '@aws-sdk/client-lightsail';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { version } from '../version';
 
 export interface ClientSettings {
@@ -30,19 +31,58 @@ export function clientSettings(env: NodeJS.ProcessEnv = process.env): ClientSett
   };
 }
 
+/**
+ * The function on whose behalf SDK calls are made, per async call chain. On Lambda it is unset
+ * and the caller comes from the environment; the local runner runs many functions in one
+ * process (concurrently, in Map and Parallel states), so it scopes each invocation with
+ * `runAsCaller` and every request made inside is attributed to that function.
+ */
+const callerScope = new AsyncLocalStorage<string>();
+
+export function runAsCaller<T>(caller: string, fn: () => T): T {
+  return callerScope.run(caller, fn);
+}
+
 function common(settings: ClientSettings) {
-  const userAgent: [string, string][] = [['keyturn', version]];
-  if (settings.caller) userAgent.push([`fn/${settings.caller}`, version]);
   return {
     region: settings.region,
     maxAttempts: settings.maxAttempts,
     retryMode: settings.retryMode,
-    customUserAgent: userAgent,
+    customUserAgent: [['keyturn', version]] as [string, string][],
   };
 }
 
-export const cloudFrontClient = (s: ClientSettings = clientSettings()) => new CloudFrontClient(common(s));
-export const secretsManagerClient = (s: ClientSettings = clientSettings()) => new SecretsManagerClient(common(s));
-export const iamClient = (s: ClientSettings = clientSettings()) => new IAMClient(common(s));
-export const apiGatewayClient = (s: ClientSettings = clientSettings()) => new APIGatewayClient(common(s));
-export const lightsailClient = (s: ClientSettings = clientSettings()) => new LightsailClient(common(s));
+interface MiddlewareStackLike {
+  addRelativeTo(
+    middleware: (next: (args: { request: unknown }) => Promise<unknown>) => (args: { request: unknown }) => Promise<unknown>,
+    options: { relation: 'after'; toMiddleware: string; name: string },
+  ): void;
+}
+
+/**
+ * Appends `fn/<caller>` to the user agent of each request, resolved when the request is made
+ * (not when the client is built), so a client built at module scope is still attributed right.
+ */
+function attributed<C extends { middlewareStack: unknown }>(client: C, settings: ClientSettings): C {
+  (client.middlewareStack as MiddlewareStackLike).addRelativeTo(
+    (next) => async (args) => {
+      const caller = callerScope.getStore() ?? settings.caller;
+      const headers = (args.request as { headers?: Record<string, string> } | undefined)?.headers;
+      if (caller && headers) {
+        const token = `fn/${caller.replace(/[^A-Za-z0-9_.-]/g, '-')}#${version}`;
+        for (const name of ['x-amz-user-agent', 'user-agent']) {
+          if (headers[name] !== undefined) headers[name] = `${headers[name]} ${token}`;
+        }
+      }
+      return next(args);
+    },
+    { relation: 'after', toMiddleware: 'getUserAgentMiddleware', name: 'keyturnCallerUserAgent' },
+  );
+  return client;
+}
+
+export const cloudFrontClient = (s: ClientSettings = clientSettings()) => attributed(new CloudFrontClient(common(s)), s);
+export const secretsManagerClient = (s: ClientSettings = clientSettings()) => attributed(new SecretsManagerClient(common(s)), s);
+export const iamClient = (s: ClientSettings = clientSettings()) => attributed(new IAMClient(common(s)), s);
+export const apiGatewayClient = (s: ClientSettings = clientSettings()) => attributed(new APIGatewayClient(common(s)), s);
+export const lightsailClient = (s: ClientSettings = clientSettings()) => attributed(new LightsailClient(common(s)), s);

@@ -2,6 +2,7 @@
  * `keyturn <command>`: the entry point behind bin/keyturn.js. Each command lives in its own
  * module and returns the process exit code: 0 success, 1 the work failed, 2 bad usage.
  */
+import { runCommand } from './run';
 import { simCommand } from './sim';
 import { UsageError } from './usage-error';
 
@@ -13,6 +14,7 @@ export interface Command {
 
 export const commands: Record<string, Command> = {
   sim: simCommand,
+  run: runCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -1,0 +1,333 @@
+/**
+ * The local workflow runner: executes the very file in state-machines/ with
+ * aws-local-stepfunctions, every Task resolved to its handler in functions/ through the
+ * workflow's serverless fragment (the mapping serverless uses to deploy), against whatever AWS
+ * endpoint the SDK environment names (`AWS_ENDPOINT_URL` → the simulator).
+ *
+ *   const result = await runWorkflow('rotate-cloudfront-key', input, { skipWaits: true });
+ */
+import './polyfills';
+import { randomBytes } from 'node:crypto';
+import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import { invokeFunction, localFunctionArn } from './runner-lambda';
+import {
+  LOCAL_ACCOUNT_ID,
+  WorkflowDefinitionError,
+  allStates,
+  loadWorkflow,
+  type AslDefinition,
+  type FunctionConfig,
+  type WorkflowConfig,
+} from './runner-workflow';
+
+export { UnknownWorkflowError, WorkflowDefinitionError, listWorkflows } from './runner-workflow';
+
+export interface RunOptions {
+  /** The project root holding serverless/, state-machines/ and functions/ (default: the current directory). */
+  root?: string;
+  /** Every Wait state passes at once. */
+  skipWaits?: boolean;
+  /** Retry intervals become 0 (default: the value of skipWaits). */
+  fastRetries?: boolean;
+  /** `$$.Execution.Name` (default: `local-<time>-<random>`). */
+  executionName?: string;
+  /** stop the run as a Lambda timeout would, right after this state completes (crash tests) */
+  stopAfterState?: string;
+  /** awaited before and after every Task invocation: tests probe invariants at every transition */
+  onTransition?: (t: Transition) => Promise<void> | void;
+  onProgress?: (line: ProgressEvent) => void;
+}
+
+export interface Transition {
+  state: string;
+  phase: 'before' | 'after';
+  /** The handler's event (phase 'before'). */
+  input?: unknown;
+  /** The handler's result (phase 'after', when it returned). */
+  output?: unknown;
+  /** What the handler threw (phase 'after', when it failed). */
+  error?: { name: string; message: string };
+}
+
+export interface ProgressEvent {
+  kind: 'entered' | 'retried' | 'caught' | 'succeeded' | 'failed';
+  state: string;
+  stateType: string;
+  /** Since the execution started. */
+  elapsedMs: number;
+  /** Since the state was entered (succeeded, failed, retried, caught). */
+  durationMs?: number;
+  /** Error name (failed, caught) */
+  error?: string;
+  cause?: string;
+  /** Retry attempt number (retried), from 1. */
+  attempt?: number;
+  /** Map iteration index, for states inside a Map. */
+  index?: number;
+}
+
+export type HistoryEventType =
+  | 'ExecutionStarted'
+  | 'ExecutionSucceeded'
+  | 'ExecutionFailed'
+  | 'ExecutionAborted'
+  | 'ExecutionTimeout'
+  | 'StateEntered'
+  | 'StateExited'
+  | 'StateFailed'
+  | 'StateRetried'
+  | 'StateCaught'
+  | 'MapIterationStarted'
+  | 'MapIterationSucceeded'
+  | 'MapIterationFailed'
+  | 'ParallelBranchStarted'
+  | 'ParallelBranchSucceeded'
+  | 'ParallelBranchFailed';
+
+export interface HistoryEvent {
+  type: HistoryEventType;
+  timestamp: number;
+  elapsedMs: number;
+  state?: string;
+  stateType?: string;
+  input?: unknown;
+  output?: unknown;
+  error?: string;
+  cause?: string;
+  retryAttempt?: number;
+  index?: number;
+  parentState?: string;
+}
+
+export interface RunResult {
+  status: 'SUCCEEDED' | 'FAILED' | 'STOPPED';
+  /** The execution's output; for STOPPED, the output of `stopAfterState`. */
+  output?: unknown;
+  error?: { name: string; cause?: string; state?: string };
+  history: HistoryEvent[];
+  executionName: string;
+}
+
+export async function runWorkflow(workflow: string, input: unknown, options: RunOptions = {}): Promise<RunResult> {
+  const config = loadWorkflow(workflow, options.root ?? process.cwd());
+  const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  const executionName = options.executionName ?? defaultExecutionName();
+  const states = allStates(config.definition);
+  if (options.stopAfterState !== undefined && !states.some(([name]) => name === options.stopAfterState)) {
+    throw new WorkflowDefinitionError(`stopAfterState: no state named '${options.stopAfterState}' in ${config.definitionFile}`);
+  }
+
+  const definition = resolveFunctionArns(config, region);
+  const tasks = taskFunctions(config, definition);
+  const machine = new StateMachine(definition as unknown as StateMachineDefinition);
+
+  let stopRequested = false;
+  let stopped = false;
+  let stoppedOutput: unknown;
+  const fastRetries = options.fastRetries ?? options.skipWaits ?? false;
+
+  const taskResourceLocalHandlers = Object.fromEntries(
+    [...tasks].map(([state, task]) => [
+      state,
+      async (stateInput: unknown) => {
+        // Let the event log catch up: a stop requested by the previous state is seen before anything runs.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (stopRequested) throw new RunStoppedError();
+        const event = task.integration ? (stateInput as { Payload?: unknown } | null)?.Payload : stateInput;
+        await options.onTransition?.({ state, phase: 'before', input: event });
+        let output: unknown;
+        try {
+          output = await invokeFunction(task.fn, event, region);
+        } catch (error) {
+          const { errorType: name = 'Error', errorMessage: message = '' } = error as { errorType?: string; errorMessage?: string };
+          await options.onTransition?.({ state, phase: 'after', error: { name, message } });
+          throw error;
+        }
+        await options.onTransition?.({ state, phase: 'after', output });
+        if (state === options.stopAfterState) stopRequested = true;
+        // The optimised integration (`arn:aws:states:::lambda:invoke`) wraps the result as AWS does.
+        return (task.integration ? { ExecutedVersion: '$LATEST', Payload: output, StatusCode: 200 } : output) as never;
+      },
+    ]),
+  );
+  const waitTimeOverrides = options.skipWaits ? Object.fromEntries(states.filter(([, s]) => s.Type === 'Wait').map(([name]) => [name, 0])) : {};
+  const retryIntervalOverrides = fastRetries ? Object.fromEntries(states.filter(([, s]) => s.Retry).map(([name]) => [name, 0])) : {};
+
+  const execution = machine.run(input as never, {
+    overrides: { taskResourceLocalHandlers, waitTimeOverrides, retryIntervalOverrides },
+    noThrowOnAbort: true,
+    context: {
+      Execution: {
+        Id: `arn:aws:states:${region}:${LOCAL_ACCOUNT_ID}:execution:${config.stateMachineName}:${executionName}`,
+        Name: executionName,
+        RoleArn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/${config.stateMachineName}-role`,
+      },
+      StateMachine: {
+        Id: `arn:aws:states:${region}:${LOCAL_ACCOUNT_ID}:stateMachine:${config.stateMachineName}`,
+        Name: config.stateMachineName,
+      },
+    },
+  });
+
+  const history: HistoryEvent[] = [];
+  const enteredAt = new Map<string, number>();
+  let startedAt: number | undefined;
+  let failure: RunResult['error'];
+  let lastFailedState: string | undefined;
+
+  const consume = (async () => {
+    for await (const raw of execution.eventLogs) {
+      const event = toHistoryEvent(raw as unknown as RawEvent, (startedAt ??= raw.timestamp));
+      if (stopped && event.type !== 'ExecutionAborted') continue; // the run is over; the engine is winding down
+      history.push(event);
+      if (event.type === 'ExecutionFailed') failure = { name: event.error ?? 'States.Runtime', cause: event.cause, state: lastFailedState };
+      if (event.type === 'ExecutionTimeout') failure = { name: 'States.Timeout', state: lastFailedState };
+      if (!event.state) continue;
+      const key = `${event.state}#${event.index ?? ''}`;
+      const since = enteredAt.get(key);
+      const progress = (kind: ProgressEvent['kind'], extra: Partial<ProgressEvent> = {}) =>
+        options.onProgress?.({ kind, state: event.state!, stateType: event.stateType ?? '', elapsedMs: event.elapsedMs, ...(event.index !== undefined ? { index: event.index } : {}), ...extra });
+      const duration = since === undefined ? {} : { durationMs: event.timestamp - since };
+      switch (event.type) {
+        case 'StateEntered':
+          enteredAt.set(key, event.timestamp);
+          progress('entered');
+          break;
+        case 'StateExited':
+          // A caught error also exits the state (towards the catcher's Next): 'caught' said it all.
+          if (history.at(-2)?.type !== 'StateCaught' || history.at(-2)?.state !== event.state) progress('succeeded', duration);
+          if (event.state === options.stopAfterState && !stopped) {
+            stopRequested = stopped = true;
+            stoppedOutput = event.output;
+            execution.abort();
+          }
+          break;
+        case 'StateFailed':
+          lastFailedState = event.state;
+          progress('failed', { ...duration, error: event.error, cause: event.cause });
+          if (event.state === options.stopAfterState && stopRequested && !stopped) {
+            // The handler completed but the state's output processing failed: still a crash after it.
+            stopped = true;
+            execution.abort();
+          }
+          break;
+        case 'StateRetried':
+          progress('retried', { ...duration, attempt: event.retryAttempt });
+          break;
+        case 'StateCaught':
+          progress('caught', { ...duration, error: history.findLast((e) => e.type === 'StateFailed' && e.state === event.state)?.error });
+          break;
+        default:
+          break;
+      }
+    }
+  })();
+
+  let output: unknown;
+  let thrown: unknown;
+  try {
+    output = await execution.result;
+  } catch (error) {
+    thrown = error;
+  }
+  await consume;
+
+  if (stopped) return { status: 'STOPPED', output: stoppedOutput, history, executionName };
+  if (thrown !== undefined || failure) {
+    const name = failure?.name ?? (thrown as Error | undefined)?.name ?? 'States.Runtime';
+    return { status: 'FAILED', error: failure ?? { name, cause: (thrown as Error | undefined)?.message }, history, executionName };
+  }
+  return { status: 'SUCCEEDED', output, history, executionName };
+}
+
+/** Ends the engine's work after a stop: neither Retry nor Catch may run anything else. */
+class RunStoppedError extends Error {
+  override name = 'RunStopped';
+  readonly isRetryable = false;
+  readonly isCatchable = false;
+}
+
+function defaultExecutionName(): string {
+  const time = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
+  return `local-${time}-${randomBytes(4).toString('hex')}`;
+}
+
+/** Replaces every `{"Fn::GetAtt": ["<Fn>LambdaFunction", "Arn"]}` by the function's ARN, as CloudFormation does. */
+function resolveFunctionArns(config: WorkflowConfig, region: string): AslDefinition {
+  const byLogicalId = new Map(config.functions.map((fn) => [fn.logicalId, fn]));
+  const walk = (value: unknown, path: string): unknown => {
+    if (Array.isArray(value)) return value.map((v, i) => walk(v, `${path}[${i}]`));
+    if (!value || typeof value !== 'object') return value;
+    const getAtt = (value as Record<string, unknown>)['Fn::GetAtt'];
+    if (getAtt !== undefined) {
+      const [logicalId, attribute] = Array.isArray(getAtt) ? getAtt : String(getAtt).split('.');
+      const fn = byLogicalId.get(String(logicalId));
+      if (!fn || attribute !== 'Arn') {
+        const known = [...byLogicalId.keys()].join(', ') || 'none';
+        throw new WorkflowDefinitionError(`${config.definitionFile} ${path}: Fn::GetAtt ${JSON.stringify(getAtt)} names no function of serverless/${config.workflow}.yml (known: ${known})`);
+      }
+      return localFunctionArn(fn, region);
+    }
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, `${path}.${k}`)]));
+  };
+  return walk(config.definition, '$') as AslDefinition;
+}
+
+interface TaskFunction {
+  fn: FunctionConfig;
+  /** `arn:aws:states:::lambda:invoke`: the handler gets `Parameters.Payload`, the state gets `{ Payload }`. */
+  integration: boolean;
+}
+
+function taskFunctions(config: WorkflowConfig, definition: AslDefinition): Map<string, TaskFunction> {
+  const byArn = new Map(config.functions.map((fn) => [localFunctionArn(fn, ''), fn]));
+  const find = (arn: unknown) => (typeof arn === 'string' ? byArn.get(arn.replace(/^(arn:aws:lambda:)[^:]*/, '$1')) : undefined);
+  const tasks = new Map<string, TaskFunction>();
+  for (const [name, state] of allStates(definition)) {
+    if (state.Type !== 'Task') continue;
+    const direct = find(state.Resource);
+    const integration = typeof state.Resource === 'string' && state.Resource.startsWith('arn:aws:states:::lambda:invoke');
+    const fn = direct ?? (integration ? find(state.Parameters?.FunctionName) : undefined);
+    if (!fn) {
+      throw new WorkflowDefinitionError(
+        `${config.definitionFile}: Task '${name}' must name one of serverless/${config.workflow}.yml's functions with {"Fn::GetAtt": ["<FunctionKey>LambdaFunction", "Arn"]}`,
+      );
+    }
+    if (state.Resource === 'arn:aws:states:::lambda:invoke.waitForTaskToken') {
+      throw new WorkflowDefinitionError(`${config.definitionFile}: Task '${name}': .waitForTaskToken is not supported locally`);
+    }
+    tasks.set(name, { fn, integration: !direct && integration });
+  }
+  return tasks;
+}
+
+interface RawEvent {
+  type: HistoryEventType;
+  timestamp: number;
+  state?: { name: string; type: string; input?: unknown; output?: unknown };
+  parentState?: { name: string };
+  input?: unknown;
+  output?: unknown;
+  Error?: string;
+  Cause?: unknown;
+  retry?: { attempt: number };
+  index?: number;
+}
+
+function toHistoryEvent(raw: RawEvent, startedAt: number): HistoryEvent {
+  const event: HistoryEvent = { type: raw.type, timestamp: raw.timestamp, elapsedMs: raw.timestamp - startedAt };
+  if (raw.state) {
+    event.state = raw.state.name;
+    event.stateType = raw.state.type;
+    event.input = raw.state.input;
+    if ('output' in raw.state) event.output = raw.state.output;
+  }
+  if (raw.type === 'ExecutionStarted') event.input = raw.input;
+  if (raw.type === 'ExecutionSucceeded') event.output = raw.output;
+  if (raw.Error !== undefined) event.error = raw.Error;
+  if (raw.Cause !== undefined) event.cause = typeof raw.Cause === 'string' ? raw.Cause : JSON.stringify(raw.Cause);
+  if (raw.retry) event.retryAttempt = raw.retry.attempt;
+  if (raw.index !== undefined) event.index = raw.index;
+  if (raw.parentState) event.parentState = raw.parentState.name;
+  return event;
+}

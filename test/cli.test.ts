@@ -1,0 +1,83 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../src/cli/main';
+
+const root = fileURLToPath(new URL('./fixtures/runner', import.meta.url));
+
+/** Runs `keyturn <args>` in-process and captures what it writes. */
+async function keyturn(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
+  try {
+    const code = await main(args);
+    return { code, stdout, stderr };
+  } finally {
+    vi.restoreAllMocks();
+  }
+}
+
+const runFixture = (...args: string[]) => keyturn('run', 'fixture-flow', '--local', '--root', root, '--skip-waits', ...args);
+const lastLine = (text: string) => text.trimEnd().split('\n').at(-1)!;
+
+describe('keyturn run', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('exits 0 and prints the output as JSON on the last line of stdout with --json', async () => {
+    const { code, stdout, stderr } = await runFixture('--input', '{"value":1,"failTimes":1,"boom":"none"}', '--json');
+
+    expect(code).toBe(0);
+    expect(JSON.parse(lastLine(stdout))).toEqual({ value: 20, attempts: 2, finishedAt: '1970-01-01T00:00:00.000Z' });
+    expect(stderr).toMatch(/entered +Prepare \(Task\)/);
+    expect(stderr).toMatch(/failed +Flaky step .*FlakyError: attempt 1 failed/);
+    expect(stderr).toMatch(/retried +Flaky step \(attempt 1\)/);
+    expect(stderr).toMatch(/succeeded +Finish \(\d+ ms\)/);
+  });
+
+  it('reads the input from --input-file', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'keyturn-cli-')), 'input.json');
+    writeFileSync(file, JSON.stringify({ value: 5, failTimes: 0, boom: 'none' }));
+
+    const { code, stdout } = await runFixture('--input-file', file, '--json');
+
+    expect(code).toBe(0);
+    expect(JSON.parse(lastLine(stdout))).toMatchObject({ value: 60 });
+  });
+
+  it('exits 1 and names the error and the state when the workflow fails', async () => {
+    const { code, stdout, stderr } = await runFixture('--input', '{"value":1,"failTimes":0,"boom":"fatal"}', '--json');
+
+    expect(code).toBe(1);
+    expect(stderr).toContain("FatalError in state 'Finish'");
+    expect(JSON.parse(lastLine(stdout))).toMatchObject({ status: 'FAILED', error: { name: 'FatalError', state: 'Finish' } });
+  });
+
+  it('reports a caught failure that ends in a Fail state', async () => {
+    const { code, stderr } = await runFixture('--input', '{"value":1,"failTimes":0,"boom":"caught"}');
+
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/caught +Finish: BoomError/);
+    expect(stderr).toContain("FixtureFailed in state 'Fixture failed'");
+  });
+
+  it.each([
+    ['an unknown workflow', ['run', 'no-such-workflow', '--local', '--root', root], /unknown workflow 'no-such-workflow'/],
+    ['invalid JSON input', ['run', 'fixture-flow', '--local', '--root', root, '--input', '{nope'], /--input: not valid JSON/],
+    ['both --input and --input-file', ['run', 'fixture-flow', '--local', '--root', root, '--input', '{}', '--input-file', 'x.json'], /not both/],
+    ['a missing input file', ['run', 'fixture-flow', '--local', '--root', root, '--input-file', '/nonexistent/input.json'], /no such file/],
+    ['no workflow', ['run', '--local'], /which workflow/],
+    ['an unknown flag', ['run', 'fixture-flow', '--local', '--nope'], /nope/],
+    ['a deployed run (no --local)', ['run', 'fixture-flow', '--root', root], /deployed runs come with issue 7; use --local/],
+  ])('exits 2 on %s', async (_what, args, message) => {
+    const { code, stderr } = await keyturn(...args);
+
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+  });
+});
