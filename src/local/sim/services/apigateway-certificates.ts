@@ -24,30 +24,9 @@ const RSA = {
 let x509Module: Promise<typeof X509> | undefined;
 let signingKeys: Promise<webcrypto.CryptoKeyPair> | undefined;
 
-/**
- * @peculiar/x509 resolves its algorithms through tsyringe, which refuses to load without a
- * `Reflect.getMetadata` polyfill, and the project does not ship reflect-metadata. The three
- * functions tsyringe calls are enough; installed only when nothing else provided them.
- */
+/** @peculiar/x509 resolves its algorithms through tsyringe, which needs the Reflect metadata API. */
 function loadX509(): Promise<typeof X509> {
-  const reflect = Reflect as unknown as Record<string, unknown>;
-  if (typeof reflect.getMetadata !== 'function') {
-    const store = new WeakMap<object, Map<unknown, unknown>>();
-    reflect.defineMetadata = (key: unknown, value: unknown, target: object) => {
-      let map = store.get(target);
-      if (!map) store.set(target, (map = new Map()));
-      map.set(key, value);
-    };
-    reflect.getOwnMetadata = (key: unknown, target: object) => store.get(target)?.get(key);
-    reflect.getMetadata = (key: unknown, target: object) => {
-      for (let o: object | null = target; o; o = Object.getPrototypeOf(o) as object | null) {
-        const value = store.get(o)?.get(key);
-        if (value !== undefined) return value;
-      }
-      return undefined;
-    };
-  }
-  x509Module ??= import('@peculiar/x509');
+  x509Module ??= import('reflect-metadata').then(() => import('@peculiar/x509'));
   return x509Module;
 }
 
