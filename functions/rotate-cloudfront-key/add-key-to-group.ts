@@ -1,0 +1,8 @@
+/** Task "Add new key to key group". */
+import { z } from 'zod';
+import { addNewKeyToGroup } from '../../src/cloudfront/rotation';
+import { configField, stepHandler } from './lib/step-handler';
+
+const event = z.object({ config: configField, publicKeyId: z.string().min(1) });
+
+export const handler = stepHandler(event, ({ config, publicKeyId }, deps) => addNewKeyToGroup(deps, config, publicKeyId));

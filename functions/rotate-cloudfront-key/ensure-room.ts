@@ -1,0 +1,6 @@
+/** Task "Make sure the key group has room". */
+import { z } from 'zod';
+import { ensureRoom } from '../../src/cloudfront/rotation';
+import { configField, stepHandler } from './lib/step-handler';
+
+export const handler = stepHandler(z.object({ config: configField }), ({ config }, deps) => ensureRoom(deps, config));

@@ -1,0 +1,25 @@
+/** Task "Notify Slack of the rotation". */
+import { z } from 'zod';
+import { notifyRotated } from '../../src/cloudfront/rotation-report';
+import { notifyCollaborators } from './lib/notify-collaborators';
+import { configField, stepHandler } from './lib/step-handler';
+
+const event = z.object({
+  executionName: z.string(),
+  config: configField,
+  promotion: z.object({ publicKeyId: z.string() }).passthrough(),
+  retirement: z.object({ oldPublicKeyId: z.string().nullable(), reason: z.string(), retiredAt: z.string().nullable() }).passthrough(),
+  deletion: z.object({ outcome: z.string() }).passthrough(),
+});
+
+export const handler = stepHandler(event, ({ executionName, config, promotion, retirement, deletion }) =>
+  notifyRotated(notifyCollaborators(), {
+    executionName,
+    keyGroupId: config.keyGroupId,
+    slackWebhookSecretId: config.slackWebhookSecretId,
+    newPublicKeyId: promotion.publicKeyId,
+    oldPublicKeyId: retirement.oldPublicKeyId,
+    oldKeyOutcome: `${retirement.reason}; public key ${deletion.outcome}`,
+    retiredAt: retirement.retiredAt,
+  }),
+);

@@ -1,0 +1,6 @@
+/** Task "Generate key pair and store it as pending": returns the version id, never the key. */
+import { z } from 'zod';
+import { storePendingKey } from '../../src/cloudfront/rotation';
+import { configField, stepHandler } from './lib/step-handler';
+
+export const handler = stepHandler(z.object({ config: configField }), ({ config }, deps) => storePendingKey(deps, config));

@@ -1,0 +1,53 @@
+/**
+ * Block Kit messages about rotations, shared by every workflow. Built with slack-block-builder so
+ * the shape is checked by a maintained library rather than hand-written JSON.
+ */
+import { Blocks, Md, Message } from 'slack-block-builder';
+import type { SlackMessage } from './slack';
+
+export interface RotationSucceeded {
+  workflow: string;
+  target: string;
+  /** Label → value, shown as fields (ids, dates; never secret material). */
+  facts: Record<string, string>;
+  executionName: string;
+}
+
+export interface RotationFailed {
+  workflow: string;
+  target: string;
+  failedState: string;
+  error: { name: string; message: string };
+  undone: string[];
+  kept: string[];
+  executionName: string;
+}
+
+const fieldsOf = (facts: Record<string, string>) =>
+  Object.entries(facts).map(([label, value]) => `${Md.bold(label)}\n${value}`);
+
+function build(text: string, blocks: Parameters<ReturnType<typeof Message>['blocks']>): SlackMessage {
+  const message = Message().text(text).blocks(...blocks).buildToObject() as { text?: string; blocks?: unknown[] };
+  return { text: message.text ?? text, blocks: message.blocks ?? [] };
+}
+
+export function rotationSucceededMessage(m: RotationSucceeded): SlackMessage {
+  const text = `${m.workflow}: rotated ${m.target}`;
+  return build(text, [
+    Blocks.Header({ text: `Rotated ${m.target}`.slice(0, 150) }),
+    Blocks.Section({ text: `${Md.codeInline(m.workflow)} finished.` }).fields(...fieldsOf(m.facts).slice(0, 10)),
+    Blocks.Context().elements(`execution ${m.executionName}`),
+  ]);
+}
+
+export function rotationFailedMessage(m: RotationFailed): SlackMessage {
+  const text = `${m.workflow}: rotation of ${m.target} failed at "${m.failedState}" (${m.error.name})`;
+  const list = (items: string[]) => (items.length ? items.map((i) => `• ${i}`).join('\n') : '• nothing');
+  return build(text, [
+    Blocks.Header({ text: `Rotation failed: ${m.target}`.slice(0, 150) }),
+    Blocks.Section({ text: `${Md.bold('Failed state')}: ${m.failedState}\n${Md.bold('Error')}: ${Md.codeInline(m.error.name)} ${m.error.message}`.slice(0, 2900) }),
+    Blocks.Section({ text: `${Md.bold('Undone')}\n${list(m.undone)}`.slice(0, 2900) }),
+    ...(m.kept.length ? [Blocks.Section({ text: `${Md.bold('Kept')}\n${list(m.kept)}`.slice(0, 2900) })] : []),
+    Blocks.Context().elements(`execution ${m.executionName}`),
+  ]);
+}

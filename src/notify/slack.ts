@@ -1,0 +1,93 @@
+/**
+ * Posting to a Slack incoming webhook. The URL lives in Secrets Manager and goes from there to
+ * fetch: never into logs, state or errors.
+ */
+import { GetSecretValueCommand, ResourceNotFoundException } from '@aws-sdk/client-secrets-manager';
+import type { Log } from '../logger';
+import type { SecretsClient } from '../secrets/credential-store';
+import { translateSecretsError } from '../secrets/credential-store';
+import { SlackRequestRejectedError, SlackUnavailableError, SlackWebhookSecretInvalidError } from './errors';
+
+export interface SlackMessage {
+  text: string;
+  blocks: readonly unknown[];
+}
+
+export type HttpPost = (
+  url: string,
+  init: { method: 'POST'; headers: Record<string, string>; body: string; signal: AbortSignal },
+) => Promise<{ status: number; text(): Promise<string>; headers: { get(name: string): string | null } }>;
+
+export interface PostOptions {
+  fetch: HttpPost;
+  sleep: (ms: number) => Promise<void>;
+  log: Log;
+  attempts?: number;
+  timeoutMs?: number;
+}
+
+/**
+ * The webhook URL stored in `secretId`: either the URL itself, or JSON `{ "url": … }` /
+ * `{ "webhookUrl": … }`.
+ */
+export async function readWebhookUrl(client: SecretsClient, secretId: string): Promise<string> {
+  let text: string | undefined;
+  try {
+    text = (await client.send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString;
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) {
+      throw new SlackWebhookSecretInvalidError(`slack webhook secret ${secretId} does not exist`, { cause: error });
+    }
+    throw translateSecretsError(error, secretId);
+  }
+  let url = text?.trim() ?? '';
+  if (url.startsWith('{')) {
+    try {
+      const parsed = JSON.parse(url) as { url?: unknown; webhookUrl?: unknown };
+      url = String(parsed.url ?? parsed.webhookUrl ?? '');
+    } catch {
+      url = '';
+    }
+  }
+  if (!/^https?:\/\/\S+$/.test(url)) {
+    throw new SlackWebhookSecretInvalidError(`slack webhook secret ${secretId} does not hold an http(s) URL`);
+  }
+  return url;
+}
+
+/**
+ * POSTs `message` with bounded retries: 429 (honouring Retry-After, capped), 5xx, timeouts and
+ * network errors are retried with exponential backoff; any other 4xx fails at once.
+ */
+export async function postSlackMessage(url: string, message: SlackMessage, options: PostOptions): Promise<{ attempts: number }> {
+  const attempts = options.attempts ?? 3;
+  const timeoutMs = options.timeoutMs ?? 5_000;
+  let lastProblem = '';
+  for (let attempt = 1; attempt <= attempts; attempt += 1) {
+    let waitMs = Math.min(4_000, 250 * 2 ** (attempt - 1));
+    try {
+      const res = await options.fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(message),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      if (res.status >= 200 && res.status < 300) {
+        options.log.info('slack message posted', { attempt });
+        return { attempts: attempt };
+      }
+      const body = await res.text().catch(() => '');
+      if (res.status !== 429 && res.status < 500) throw new SlackRequestRejectedError(res.status, body);
+      lastProblem = `HTTP ${res.status}`;
+      const retryAfter = Number(res.headers.get('retry-after'));
+      if (res.status === 429 && Number.isFinite(retryAfter) && retryAfter > 0) waitMs = Math.min(10_000, retryAfter * 1000);
+    } catch (error) {
+      if (error instanceof SlackRequestRejectedError) throw error;
+      // fetch errors name the URL in their cause on some runtimes: keep only the kind of failure.
+      lastProblem = (error as Error)?.name === 'TimeoutError' ? `timed out after ${timeoutMs} ms` : 'network error';
+    }
+    options.log.warn('slack post failed, retrying', { attempt, problem: lastProblem });
+    if (attempt < attempts) await options.sleep(waitMs);
+  }
+  throw new SlackUnavailableError(`slack did not accept the message after ${attempts} attempts (${lastProblem})`);
+}

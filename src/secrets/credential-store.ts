@@ -1,0 +1,275 @@
+/**
+ * The credential store every rotation uses: one Secrets Manager secret per credential, driven by
+ * the same version labels as Secrets Manager's own rotation (DESIGN.md, "The rotation protocol").
+ *
+ * - AWSCURRENT: what applications read. AWSPENDING: the credential being rotated in, which is
+ *   also the rotation lock: a pending version whose id is not one of this rotation's tokens
+ *   belongs to another rotation (RotationInProgressError).
+ * - Version ids are ClientRequestTokens derived from the rotation id (the execution name), so a
+ *   retried or rerun step finds the version it already stored instead of storing a second one.
+ *
+ * Values are JSON objects validated by a schema the caller passes. They are never logged and never
+ * appear in an error message.
+ */
+import { createHash } from 'node:crypto';
+import {
+  CreateSecretCommand,
+  DescribeSecretCommand,
+  GetSecretValueCommand,
+  PutSecretValueCommand,
+  ResourceExistsException,
+  ResourceNotFoundException,
+  UpdateSecretVersionStageCommand,
+  type SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
+import type { z } from 'zod';
+import { RotationInProgressError, TransientAwsError } from '../errors';
+import type { Log } from '../logger';
+import { SecretNotFoundError, SecretValueInvalidError } from './errors';
+
+export type SecretsClient = Pick<SecretsManagerClient, 'send'>;
+
+export const CURRENT = 'AWSCURRENT';
+export const PENDING = 'AWSPENDING';
+export const PREVIOUS = 'AWSPREVIOUS';
+
+export interface SecretVersions {
+  secretId: string;
+  stagesByVersion: Record<string, string[]>;
+  currentVersionId?: string;
+  pendingVersionId?: string;
+  previousVersionId?: string;
+}
+
+/**
+ * The version id (ClientRequestToken, 32–64 characters) a rotation uses for one of its writes.
+ * Hashing keeps any execution name within the length and charset limits; the purpose keeps two
+ * writes of one rotation apart (same token + different value is ResourceExistsException).
+ */
+export function rotationVersionId(rotationId: string, purpose: string): string {
+  const hash = createHash('sha256').update(`${rotationId}\n${purpose}`).digest('hex').slice(0, 40);
+  return `keyturn-${purpose}-${hash}`.slice(0, 64);
+}
+
+/** Secrets Manager errors that are worth retrying from the state machine once the SDK gave up. */
+export function translateSecretsError(error: unknown, secretId: string, versionId?: string): unknown {
+  if (error instanceof ResourceNotFoundException) return new SecretNotFoundError(secretId, versionId, { cause: error });
+  const name = (error as { name?: string })?.name ?? '';
+  const status = (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode ?? 0;
+  if (/Throttl|TooManyRequests|InternalServiceError|ServiceUnavailable/.test(name) || status >= 500) {
+    return new TransientAwsError(`secrets manager: ${name} on ${secretId}`, { cause: error });
+  }
+  return error;
+}
+
+async function call<T>(secretId: string, send: () => Promise<T>, versionId?: string): Promise<T> {
+  try {
+    return await send();
+  } catch (error) {
+    throw translateSecretsError(error, secretId, versionId);
+  }
+}
+
+/** The secret's versions and their labels, or undefined when the secret does not exist. */
+export async function describeSecretVersions(client: SecretsClient, secretId: string): Promise<SecretVersions | undefined> {
+  try {
+    const out = await call(secretId, () => client.send(new DescribeSecretCommand({ SecretId: secretId })));
+    const stagesByVersion = out.VersionIdsToStages ?? {};
+    const holder = (stage: string) => Object.keys(stagesByVersion).find((v) => stagesByVersion[v]?.includes(stage));
+    return {
+      secretId,
+      stagesByVersion,
+      currentVersionId: holder(CURRENT),
+      pendingVersionId: holder(PENDING),
+      previousVersionId: holder(PREVIOUS),
+    };
+  } catch (error) {
+    if (error instanceof SecretNotFoundError) return undefined;
+    throw error;
+  }
+}
+
+/** One version's value, parsed and validated; undefined when that version (or the secret) does not exist. */
+export async function readVersion<T>(
+  client: SecretsClient,
+  secretId: string,
+  versionId: string,
+  schema: z.ZodType<T>,
+): Promise<T | undefined> {
+  let text: string | undefined;
+  try {
+    const out = await call(
+      secretId,
+      () => client.send(new GetSecretValueCommand({ SecretId: secretId, VersionId: versionId })),
+      versionId,
+    );
+    text = out.SecretString;
+  } catch (error) {
+    if (error instanceof SecretNotFoundError) return undefined;
+    throw error;
+  }
+  return parseValue(secretId, versionId, text, schema);
+}
+
+/** Like readVersion, but a missing version is an error. */
+export async function requireVersion<T>(
+  client: SecretsClient,
+  secretId: string,
+  versionId: string,
+  schema: z.ZodType<T>,
+): Promise<T> {
+  const value = await readVersion(client, secretId, versionId, schema);
+  if (value === undefined) throw new SecretNotFoundError(secretId, versionId);
+  return value;
+}
+
+export function parseValue<T>(secretId: string, versionId: string, text: string | undefined, schema: z.ZodType<T>): T {
+  if (text === undefined) throw new SecretValueInvalidError(secretId, versionId, 'has no SecretString');
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    // The parser's message may quote the value: keep it out of the error.
+    throw new SecretValueInvalidError(secretId, versionId, 'is not JSON');
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? issue.path.join('.') : '(value)';
+    throw new SecretValueInvalidError(secretId, versionId, `${where}: ${issue?.code ?? 'invalid'}`);
+  }
+  return parsed.data;
+}
+
+/** Creates the secret with no version when it does not exist yet (first rotation). */
+export async function ensureSecret(
+  client: SecretsClient,
+  options: { secretId: string; description: string; tags?: Record<string, string> },
+  log: Log,
+): Promise<{ created: boolean }> {
+  if (await describeSecretVersions(client, options.secretId)) return { created: false };
+  try {
+    await call(options.secretId, () =>
+      client.send(
+        new CreateSecretCommand({
+          Name: options.secretId,
+          Description: options.description,
+          Tags: Object.entries(options.tags ?? {}).map(([Key, Value]) => ({ Key, Value })),
+        }),
+      ),
+    );
+  } catch (error) {
+    // Created by a concurrent or earlier attempt between our read and our write: same outcome.
+    if (error instanceof ResourceExistsException) return { created: false };
+    throw error;
+  }
+  log.info('secret created', { secretId: options.secretId });
+  return { created: true };
+}
+
+/**
+ * The rotation lock. A pending version that is neither ours nor also AWSCURRENT (a stale label,
+ * as Secrets Manager's rotation template treats it) means another rotation is under way.
+ */
+export function assertNoOtherRotation(versions: SecretVersions | undefined, ownVersionIds: readonly string[]): void {
+  const pending = versions?.pendingVersionId;
+  if (!pending || ownVersionIds.includes(pending)) return;
+  if (versions.stagesByVersion[pending]?.includes(CURRENT)) return;
+  throw new RotationInProgressError(
+    `rotation in progress: secret ${versions.secretId} has pending version ${pending} from another rotation`,
+  );
+}
+
+/**
+ * Stores a value as the AWSPENDING version `versionId`. Idempotent: an existing version with that
+ * id is left as it is (a retry with the same token and value would be a no-op anyway; one with
+ * another value would be ResourceExistsException, so we never re-send).
+ */
+export async function putPendingVersion<T>(
+  client: SecretsClient,
+  options: { secretId: string; versionId: string; value: T },
+  log: Log,
+): Promise<{ versionId: string; stored: boolean }> {
+  const { secretId, versionId } = options;
+  try {
+    await call(
+      secretId,
+      () =>
+        client.send(
+          new PutSecretValueCommand({
+            SecretId: secretId,
+            ClientRequestToken: versionId,
+            SecretString: JSON.stringify(options.value),
+            VersionStages: [PENDING],
+          }),
+        ),
+      versionId,
+    );
+  } catch (error) {
+    if (error instanceof ResourceExistsException) {
+      // Our token already holds a value: an earlier attempt stored it; that one stands.
+      log.info('pending version already stored', { secretId, versionId });
+      return { versionId, stored: false };
+    }
+    throw error;
+  }
+  log.info('pending version stored', { secretId, versionId });
+  return { versionId, stored: true };
+}
+
+/**
+ * Moves AWSCURRENT to `versionId` (the old current becomes AWSPREVIOUS) and clears AWSPENDING from
+ * it. Idempotent: a version that is already current only loses its pending label.
+ */
+export async function promoteToCurrent(
+  client: SecretsClient,
+  secretId: string,
+  versionId: string,
+  log: Log,
+): Promise<{ currentVersionId: string; previousVersionId?: string }> {
+  const versions = await describeSecretVersions(client, secretId);
+  if (!versions) throw new SecretNotFoundError(secretId);
+  if (!versions.stagesByVersion[versionId]) throw new SecretNotFoundError(secretId, versionId);
+  let previousVersionId = versions.currentVersionId === versionId ? versions.previousVersionId : versions.currentVersionId;
+  if (versions.currentVersionId !== versionId) {
+    await call(secretId, () =>
+      client.send(
+        new UpdateSecretVersionStageCommand({
+          SecretId: secretId,
+          VersionStage: CURRENT,
+          MoveToVersionId: versionId,
+          RemoveFromVersionId: versions.currentVersionId,
+        }),
+      ),
+    );
+    log.info('pending version promoted to current', { secretId, versionId, previousVersionId });
+  } else {
+    previousVersionId = versions.previousVersionId;
+  }
+  if (versions.stagesByVersion[versionId]?.includes(PENDING)) {
+    await call(secretId, () =>
+      client.send(new UpdateSecretVersionStageCommand({ SecretId: secretId, VersionStage: PENDING, RemoveFromVersionId: versionId })),
+    );
+  }
+  return { currentVersionId: versionId, previousVersionId };
+}
+
+/**
+ * Releases the rotation lock: removes AWSPENDING when one of our versions holds it. Never touches
+ * another rotation's pending version. Idempotent.
+ */
+export async function dropPending(
+  client: SecretsClient,
+  secretId: string,
+  ownVersionIds: readonly string[],
+  log: Log,
+): Promise<{ droppedVersionId?: string }> {
+  const versions = await describeSecretVersions(client, secretId);
+  const pending = versions?.pendingVersionId;
+  if (!pending || !ownVersionIds.includes(pending)) return {};
+  await call(secretId, () =>
+    client.send(new UpdateSecretVersionStageCommand({ SecretId: secretId, VersionStage: PENDING, RemoveFromVersionId: pending })),
+  );
+  log.info('pending version dropped', { secretId, versionId: pending });
+  return { droppedVersionId: pending };
+}

@@ -1,0 +1,138 @@
+import {
+  CloudFrontClient,
+  CreatePublicKeyCommand,
+  GetKeyGroupCommand,
+  ListPublicKeysCommand,
+  UpdateKeyGroupCommand,
+} from '@aws-sdk/client-cloudfront';
+import {
+  DescribeSecretCommand,
+  GetSecretValueCommand,
+  PutSecretValueCommand,
+  ResourceNotFoundException,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { generateKeyPair } from '../../../src/cloudfront/key-pair';
+import { assessRotation, ensureRoom, rotationVersions, storePendingKey, type RotationDeps } from '../../../src/cloudfront/rotation';
+import type { RotationConfig } from '../../../src/cloudfront/rotation-config';
+import { QuotaExceededError, RotationInProgressError } from '../../../src/errors';
+
+const cf = mockClient(CloudFrontClient);
+const sm = mockClient(SecretsManagerClient);
+const deps: RotationDeps = {
+  cloudFront: new CloudFrontClient({ region: 'us-east-1' }),
+  secrets: new SecretsManagerClient({ region: 'us-east-1' }),
+  log: { debug() {}, info() {}, warn() {}, error() {} },
+  now: () => new Date('2026-06-01T00:00:00Z'),
+  fetch: async () => ({ status: 200 }),
+};
+const config: RotationConfig = {
+  keyGroupId: 'kg',
+  secretId: 'keyturn/cf',
+  graceSeconds: 60,
+  maxKeyAgeDays: 90,
+  force: false,
+  algorithm: 'ECDSA_P256',
+  rotationId: 'exec-1',
+};
+const notFound = () => new ResourceNotFoundException({ message: 'no', $metadata: {} });
+const group = (items: string[]) => ({ ETag: 'E1', KeyGroup: { Id: 'kg', LastModifiedTime: new Date(), KeyGroupConfig: { Name: 'kg', Items: items } } });
+const key = (publicKeyId: string, createdAt: string) =>
+  JSON.stringify({ publicKeyId, privateKey: 'PEM', keyGroupId: 'kg', algorithm: 'RSA_2048', createdAt });
+
+afterEach(() => {
+  cf.reset();
+  sm.reset();
+});
+
+describe('assessRotation', () => {
+  it('is not due while the current key is younger than maxKeyAgeDays', async () => {
+    cf.on(GetKeyGroupCommand).resolves(group(['K1']));
+    sm.on(DescribeSecretCommand).resolves({ VersionIdsToStages: { v1: ['AWSCURRENT'] } });
+    sm.on(GetSecretValueCommand, { VersionId: 'v1' }).resolves({ SecretString: key('K1', '2026-05-01T00:00:00.000Z') });
+    const out = await assessRotation(deps, config);
+    expect(out).toMatchObject({ due: false, phase: 'none', reason: expect.stringMatching(/31 days old/) });
+  });
+
+  it('is due when the key is old enough, or when forced; the old key is the current one', async () => {
+    cf.on(GetKeyGroupCommand).resolves(group(['K1']));
+    sm.on(DescribeSecretCommand).resolves({ VersionIdsToStages: { v1: ['AWSCURRENT'] } });
+    sm.on(GetSecretValueCommand, { VersionId: 'v1' }).resolves({ SecretString: key('K1', '2026-01-01T00:00:00.000Z') });
+    expect(await assessRotation(deps, config)).toMatchObject({ due: true, phase: 'rotate', oldKey: { publicKeyId: 'K1', versionId: 'v1' } });
+    sm.on(GetSecretValueCommand, { VersionId: 'v1' }).resolves({ SecretString: key('K1', '2026-05-31T00:00:00.000Z') });
+    expect(await assessRotation(deps, { ...config, force: true })).toMatchObject({ due: true, reason: expect.stringMatching(/forced/) });
+  });
+
+  it('treats a missing secret as the first rotation, with no key of ours to retire', async () => {
+    cf.on(GetKeyGroupCommand).resolves(group(['HANDMADE']));
+    sm.on(DescribeSecretCommand).rejects(notFound());
+    expect(await assessRotation(deps, config)).toMatchObject({ due: true, firstRotation: true, oldKey: null });
+  });
+
+  it('reports rotation in progress when another execution holds AWSPENDING', async () => {
+    cf.on(GetKeyGroupCommand).resolves(group(['K1']));
+    sm.on(DescribeSecretCommand).resolves({ VersionIdsToStages: { v1: ['AWSCURRENT'], other: ['AWSPENDING'] } });
+    await expect(assessRotation(deps, config)).rejects.toBeInstanceOf(RotationInProgressError);
+  });
+
+  it('resumes at retirement when this rotation already promoted its key', async () => {
+    const mine = rotationVersions('exec-1').recorded;
+    cf.on(GetKeyGroupCommand).resolves(group(['K1', 'K2']));
+    sm.on(DescribeSecretCommand).resolves({ VersionIdsToStages: { [mine]: ['AWSCURRENT'], v1: ['AWSPREVIOUS'] } });
+    sm.on(GetSecretValueCommand, { VersionId: 'v1' }).resolves({ SecretString: key('K1', '2026-01-01T00:00:00.000Z') });
+    sm.on(GetSecretValueCommand, { VersionId: mine }).resolves({ SecretString: key('K2', '2026-06-01T00:00:00.000Z') });
+    expect(await assessRotation(deps, config)).toMatchObject({
+      phase: 'retire',
+      oldKey: { publicKeyId: 'K1', versionId: 'v1' },
+      current: { publicKeyId: 'K2', versionId: mine },
+    });
+  });
+});
+
+describe('ensureRoom', () => {
+  it('fails with QuotaExceededError before anything is created when the group holds 5 keys', async () => {
+    cf.on(GetKeyGroupCommand).resolves(group(['1', '2', '3', '4', '5']));
+    sm.on(GetSecretValueCommand).rejects(notFound());
+    await expect(ensureRoom(deps, config)).rejects.toBeInstanceOf(QuotaExceededError);
+    expect(cf.commandCalls(CreatePublicKeyCommand)).toHaveLength(0);
+    expect(cf.commandCalls(UpdateKeyGroupCommand)).toHaveLength(0);
+    expect(sm.commandCalls(PutSecretValueCommand)).toHaveLength(0);
+  });
+
+  it('counts the account quota of 10 public keys too', async () => {
+    cf.on(GetKeyGroupCommand).resolves(group(['1']));
+    sm.on(GetSecretValueCommand).rejects(notFound());
+    const items = Array.from({ length: 10 }, (_, i) => ({ Id: `K${i}`, Name: `n${i}`, CreatedTime: new Date(), EncodedKey: 'x' }));
+    cf.on(ListPublicKeysCommand).resolves({ PublicKeyList: { MaxItems: 100, Quantity: 10, Items: items } });
+    await expect(ensureRoom(deps, config)).rejects.toBeInstanceOf(QuotaExceededError);
+  });
+});
+
+describe('storePendingKey', () => {
+  it('stores the private key as AWSPENDING and returns only ids', async () => {
+    const versionId = rotationVersions('exec-1').generated;
+    const stored: string[] = [];
+    sm.on(GetSecretValueCommand).callsFake((input: { VersionId?: string }) => {
+      if (input.VersionId === versionId && stored[0]) return { SecretString: stored[0] };
+      throw notFound();
+    });
+    sm.on(DescribeSecretCommand).resolves({ VersionIdsToStages: {} });
+    sm.on(PutSecretValueCommand).callsFake((input: { SecretString: string }) => void stored.push(input.SecretString));
+    const out = await storePendingKey(deps, config);
+    expect(out).toEqual({ pendingVersionId: versionId, createdAt: '2026-06-01T00:00:00.000Z' });
+    expect(JSON.stringify(out)).not.toContain('PRIVATE KEY');
+    expect(sm.commandCalls(PutSecretValueCommand)[0]?.args[0].input).toMatchObject({ ClientRequestToken: versionId, VersionStages: ['AWSPENDING'] });
+    expect(JSON.parse(stored[0] ?? '{}')).toMatchObject({ publicKeyId: null, privateKey: expect.stringContaining('PRIVATE KEY') });
+  });
+
+  it('does not generate a second key when the version exists (rerun)', async () => {
+    const versionId = rotationVersions('exec-1').generated;
+    sm.on(GetSecretValueCommand, { VersionId: versionId }).resolves({
+      SecretString: JSON.stringify({ publicKeyId: null, privateKey: generateKeyPair('ECDSA_P256').privateKey, keyGroupId: 'kg', algorithm: 'ECDSA_P256', createdAt: '2026-05-31T00:00:00.000Z' }),
+    });
+    expect(await storePendingKey(deps, config)).toEqual({ pendingVersionId: versionId, createdAt: '2026-05-31T00:00:00.000Z' });
+    expect(sm.commandCalls(PutSecretValueCommand)).toHaveLength(0);
+  });
+});

@@ -1,0 +1,88 @@
+import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SlackRequestRejectedError, SlackUnavailableError, SlackWebhookSecretInvalidError } from '../../../src/notify/errors';
+import { rotationFailedMessage } from '../../../src/notify/rotation-messages';
+import { postSlackMessage, readWebhookUrl, type HttpPost } from '../../../src/notify/slack';
+
+const sm = mockClient(SecretsManagerClient);
+const client = new SecretsManagerClient({ region: 'us-east-1' });
+const URL = 'https://hooks.slack.example/services/T0/B0/SECRETPART';
+const logged: unknown[] = [];
+const log = { debug() {}, info: (...a: unknown[]) => void logged.push(a), warn: (...a: unknown[]) => void logged.push(a), error() {} };
+const sleeps: number[] = [];
+const sleep = async (ms: number) => void sleeps.push(ms);
+const reply = (status: number, headers: Record<string, string> = {}) => ({ status, text: async () => 'body', headers: { get: (n: string) => headers[n] ?? null } });
+const message = { text: 't', blocks: [] };
+
+afterEach(() => {
+  sm.reset();
+  logged.length = 0;
+  sleeps.length = 0;
+});
+
+describe('readWebhookUrl', () => {
+  it('reads a plain URL or JSON { url }', async () => {
+    sm.on(GetSecretValueCommand).resolvesOnce({ SecretString: URL }).resolves({ SecretString: JSON.stringify({ url: URL }) });
+    expect(await readWebhookUrl(client, 'keyturn/slack')).toBe(URL);
+    expect(await readWebhookUrl(client, 'keyturn/slack')).toBe(URL);
+  });
+
+  it('fails clearly, without the value, when the secret is missing or holds no URL', async () => {
+    sm.on(GetSecretValueCommand).rejectsOnce(new ResourceNotFoundException({ message: 'no', $metadata: {} })).resolves({ SecretString: 'not a url SECRETPART' });
+    await expect(readWebhookUrl(client, 'keyturn/slack')).rejects.toBeInstanceOf(SlackWebhookSecretInvalidError);
+    const error = await readWebhookUrl(client, 'keyturn/slack').catch((e: Error) => e);
+    expect(error).toBeInstanceOf(SlackWebhookSecretInvalidError);
+    expect((error as Error).message).not.toContain('SECRETPART');
+  });
+});
+
+describe('postSlackMessage', () => {
+  it('posts JSON once on success and never logs the URL', async () => {
+    const calls: Parameters<HttpPost>[] = [];
+    const fetch: HttpPost = async (...args) => (calls.push(args), reply(200));
+    expect(await postSlackMessage(URL, message, { fetch, sleep, log })).toEqual({ attempts: 1 });
+    expect(calls[0]?.[1]).toMatchObject({ method: 'POST', headers: { 'content-type': 'application/json' } });
+    expect(JSON.stringify(logged)).not.toContain('SECRETPART');
+  });
+
+  it('retries 429 (honouring Retry-After) and 5xx, then succeeds', async () => {
+    const statuses = [429, 503, 200];
+    const fetch: HttpPost = async () => reply(statuses.shift() ?? 200, { 'retry-after': '2' });
+    expect(await postSlackMessage(URL, message, { fetch, sleep, log })).toEqual({ attempts: 3 });
+    expect(sleeps).toEqual([2000, 500]);
+  });
+
+  it('fails at once with a clear error on a 4xx', async () => {
+    let n = 0;
+    const fetch: HttpPost = async () => (n++, reply(404));
+    await expect(postSlackMessage(URL, message, { fetch, sleep, log })).rejects.toBeInstanceOf(SlackRequestRejectedError);
+    expect(n).toBe(1);
+  });
+
+  it('gives up after the bounded attempts with SlackUnavailableError, without the URL in the error', async () => {
+    const fetch: HttpPost = async () => {
+      throw new TypeError(`fetch failed ${URL}`);
+    };
+    const error = await postSlackMessage(URL, message, { fetch, sleep, log, attempts: 2 }).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(SlackUnavailableError);
+    expect((error as Error).message).not.toContain('SECRETPART');
+  });
+});
+
+describe('rotationFailedMessage', () => {
+  it('is Block Kit naming the failed state, the error and what was undone', () => {
+    const m = rotationFailedMessage({
+      workflow: 'rotate-cloudfront-key',
+      target: 'key group kg',
+      failedState: 'Add new key to key group',
+      error: { name: 'QuotaExceededError', message: 'full' },
+      undone: ['deleted public key K1'],
+      kept: [],
+      executionName: 'exec',
+    });
+    expect(m.text).toContain('Add new key to key group');
+    expect(JSON.stringify(m.blocks)).toContain('deleted public key K1');
+    expect((m.blocks[0] as { type: string }).type).toBe('header');
+  });
+});

@@ -1,0 +1,156 @@
+import {
+  CreateSecretCommand,
+  DescribeSecretCommand,
+  GetSecretValueCommand,
+  PutSecretValueCommand,
+  ResourceExistsException,
+  ResourceNotFoundException,
+  SecretsManagerClient,
+  UpdateSecretVersionStageCommand,
+} from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { RotationInProgressError, TransientAwsError } from '../../../src/errors';
+import {
+  assertNoOtherRotation,
+  dropPending,
+  ensureSecret,
+  promoteToCurrent,
+  putPendingVersion,
+  readVersion,
+  rotationVersionId,
+} from '../../../src/secrets/credential-store';
+import { SecretValueInvalidError } from '../../../src/secrets/errors';
+
+const sm = mockClient(SecretsManagerClient);
+const client = new SecretsManagerClient({});
+const log = { debug() {}, info() {}, warn() {}, error() {} };
+const notFound = () => new ResourceNotFoundException({ message: 'nope', $metadata: {} });
+const schema = z.object({ n: z.number() });
+
+afterEach(() => sm.reset());
+
+describe('rotationVersionId', () => {
+  it('is a valid ClientRequestToken, stable per rotation and purpose', () => {
+    const a = rotationVersionId('exec-1', 'key');
+    expect(a).toMatch(/^[A-Za-z0-9-]{32,64}$/);
+    expect(rotationVersionId('exec-1', 'key')).toBe(a);
+    expect(rotationVersionId('exec-1', 'recorded')).not.toBe(a);
+    expect(rotationVersionId('x'.repeat(80), 'key').length).toBeLessThanOrEqual(64);
+  });
+});
+
+describe('readVersion', () => {
+  it('returns undefined when the version does not exist', async () => {
+    sm.on(GetSecretValueCommand).rejects(notFound());
+    expect(await readVersion(client, 'keyturn/s', 'v1', schema)).toBeUndefined();
+  });
+
+  it('names the field that fails the schema without echoing the value', async () => {
+    sm.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ n: 'PRIVATE-MATERIAL' }) });
+    const error = await readVersion(client, 'keyturn/s', 'v1', schema).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SecretValueInvalidError);
+    expect((error as Error).message).toContain('n:');
+    expect((error as Error).message).not.toContain('PRIVATE-MATERIAL');
+  });
+
+  it('turns throttling left over after SDK retries into TransientAwsError', async () => {
+    sm.on(GetSecretValueCommand).rejects(Object.assign(new Error('slow down'), { name: 'ThrottlingException' }));
+    await expect(readVersion(client, 'keyturn/s', 'v1', schema)).rejects.toBeInstanceOf(TransientAwsError);
+  });
+});
+
+describe('ensureSecret', () => {
+  it('creates a missing secret without a value', async () => {
+    sm.on(DescribeSecretCommand).rejects(notFound());
+    sm.on(CreateSecretCommand).resolves({});
+    expect(await ensureSecret(client, { secretId: 'keyturn/s', description: 'd' }, log)).toEqual({ created: true });
+    expect(sm.commandCalls(CreateSecretCommand)[0]?.args[0].input).not.toHaveProperty('SecretString');
+  });
+
+  it('treats a secret created meanwhile as created', async () => {
+    sm.on(DescribeSecretCommand).rejects(notFound());
+    sm.on(CreateSecretCommand).rejects(new ResourceExistsException({ message: 'exists', $metadata: {} }));
+    expect(await ensureSecret(client, { secretId: 'keyturn/s', description: 'd' }, log)).toEqual({ created: false });
+  });
+});
+
+describe('putPendingVersion', () => {
+  it('stores the value as AWSPENDING with the token as ClientRequestToken', async () => {
+    sm.on(PutSecretValueCommand).resolves({});
+    await putPendingVersion(client, { secretId: 'keyturn/s', versionId: 'tok', value: { n: 1 } }, log);
+    expect(sm.commandCalls(PutSecretValueCommand)[0]?.args[0].input).toMatchObject({
+      ClientRequestToken: 'tok',
+      VersionStages: ['AWSPENDING'],
+      SecretString: '{"n":1}',
+    });
+  });
+
+  it('keeps the first value when the token already holds one (no second store)', async () => {
+    sm.on(PutSecretValueCommand).rejects(new ResourceExistsException({ message: 'exists', $metadata: {} }));
+    expect(await putPendingVersion(client, { secretId: 'keyturn/s', versionId: 'tok', value: { n: 2 } }, log)).toEqual({
+      versionId: 'tok',
+      stored: false,
+    });
+  });
+});
+
+describe('assertNoOtherRotation (the rotation lock)', () => {
+  const versions = (stages: Record<string, string[]>) => ({
+    secretId: 'keyturn/s',
+    stagesByVersion: stages,
+    pendingVersionId: Object.keys(stages).find((v) => stages[v]?.includes('AWSPENDING')),
+  });
+
+  it('reports rotation in progress when another rotation holds AWSPENDING', () => {
+    expect(() => assertNoOtherRotation(versions({ theirs: ['AWSPENDING'], cur: ['AWSCURRENT'] }), ['mine'])).toThrow(RotationInProgressError);
+    expect(() => assertNoOtherRotation(versions({ theirs: ['AWSPENDING'] }), ['mine'])).toThrow(/rotation in progress/);
+  });
+
+  it('lets the same rotation resume, and ignores a stale pending label on the current version', () => {
+    expect(() => assertNoOtherRotation(versions({ mine: ['AWSPENDING'] }), ['mine'])).not.toThrow();
+    expect(() => assertNoOtherRotation(versions({ old: ['AWSPENDING', 'AWSCURRENT'] }), ['mine'])).not.toThrow();
+    expect(() => assertNoOtherRotation(undefined, ['mine'])).not.toThrow();
+  });
+});
+
+describe('promoteToCurrent', () => {
+  it('moves AWSCURRENT from the version that holds it, then clears AWSPENDING', async () => {
+    sm.on(DescribeSecretCommand).resolves({ VersionIdsToStages: { old: ['AWSCURRENT'], next: ['AWSPENDING'] } });
+    sm.on(UpdateSecretVersionStageCommand).resolves({});
+    expect(await promoteToCurrent(client, 'keyturn/s', 'next', log)).toEqual({ currentVersionId: 'next', previousVersionId: 'old' });
+    const calls = sm.commandCalls(UpdateSecretVersionStageCommand).map((c) => c.args[0].input);
+    expect(calls).toEqual([
+      { SecretId: 'keyturn/s', VersionStage: 'AWSCURRENT', MoveToVersionId: 'next', RemoveFromVersionId: 'old' },
+      { SecretId: 'keyturn/s', VersionStage: 'AWSPENDING', RemoveFromVersionId: 'next' },
+    ]);
+  });
+
+  it('promotes into a secret with no current version (first rotation)', async () => {
+    sm.on(DescribeSecretCommand).resolves({ VersionIdsToStages: { next: ['AWSPENDING'] } });
+    sm.on(UpdateSecretVersionStageCommand).resolves({});
+    await promoteToCurrent(client, 'keyturn/s', 'next', log);
+    expect(sm.commandCalls(UpdateSecretVersionStageCommand)[0]?.args[0].input.RemoveFromVersionId).toBeUndefined();
+  });
+
+  it('does nothing more when the version is already current', async () => {
+    sm.on(DescribeSecretCommand).resolves({ VersionIdsToStages: { next: ['AWSCURRENT'], old: ['AWSPREVIOUS'] } });
+    expect(await promoteToCurrent(client, 'keyturn/s', 'next', log)).toEqual({ currentVersionId: 'next', previousVersionId: 'old' });
+    expect(sm.commandCalls(UpdateSecretVersionStageCommand)).toHaveLength(0);
+  });
+});
+
+describe('dropPending', () => {
+  it('removes AWSPENDING from our version only', async () => {
+    sm.on(DescribeSecretCommand).resolves({ VersionIdsToStages: { mine: ['AWSPENDING'] } });
+    sm.on(UpdateSecretVersionStageCommand).resolves({});
+    expect(await dropPending(client, 'keyturn/s', ['mine'], log)).toEqual({ droppedVersionId: 'mine' });
+  });
+
+  it('never touches another rotation’s pending version', async () => {
+    sm.on(DescribeSecretCommand).resolves({ VersionIdsToStages: { theirs: ['AWSPENDING'] } });
+    expect(await dropPending(client, 'keyturn/s', ['mine'], log)).toEqual({});
+    expect(sm.commandCalls(UpdateSecretVersionStageCommand)).toHaveLength(0);
+  });
+});

@@ -1,0 +1,387 @@
+/**
+ * rotate-cloudfront-key end to end: the real state-machine file, run by the local runner against
+ * the simulator, with every claim checked against the simulator's state.
+ */
+import {
+  CloudFrontClient,
+  CreateKeyGroupCommand,
+  CreatePublicKeyCommand,
+  GetKeyGroupCommand,
+  ListPublicKeysCommand,
+} from '@aws-sdk/client-cloudfront';
+import {
+  CreateSecretCommand,
+  DescribeSecretCommand,
+  GetSecretValueCommand,
+  PutSecretValueCommand,
+  ResourceNotFoundException,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
+import { getSignedUrl } from '@aws-sdk/cloudfront-signer';
+import { generateKeyPairSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { runWorkflow, type RunOptions, type RunResult } from '../../src/local/runner';
+import { useSimulator } from '../support/sim';
+
+const WORKFLOW = 'rotate-cloudfront-key';
+const SECRET_ID = 'keyturn/cloudfront/media-signing-key';
+const SLACK_SECRET_ID = 'keyturn/slack/webhook';
+const sim = useSimulator();
+const cf = () => new CloudFrontClient({});
+const sm = () => new SecretsManagerClient({});
+
+interface Seeded {
+  keyGroupId: string;
+  legacyKeyId: string;
+  input: Record<string, unknown>;
+}
+
+function publicKeyPem(): string {
+  return generateKeyPairSync('ec', { namedCurve: 'prime256v1', publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } }).publicKey;
+}
+
+async function createUnmanagedKey(name: string): Promise<string> {
+  const out = await cf().send(new CreatePublicKeyCommand({ PublicKeyConfig: { Name: name, CallerReference: name, EncodedKey: publicKeyPem(), Comment: 'made by hand' } }));
+  return out.PublicKey?.Id ?? '';
+}
+
+/** A key group signing with one hand-made key, a Slack webhook secret, and the workflow input. */
+async function seed(extraKeys = 0): Promise<Seeded> {
+  const legacyKeyId = await createUnmanagedKey('legacy');
+  const extra = await Promise.all(Array.from({ length: extraKeys }, (_, i) => createUnmanagedKey(`extra-${i}`)));
+  const group = await cf().send(new CreateKeyGroupCommand({ KeyGroupConfig: { Name: 'media', Items: [legacyKeyId, ...extra] } }));
+  const keyGroupId = group.KeyGroup?.Id ?? '';
+  await sm().send(new CreateSecretCommand({ Name: SLACK_SECRET_ID, SecretString: JSON.stringify({ url: `${sim.url}/_sim/slack/services/T0/B0/hook` }) }));
+  return {
+    keyGroupId,
+    legacyKeyId,
+    input: { keyGroupId, secretId: SECRET_ID, graceSeconds: 3600, slackWebhookSecretId: SLACK_SECRET_ID, testUrlBase: `${sim.url}/_sim/cloudfront/${keyGroupId}` },
+  };
+}
+
+/** Invariant 2: no private key and no webhook URL anywhere the execution recorded. */
+function expectNoSecrets(result: RunResult): void {
+  const recorded = JSON.stringify([result.history, result.output, result.error]);
+  expect(recorded).not.toContain('PRIVATE KEY');
+  expect(recorded).not.toContain('/_sim/slack/');
+}
+
+async function run(input: unknown, options: RunOptions = {}): Promise<RunResult> {
+  const result = await runWorkflow(WORKFLOW, input, { skipWaits: true, ...options });
+  expectNoSecrets(result);
+  return result;
+}
+
+async function keyGroupItems(keyGroupId: string): Promise<string[]> {
+  return (await cf().send(new GetKeyGroupCommand({ Id: keyGroupId }))).KeyGroup?.KeyGroupConfig?.Items ?? [];
+}
+
+async function publicKeys() {
+  return (await cf().send(new ListPublicKeysCommand({}))).PublicKeyList?.Items ?? [];
+}
+
+async function secretStages(): Promise<Record<string, string[]> | undefined> {
+  try {
+    return (await sm().send(new DescribeSecretCommand({ SecretId: SECRET_ID }))).VersionIdsToStages;
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) return undefined;
+    throw error;
+  }
+}
+
+async function currentKey(): Promise<{ publicKeyId: string; privateKey: string; createdAt: string } | undefined> {
+  try {
+    const out = await sm().send(new GetSecretValueCommand({ SecretId: SECRET_ID }));
+    return JSON.parse(out.SecretString ?? '{}');
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) return undefined;
+    throw error;
+  }
+}
+
+/** Status of the simulator's signed-URL probe for a URL signed with this key. */
+async function probe(keyGroupId: string, key: { publicKeyId: string; privateKey: string }): Promise<number> {
+  const url = getSignedUrl({
+    url: `${sim.url}/_sim/cloudfront/${keyGroupId}/media/check.mp4`,
+    keyPairId: key.publicKeyId,
+    privateKey: key.privateKey,
+    dateLessThan: new Date(Date.now() + 60_000),
+  });
+  return (await fetch(url)).status;
+}
+
+/** Invariant 1, checked by the caller around every Task: AWSCURRENT (when there is one) signs URLs that verify. */
+function currentKeyAlwaysWorks(keyGroupId: string, failures: string[]): RunOptions['onTransition'] {
+  return async ({ state, phase }) => {
+    const key = await currentKey();
+    if (key && (await probe(keyGroupId, key)) !== 200) failures.push(`${phase} ${state}`);
+  };
+}
+
+async function slackMessages(): Promise<{ body: { text: string; blocks: unknown[] } }[]> {
+  return (await sim.admin<{ messages: { body: { text: string; blocks: unknown[] } }[] }>('GET', '/_sim/slack')).messages;
+}
+
+async function calls(operation: string) {
+  return (await sim.admin<{ calls: { status: number; errorCode?: string }[] }>('GET', `/_sim/calls?operation=${operation}`)).calls;
+}
+
+/** The end state, with ids replaced by their role, so runs with different ids compare equal. */
+async function endState(seeded: Seeded) {
+  const current = await currentKey();
+  const role = (id: string) => (id === seeded.legacyKeyId ? 'legacy' : id === current?.publicKeyId ? 'current' : 'other keyturn key');
+  const stages = await secretStages();
+  return {
+    keyGroup: (await keyGroupItems(seeded.keyGroupId)).map(role).sort(),
+    publicKeys: (await publicKeys()).map((k) => role(k.Id ?? '')).sort(),
+    labels: Object.values(stages ?? {}).flat().sort(),
+    currentVerifies: current ? await probe(seeded.keyGroupId, current) : 'no current key',
+  };
+}
+
+describe('rotate-cloudfront-key', () => {
+  it('first rotation: stores a new key beside the hand-made one, which it never removes', async () => {
+    const seeded = await seed();
+    const failures: string[] = [];
+    const result = await run(seeded.input, { onTransition: currentKeyAlwaysWorks(seeded.keyGroupId, failures) });
+
+    expect(result.status).toBe('SUCCEEDED');
+    const current = await currentKey();
+    expect(result.output).toMatchObject({ rotated: true, newPublicKeyId: current?.publicKeyId, oldPublicKeyId: null, oldKeyDeletion: 'skipped', notified: true });
+    expect(await keyGroupItems(seeded.keyGroupId)).toEqual([seeded.legacyKeyId, current?.publicKeyId]);
+    expect(await probe(seeded.keyGroupId, current!)).toBe(200);
+    expect(Object.values((await secretStages()) ?? {}).flat().sort()).toEqual(['AWSCURRENT']);
+    expect(failures).toEqual([]);
+    const [message] = await slackMessages();
+    expect(JSON.stringify(message?.body)).toContain(current?.publicKeyId);
+  });
+
+  it('routine rotation: switches signers, then retires the old keyturn key after the grace period', async () => {
+    const seeded = await seed();
+    await run(seeded.input);
+    const first = await currentKey();
+    const failures: string[] = [];
+    const result = await run({ ...seeded.input, force: true, algorithm: 'ECDSA_P256' }, { onTransition: currentKeyAlwaysWorks(seeded.keyGroupId, failures) });
+
+    expect(result.status).toBe('SUCCEEDED');
+    const second = await currentKey();
+    expect(second?.publicKeyId).not.toBe(first?.publicKeyId);
+    expect(result.output).toMatchObject({ rotated: true, newPublicKeyId: second?.publicKeyId, oldPublicKeyId: first?.publicKeyId, oldKeyRemoved: true, oldKeyDeletion: 'deleted' });
+    expect(await keyGroupItems(seeded.keyGroupId)).toEqual([seeded.legacyKeyId, second?.publicKeyId]);
+    expect((await publicKeys()).map((k) => k.Id).sort()).toEqual([seeded.legacyKeyId, second?.publicKeyId].sort());
+    expect(Object.values((await secretStages()) ?? {}).flat().sort()).toEqual(['AWSCURRENT', 'AWSPREVIOUS']);
+    expect(failures).toEqual([]);
+  });
+
+  it('still succeeds, reporting notified: false, when Slack refuses the message', async () => {
+    const seeded = await seed();
+    await sim.admin('POST', '/_sim/faults', { service: 'slack', operation: 'PostMessage', error: { code: 'invalid_token', status: 403 }, count: 5 });
+    const result = await run(seeded.input);
+
+    expect(result).toMatchObject({ status: 'SUCCEEDED', output: { rotated: true, notified: false } });
+  });
+
+  it('calls only the actions each function’s IAM role allows (least privilege)', async () => {
+    const seeded = await seed();
+    await run(seeded.input);
+    await run({ ...seeded.input, force: true });
+    await run({ ...seeded.input, force: true }, {
+      onTransition: async ({ state, phase }) => {
+        if (state === 'Test a URL signed with the new key' && phase === 'after') {
+          await sim.admin('POST', '/_sim/faults', { operation: '*', error: { code: 'AccessDeniedException', status: 403 } });
+        }
+      },
+    });
+    const fragment = parseYaml(readFileSync('serverless/rotate-cloudfront-key.yml', 'utf8')) as {
+      functions: Record<string, { iamRoleStatements: { Action: string[] }[] }>;
+    };
+    const { calls: all } = await sim.admin<{ calls: { service: string; operation: string; caller?: string }[] }>('GET', '/_sim/calls');
+    const byWorkflow = all.filter((c) => c.caller && fragment.functions[c.caller]);
+    expect(new Set(byWorkflow.map((c) => c.caller)).size).toBeGreaterThanOrEqual(12);
+    const denied = byWorkflow.filter(
+      (c) => !fragment.functions[c.caller!]!.iamRoleStatements.some((st) => st.Action.includes(`${c.service}:${c.operation}`)),
+    );
+    expect(denied.map((c) => `${c.caller} → ${c.service}:${c.operation}`)).toEqual([]);
+  });
+
+  it('not due: a young key is left alone and nothing is written', async () => {
+    const seeded = await seed();
+    await run(seeded.input);
+    await sim.admin('DELETE', '/_sim/calls');
+    const result = await run(seeded.input);
+
+    expect(result).toMatchObject({ status: 'SUCCEEDED', output: { rotated: false, reason: expect.stringMatching(/0 days old/) } });
+    expect(await calls('CreatePublicKey')).toEqual([]);
+    expect(await calls('PutSecretValue')).toEqual([]);
+  });
+
+  it('ends cleanly with "rotation in progress" when another rotation holds the pending version', async () => {
+    const seeded = await seed();
+    await run(seeded.input);
+    await sm().send(new PutSecretValueCommand({ SecretId: SECRET_ID, ClientRequestToken: 'another-rotation-000000000000000000', SecretString: '{}', VersionStages: ['AWSPENDING'] }));
+    const before = await endState(seeded);
+    const result = await run({ ...seeded.input, force: true });
+
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toMatchObject({ name: 'RotationInProgressError', cause: expect.stringMatching(/rotation in progress/) });
+    expect(await endState(seeded)).toEqual(before);
+    expect((await secretStages())?.['another-rotation-000000000000000000']).toEqual(['AWSPENDING']);
+  });
+
+  it('rejects bad input naming the field and the rule, changes nothing, and tells Slack', async () => {
+    const seeded = await seed();
+    const result = await run({ ...seeded.input, gracePeriod: 10 });
+
+    expect(result.status).toBe('FAILED');
+    expect(result.error?.name).toBe('InvalidInputError');
+    expect(result.error?.cause).toMatch(/gracePeriod: unknown field/);
+    expect(await secretStages()).toBeUndefined();
+    expect((await slackMessages())[0]?.body.text).toMatch(/failed at "Check whether the key is due" \(InvalidInputError\)/);
+  });
+
+  it('keeps keys a racing writer adds during each UpdateKeyGroup', async () => {
+    const seeded = await seed();
+    await run(seeded.input);
+    const [addedWhileAdding, addedWhileRemoving] = [await createUnmanagedKey('racer-1'), await createUnmanagedKey('racer-2')];
+    await sim.admin('POST', '/_sim/faults', { racingWriter: { keyGroupId: seeded.keyGroupId, addPublicKeyId: addedWhileAdding } });
+    const result = await run({ ...seeded.input, force: true }, {
+      onTransition: async ({ state, phase }) => {
+        if (state === 'Remove old key from key group' && phase === 'before') {
+          await sim.admin('POST', '/_sim/faults', { racingWriter: { keyGroupId: seeded.keyGroupId, addPublicKeyId: addedWhileRemoving } });
+        }
+      },
+    });
+
+    expect(result.status).toBe('SUCCEEDED');
+    const items = await keyGroupItems(seeded.keyGroupId);
+    expect(items).toEqual(expect.arrayContaining([seeded.legacyKeyId, addedWhileAdding, addedWhileRemoving, (await currentKey())?.publicKeyId]));
+    expect(items).toHaveLength(4);
+    expect((await calls('UpdateKeyGroup')).filter((c) => c.errorCode === 'PreconditionFailed')).toHaveLength(2);
+  });
+
+  it('fails with QuotaExceededError on a full key group before creating anything', async () => {
+    const seeded = await seed(4);
+    const keysBefore = await publicKeys();
+    const result = await run(seeded.input);
+
+    expect(result.status).toBe('FAILED');
+    expect(result.error?.name).toBe('QuotaExceededError');
+    expect(result.error?.cause).toMatch(/5 of 5 keys/);
+    expect(await publicKeys()).toEqual(keysBefore);
+    expect(await secretStages()).toBeUndefined();
+    expect((await slackMessages())[0]?.body.text).toMatch(/failed at "Make sure the key group has room" \(QuotaExceededError\)/);
+  });
+
+  it('rides out throttling with the SDK’s and the state machine’s retries', async () => {
+    const seeded = await seed();
+    await sim.admin('POST', '/_sim/faults', { service: 'cloudfront', operation: 'UpdateKeyGroup', throttle: true, count: 5 });
+    await sim.admin('POST', '/_sim/faults', { service: 'secretsmanager', operation: 'PutSecretValue', throttle: true, count: 2 });
+    const result = await run(seeded.input);
+
+    expect(result.status).toBe('SUCCEEDED');
+    expect((await calls('UpdateKeyGroup')).filter((c) => c.status >= 400).length).toBe(5);
+    expect(result.history.some((e) => JSON.stringify(e).includes('TransientAwsError'))).toBe(true);
+    expect(await probe(seeded.keyGroupId, (await currentKey())!)).toBe(200);
+  });
+
+  describe('a failure at each step before promotion is undone', () => {
+    const steps = [
+      'Make sure the key group has room',
+      'Generate key pair and store it as pending',
+      'Create public key',
+      'Record public key in pending secret',
+      'Add new key to key group',
+      'Test a URL signed with the new key',
+      'Make the new key current',
+    ];
+    for (const failing of steps) {
+      it(`"${failing}"`, async () => {
+        const seeded = await seed();
+        await run(seeded.input);
+        const before = await endState(seeded);
+        const result = await run({ ...seeded.input, force: true }, {
+          onTransition: async ({ state, phase }) => {
+            // The step's first AWS call, whatever it is, is refused (not retryable).
+            if (state === failing && phase === 'before') {
+              await sim.admin('POST', '/_sim/faults', { operation: '*', error: { code: 'AccessDeniedException', status: 403 } });
+            }
+          },
+        });
+
+        expect(result.status).toBe('FAILED');
+        expect(result.error?.name).toMatch(/AccessDenied/);
+        expect(await endState(seeded)).toEqual(before);
+        const message = (await slackMessages()).at(-1)?.body;
+        expect(message?.text).toContain(`failed at "${failing}"`);
+        expect(message?.text).not.toContain('PRIVATE KEY');
+      });
+    }
+  });
+
+  it('a failure after promotion keeps the new key and reports the old one still in place', async () => {
+    const seeded = await seed();
+    await run(seeded.input);
+    const first = await currentKey();
+    const result = await run({ ...seeded.input, force: true }, {
+      onTransition: async ({ state, phase }) => {
+        if (state === 'Remove old key from key group' && phase === 'before') {
+          await sim.admin('POST', '/_sim/faults', { operation: '*', error: { code: 'AccessDeniedException', status: 403 } });
+        }
+      },
+    });
+
+    expect(result.status).toBe('FAILED');
+    const second = await currentKey();
+    expect(second?.publicKeyId).not.toBe(first?.publicKeyId);
+    expect(await keyGroupItems(seeded.keyGroupId)).toEqual([seeded.legacyKeyId, first?.publicKeyId, second?.publicKeyId]);
+    expect(await probe(seeded.keyGroupId, second!)).toBe(200);
+    expect(JSON.stringify((await slackMessages()).at(-1)?.body)).toMatch(/Remove old key from key group[\s\S]*already current/);
+  });
+
+  describe('a rerun after a crash converges to the end state of an uninterrupted run', () => {
+    const states = [
+      'Check whether the key is due',
+      'Make sure the key group has room',
+      'Generate key pair and store it as pending',
+      'Create public key',
+      'Record public key in pending secret',
+      'Add new key to key group',
+      'Test a URL signed with the new key',
+      'Make the new key current',
+      'Remove old key from key group',
+      'Delete old public key',
+    ];
+    let reference: Awaited<ReturnType<typeof endState>> | undefined;
+
+    it('(reference: uninterrupted routine rotation)', async () => {
+      const seeded = await seed();
+      await run(seeded.input);
+      await run({ ...seeded.input, force: true });
+      reference = await endState(seeded);
+      expect(reference).toEqual({
+        keyGroup: ['current', 'legacy'],
+        publicKeys: ['current', 'legacy'],
+        labels: ['AWSCURRENT', 'AWSPREVIOUS'],
+        currentVerifies: 200,
+      });
+    });
+
+    for (const crashAfter of states) {
+      it(`crash after "${crashAfter}"`, async () => {
+        const seeded = await seed();
+        await run(seeded.input);
+        const input = { ...seeded.input, force: true };
+        const executionName = `crash-${states.indexOf(crashAfter)}`;
+        const crashed = await run(input, { executionName, stopAfterState: crashAfter });
+        expect(crashed.status).toBe('STOPPED');
+        const rerun = await run(input, { executionName });
+
+        expect(rerun.status).toBe('SUCCEEDED');
+        expect(rerun.output).toMatchObject({ rotated: true });
+        expect(await endState(seeded)).toEqual(reference);
+      });
+    }
+  });
+});
