@@ -4,8 +4,9 @@
  * admin API at `simUrl`) and returns the workflow's input.
  *
  *   import { rotateCloudfrontKeyScenario } from '../../cloudfront/demo-scenario';
- *   export const scenarios: DemoScenario[] = [rotateCloudfrontKeyScenario];
+ *   export const scenarios: DemoScenario[] = [rotateCloudfrontKeyScenario, checkIamCertExpiryScenario];
  */
+import { checkIamCertExpiryScenario } from './check-iam-cert-expiry';
 import { rotateCloudfrontKeyScenario } from './rotate-cloudfront-key';
 
 export interface DemoScenario {
@@ -16,4 +17,4 @@ export interface DemoScenario {
   seed(simUrl: string): Promise<unknown>;
 }
 
-export const scenarios: DemoScenario[] = [rotateCloudfrontKeyScenario];
+export const scenarios: DemoScenario[] = [rotateCloudfrontKeyScenario, checkIamCertExpiryScenario];

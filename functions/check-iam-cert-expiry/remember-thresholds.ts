@@ -1,0 +1,22 @@
+/** Task "Remember thresholds seen": after the digest went out, so a failed send re-alerts next run. */
+import { z } from 'zod';
+import { SEVERITIES } from '../../src/iam/classify-expiry';
+import { rememberThresholds } from '../../src/iam/threshold-memory';
+import { expiryCheckInputSchema, parseInput } from '../../src/iam/workflow-inputs';
+import { stepHandler } from './lib/wiring';
+
+const eventSchema = z.object({
+  config: expiryCheckInputSchema,
+  certificates: z.array(z.object({ arn: z.string(), expiration: z.string(), daysLeft: z.number(), severity: z.enum(SEVERITIES) })),
+});
+
+export const handler = stepHandler(async (event, deps) => {
+  const { config, certificates } = parseInput(eventSchema, event);
+  await rememberThresholds(
+    deps.secrets,
+    deps.memorySecretId,
+    { pathPrefix: config.pathPrefix, thresholdsDays: config.thresholdsDays, certificates },
+    deps.log,
+  );
+  return { remembered: certificates.length };
+});

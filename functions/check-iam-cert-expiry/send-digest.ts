@@ -1,0 +1,26 @@
+/** Task "Send expiry digest to Slack": render the report as Block Kit and post it. */
+import { z } from 'zod';
+import type { ExpiryReport } from '../../src/iam/check-certificate-expiry';
+import { buildExpiryDigest } from '../../src/iam/expiry-digest';
+import { expiryCheckInputSchema, parseInput } from '../../src/iam/workflow-inputs';
+import { postSlackMessage, readWebhookUrl } from '../../src/notify/slack';
+import { stepHandler } from './lib/wiring';
+
+const eventSchema = z.object({
+  config: expiryCheckInputSchema,
+  report: z.custom<ExpiryReport>((v) => typeof v === 'object' && v !== null && Array.isArray((v as ExpiryReport).alerts)),
+});
+
+export const handler = stepHandler(async (event, deps) => {
+  const { config, report } = parseInput(eventSchema, event);
+  const digest = buildExpiryDigest(report, {
+    accountLabel: config.accountLabel,
+    pathPrefix: config.pathPrefix,
+    thresholdsDays: config.thresholdsDays,
+    consoleRegion: deps.region,
+  });
+  const url = await readWebhookUrl(deps.secrets, config.slackWebhookSecretId);
+  const { attempts } = await postSlackMessage(url, digest, { fetch: deps.fetch, sleep: deps.sleep, log: deps.log });
+  deps.log.info('expiry digest sent', { alerts: report.alerts.length, attempts });
+  return { sent: true };
+});

@@ -1,0 +1,21 @@
+/**
+ * Task "Validate and upload certificate". The only function that sees the private key: it reads
+ * the source secret, validates, and uploads, returning names, ids and ARNs only.
+ */
+import { readSourceMaterial } from '../../src/iam/certificate-source';
+import { importServerCertificate } from '../../src/iam/import-server-certificate';
+import { importInputSchema, parseInput } from '../../src/iam/workflow-inputs';
+import { stepHandler } from './lib/wiring';
+
+export const handler = stepHandler(async (event, deps) => {
+  const input = parseInput(importInputSchema, event);
+  return importServerCertificate(
+    {
+      iam: deps.iam,
+      readMaterial: () => readSourceMaterial(deps.secrets, input.sourceSecretId),
+      now: deps.now,
+      log: deps.log,
+    },
+    { serverCertificateName: input.serverCertificateName, path: input.path },
+  );
+});

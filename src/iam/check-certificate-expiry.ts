@@ -1,0 +1,133 @@
+/**
+ * The expiry check: list every server certificate under a prefix, classify each against the
+ * thresholds, emit one days-to-expiry metric per certificate, and compare with what the last
+ * run saw. Decides whether a digest is due; rendering and sending are the next steps.
+ */
+import type { IAMClient } from '@aws-sdk/client-iam';
+import type { Log } from '../logger';
+import { classifyExpiry, urgencyRank, type ExpiryClass, type Severity } from './classify-expiry';
+import { listServerCertificates } from './list-server-certificates';
+import type { RememberedThresholds } from './threshold-memory';
+import type { ExpiryMetrics } from './expiry-metrics';
+
+export interface ExpiryCheckSettings {
+  pathPrefix: string;
+  thresholdsDays: number[];
+  mutedCertificateNames: string[];
+}
+
+/** One certificate as the workflow reports it (issue 6, "Output"). */
+export interface CertificateExpiry {
+  name: string;
+  arn: string;
+  expiration: string;
+  daysLeft: number;
+  severity: Severity;
+}
+
+/** A certificate the digest lists: within a threshold, not muted. */
+export interface ExpiryAlert extends CertificateExpiry {
+  path: string;
+  threshold: Exclude<ExpiryClass['threshold'], null>;
+  /** Within a threshold it was not within at the last run (or new since then). */
+  crossedThreshold: boolean;
+}
+
+export interface MutedCertificate {
+  name: string;
+  daysLeft: number;
+  severity: Severity;
+}
+
+export interface ExpiryReport {
+  /** Non-muted certificates per severity. */
+  counts: Record<Severity, number>;
+  /** Most urgent first. */
+  alerts: ExpiryAlert[];
+  muted: MutedCertificate[];
+  crossedCount: number;
+}
+
+export interface ExpiryCheckResult {
+  certificates: CertificateExpiry[];
+  report: ExpiryReport;
+  /** True when the digest must be sent. */
+  digestDue: boolean;
+}
+
+export interface ExpiryCheckDeps {
+  iam: Pick<IAMClient, 'send'>;
+  /** What the last recorded run saw, or null before the first one. */
+  remembered: RememberedThresholds | null;
+  metrics: ExpiryMetrics;
+  now: () => Date;
+  log: Log;
+}
+
+export async function checkCertificateExpiry(deps: ExpiryCheckDeps, settings: ExpiryCheckSettings): Promise<ExpiryCheckResult> {
+  const listed = await listServerCertificates(deps.iam, settings.pathPrefix, deps.log);
+  const now = deps.now();
+  const muted = new Set(settings.mutedCertificateNames);
+
+  const classified = listed
+    .map((certificate) => ({ certificate, expiry: classifyExpiry(new Date(certificate.expiration), now, settings.thresholdsDays) }))
+    .sort((a, b) => a.expiry.daysLeft - b.expiry.daysLeft || a.certificate.name.localeCompare(b.certificate.name));
+
+  const counts: Record<Severity, number> = { expired: 0, critical: 0, warning: 0, notice: 0, ok: 0 };
+  const certificates: CertificateExpiry[] = [];
+  const alerts: ExpiryAlert[] = [];
+  const mutedCertificates: MutedCertificate[] = [];
+  for (const { certificate, expiry } of classified) {
+    const entry: CertificateExpiry = {
+      name: certificate.name,
+      arn: certificate.arn,
+      expiration: certificate.expiration,
+      daysLeft: expiry.daysLeft,
+      severity: expiry.severity,
+    };
+    certificates.push(entry);
+    // Muted certificates still get their metric: an alarm on it is the owner's business.
+    deps.metrics.recordDaysToExpiry(certificate.name, expiry.daysLeft);
+    if (muted.has(certificate.name)) {
+      mutedCertificates.push({ name: entry.name, daysLeft: entry.daysLeft, severity: entry.severity });
+      continue;
+    }
+    counts[expiry.severity] += 1;
+    if (expiry.threshold === null) continue;
+    alerts.push({
+      ...entry,
+      path: certificate.path,
+      threshold: expiry.threshold,
+      crossedThreshold: crossed(deps.remembered, certificate.arn, certificate.expiration, expiry.threshold),
+    });
+  }
+
+  const crossedCount = alerts.filter((a) => a.crossedThreshold).length;
+  // A digest is due when anything is within the largest threshold, or when something crossed
+  // into a new threshold since the last run. With these bands a crossing is always within the
+  // largest threshold, so the second clause never adds a message on its own; it makes the
+  // digest say so (see the digest builder) rather than repeat yesterday's news silently.
+  const digestDue = alerts.length > 0 || crossedCount > 0;
+  deps.log.info('certificate expiry checked', {
+    pathPrefix: settings.pathPrefix,
+    certificates: certificates.length,
+    alerts: alerts.length,
+    muted: mutedCertificates.length,
+    crossed: crossedCount,
+    digestDue,
+  });
+  return { certificates, report: { counts, alerts, muted: mutedCertificates, crossedCount }, digestDue };
+}
+
+function crossed(
+  remembered: RememberedThresholds | null,
+  arn: string,
+  expiration: string,
+  threshold: ExpiryAlert['threshold'],
+): boolean {
+  // Before the first recorded run there is nothing to have crossed from.
+  if (remembered === null) return false;
+  const last = remembered[arn];
+  if (!last || last.expiration !== expiration) return true;
+  return urgencyRank(threshold) < urgencyRank(last.threshold);
+}

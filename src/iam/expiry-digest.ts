@@ -1,0 +1,134 @@
+/**
+ * The Slack digest of one expiry check (Block Kit, built with slack-block-builder like the
+ * rest of src/notify): a header with counts, expired certificates first and unmissable, then
+ * the others most urgent first, then muted certificates in one line.
+ *
+ * Slack caps a message at 50 blocks, so at most MAX_LISTED certificates get their own block;
+ * the rest are counted (the execution output lists every certificate).
+ */
+import { Blocks, Md, Message } from 'slack-block-builder';
+import type { Severity } from './classify-expiry';
+import type { ExpiryAlert, ExpiryReport } from './check-certificate-expiry';
+
+export const MAX_LISTED = 40;
+
+export interface DigestContext {
+  accountLabel?: string;
+  pathPrefix: string;
+  thresholdsDays: number[];
+  /** Region for the console link (IAM itself is global). */
+  consoleRegion: string;
+}
+
+export interface SlackDigest {
+  /** Notification fallback text. */
+  text: string;
+  blocks: unknown[];
+}
+
+const ICONS: Record<Severity, string> = {
+  expired: ':rotating_light:',
+  critical: ':red_circle:',
+  warning: ':large_orange_circle:',
+  notice: ':large_yellow_circle:',
+  ok: ':white_check_mark:',
+};
+
+export function buildExpiryDigest(report: ExpiryReport, context: DigestContext): SlackDigest {
+  const { counts, alerts, muted } = report;
+  const label = context.accountLabel ? ` — ${context.accountLabel}` : '';
+  const summary = (['expired', 'critical', 'warning', 'notice'] as const)
+    .filter((s) => counts[s] > 0)
+    .map((s) => `${counts[s]} ${s}`)
+    .join(', ');
+  const text = `IAM server certificates${label}: ${summary || 'none within thresholds'}`;
+
+  const countLine = [
+    counts.expired > 0 ? Md.bold(`${counts.expired} expired`) : `${counts.expired} expired`,
+    counts.critical > 0 ? Md.bold(`${counts.critical} critical`) : `${counts.critical} critical`,
+    `${counts.warning} warning`,
+    `${counts.notice} notice`,
+    `${counts.ok} ok`,
+    ...(muted.length > 0 ? [`${muted.length} muted`] : []),
+  ].join(' · ');
+
+  const blocks = [
+    Blocks.Header({ text: truncate(`IAM server certificate expiry${label}`, 150) }),
+    Blocks.Section({ text: countLine }),
+    ...(counts.expired > 0
+      ? [
+          Blocks.Section({
+            text: `${ICONS.expired} ${Md.bold(`${counts.expired} ${plural(counts.expired, 'certificate has', 'certificates have')} EXPIRED`)}: clients using ${counts.expired === 1 ? 'it' : 'them'} fail TLS now. Replace ${counts.expired === 1 ? 'it' : 'them'} first.`,
+          }),
+        ]
+      : []),
+    ...(report.crossedCount > 0
+      ? [
+          Blocks.Section({
+            text: `:new: ${report.crossedCount} ${plural(report.crossedCount, 'certificate', 'certificates')} crossed into a new threshold since the last run (marked :new: below).`,
+          }),
+        ]
+      : []),
+    Blocks.Divider(),
+    ...alerts.slice(0, MAX_LISTED).map((alert) => Blocks.Section({ text: alertText(alert, context.consoleRegion) })),
+    ...(alerts.length > MAX_LISTED
+      ? [Blocks.Context().elements(`…and ${alerts.length - MAX_LISTED} more within thresholds: see the execution output.`)]
+      : []),
+    ...(muted.length > 0
+      ? [
+          Blocks.Context().elements(
+            `Muted (not alerted): ${muted.map((m) => `${escape(m.name)} (${m.severity === 'expired' ? 'expired' : `${m.daysLeft} ${plural(m.daysLeft, 'day', 'days')} left`})`).join(', ')}`,
+          ),
+        ]
+      : []),
+    Blocks.Context().elements(
+      `keyturn check-iam-cert-expiry · path prefix ${Md.codeInline(escape(context.pathPrefix))} · thresholds ${[...context.thresholdsDays].sort((a, b) => b - a).join('/')} days`,
+    ),
+  ];
+
+  const message = Message({ text }).blocks(...blocks).buildToObject() as { text: string; blocks: unknown[] };
+  return { text: message.text, blocks: message.blocks };
+}
+
+function alertText(alert: ExpiryAlert, consoleRegion: string): string {
+  const when =
+    alert.severity === 'expired'
+      ? Md.bold('EXPIRED')
+      : alert.daysLeft === 0
+        ? Md.bold('less than a day left')
+        : `${alert.daysLeft} ${plural(alert.daysLeft, 'day', 'days')} left`;
+  const crossed = alert.crossedThreshold
+    ? ` :new: ${alert.threshold === 'expired' ? 'newly expired' : `now within ${alert.threshold} ${plural(alert.threshold, 'day', 'days')}`}`
+    : '';
+  return [
+    `${ICONS[alert.severity]} ${Md.bold(escape(alert.name))} — ${when} (${alert.severity})${crossed}`,
+    `${alert.severity === 'expired' ? 'Expired' : 'Expires'} ${formatUtc(alert.expiration)} · path ${Md.codeInline(escape(alert.path))}`,
+    Md.codeInline(escape(alert.arn)),
+    `${consoleLink(consoleRegion)}: ${Md.codeInline(`aws iam get-server-certificate --server-certificate-name ${alert.name}`)}`,
+  ].join('\n');
+}
+
+/**
+ * The IAM console does not show server certificates (they are API-only), so the link opens
+ * CloudShell, and the line carries the command that shows the certificate.
+ */
+function consoleLink(region: string): string {
+  return `<https://${region}.console.aws.amazon.com/cloudshell/home?region=${region}|Open CloudShell>`;
+}
+
+function formatUtc(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
+function plural(n: number, one: string, many: string): string {
+  return n === 1 ? one : many;
+}
+
+/** Slack mrkdwn control characters; paths may contain them. */
+function escape(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}

@@ -1,0 +1,52 @@
+/**
+ * The inputs of check-iam-cert-expiry and import-iam-server-cert, validated once at the edge:
+ * unknown fields are rejected, defaults applied, and a failure names the field and the rule
+ * (InvalidInputError) without echoing the value.
+ */
+import { z } from 'zod';
+import { InvalidInputError } from '../errors';
+import { DEFAULT_THRESHOLDS_DAYS } from './classify-expiry';
+
+const secretId = z.string().min(1, 'must be a secret name or ARN').max(2048);
+
+export const expiryCheckInputSchema = z.strictObject({
+  pathPrefix: z
+    .string()
+    .regex(/^\/([\u0021-\u007E]*)$/, 'must begin with / and hold only printable ASCII')
+    .max(512)
+    .default('/'),
+  thresholdsDays: z
+    .array(z.number().int('must be whole days').min(0, 'must be 0 or more').max(3650, 'must be at most 3650'))
+    .min(1, 'needs at least one threshold')
+    .max(10, 'at most 10 thresholds')
+    .default([...DEFAULT_THRESHOLDS_DAYS]),
+  slackWebhookSecretId: secretId,
+  mutedCertificateNames: z.array(z.string().min(1).max(128)).max(1000).default([]),
+  accountLabel: z.string().min(1).max(80).optional(),
+});
+export type ExpiryCheckInput = z.infer<typeof expiryCheckInputSchema>;
+
+export const importInputSchema = z.strictObject({
+  sourceSecretId: secretId,
+  // The AWS name and path rules are checked by importServerCertificate, which names each rule.
+  serverCertificateName: z.string(),
+  path: z.string().default('/'),
+  slackWebhookSecretId: secretId.optional(),
+});
+export type ImportInput = z.infer<typeof importInputSchema>;
+
+/** The source secret's JSON value. */
+export const certificateMaterialSchema = z.object({
+  certificateBody: z.string().min(1),
+  privateKey: z.string().min(1),
+  certificateChain: z.string().optional(),
+});
+
+export function parseInput<S extends z.ZodType>(schema: S, event: unknown): z.infer<S> {
+  const parsed = schema.safeParse(event);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  if (issue?.code === 'unrecognized_keys') throw new InvalidInputError(issue.keys.join(', '), 'unknown field');
+  const field = issue?.path.length ? issue.path.join('.') : '(input)';
+  throw new InvalidInputError(field, issue?.message ?? 'invalid');
+}

@@ -1,0 +1,74 @@
+/**
+ * Slack messages of the two IAM server-certificate workflows other than the digest: an import
+ * report, and a failure report. Names, ARNs, dates and error names only.
+ */
+import { Blocks, Md, Message } from 'slack-block-builder';
+import type { SlackMessage } from '../notify/slack';
+
+export interface ImportReport {
+  serverCertificateName: string;
+  arn: string;
+  expiration: string;
+  path: string;
+  usableByCloudFront: boolean;
+  alreadyImported: boolean;
+  executionName: string;
+}
+
+export function importReportMessage(r: ImportReport): SlackMessage {
+  const text = `IAM server certificate ${r.serverCertificateName} imported, expires ${r.expiration.slice(0, 10)}`;
+  const cloudFront = r.usableByCloudFront
+    ? 'Usable by CloudFront (path under /cloudfront/).'
+    : 'Not usable by CloudFront: its path does not begin with /cloudfront/.';
+  const message = Message({ text })
+    .blocks(
+      Blocks.Header({ text: `Imported ${r.serverCertificateName}`.slice(0, 150) }),
+      Blocks.Section({ text: r.alreadyImported ? 'It was already in IAM (a rerun): nothing was uploaded twice.' : 'Validated, uploaded and read back from IAM.' }).fields(
+        `${Md.bold('Name')}\n${r.serverCertificateName}`,
+        `${Md.bold('Expires')}\n${r.expiration.slice(0, 16).replace('T', ' ')} UTC`,
+        `${Md.bold('ARN')}\n${Md.codeInline(r.arn)}`,
+        `${Md.bold('Path')}\n${Md.codeInline(r.path)}`,
+      ),
+      Blocks.Context().elements(`${cloudFront} · execution ${r.executionName}`),
+    )
+    .buildToObject() as { text: string; blocks: unknown[] };
+  return { text: message.text, blocks: message.blocks };
+}
+
+export interface WorkflowFailure {
+  workflow: string;
+  /** What was being done, in the runbook's words. */
+  failedState: string;
+  error: { name: string; message: string };
+  /** What stays in place, e.g. an uploaded certificate. */
+  kept: string[];
+  executionName: string;
+}
+
+export function workflowFailedMessage(f: WorkflowFailure): SlackMessage {
+  const text = `${f.workflow} failed at "${f.failedState}" (${f.error.name})`;
+  const message = Message({ text })
+    .blocks(
+      Blocks.Header({ text: `${f.workflow} failed`.slice(0, 150) }),
+      Blocks.Section({
+        text: `${Md.bold('Failed state')}: ${f.failedState}\n${Md.bold('Error')}: ${Md.codeInline(f.error.name)} ${f.error.message}`.slice(0, 2900),
+      }),
+      ...(f.kept.length ? [Blocks.Section({ text: `${Md.bold('Kept')}\n${f.kept.map((k) => `• ${k}`).join('\n')}`.slice(0, 2900) })] : []),
+      Blocks.Context().elements(`execution ${f.executionName}`),
+    )
+    .buildToObject() as { text: string; blocks: unknown[] };
+  return { text: message.text, blocks: message.blocks };
+}
+
+/** A caught error as a state sees it: `{ Error, Cause }`, Cause being Lambda's JSON or plain text. */
+export function describeCaught(caught: { Error?: string; Cause?: string } | undefined): { name: string; message: string } {
+  const name = caught?.Error ?? 'UnknownError';
+  const cause = caught?.Cause ?? '';
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
+    if (typeof parsed.errorMessage === 'string') return { name, message: parsed.errorMessage };
+  } catch {
+    // Plain text cause.
+  }
+  return { name, message: cause };
+}
