@@ -9,7 +9,9 @@ import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { LightsailClient } from '@aws-sdk/client-lightsail';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { version } from '../version';
 
@@ -86,3 +88,22 @@ export const secretsManagerClient = (s: ClientSettings = clientSettings()) => at
 export const iamClient = (s: ClientSettings = clientSettings()) => attributed(new IAMClient(common(s)), s);
 export const apiGatewayClient = (s: ClientSettings = clientSettings()) => attributed(new APIGatewayClient(common(s)), s);
 export const lightsailClient = (s: ClientSettings = clientSettings()) => attributed(new LightsailClient(common(s)), s);
+
+/**
+ * An S3 client that signs with a Lightsail bucket access key (not the function's role), for a
+ * bucket in `region`. On AWS the SDK resolves the bucket's own endpoint,
+ * `https://<bucket>.s3.<region>.amazonaws.com` (virtual-hosted); when an endpoint is configured
+ * (`AWS_ENDPOINT_URL[_S3]`: the simulator, LocalStack) requests go path-style to it.
+ */
+export function s3BucketClient(
+  options: { region: string; credentials: { accessKeyId: string; secretAccessKey: string } },
+  s: ClientSettings = clientSettings(),
+  env: NodeJS.ProcessEnv = process.env,
+): S3Client {
+  const endpointConfigured = env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS !== 'true' && Boolean(env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL);
+  return attributed(
+    new S3Client({ ...common(s), region: options.region, credentials: options.credentials, forcePathStyle: endpointConfigured }),
+    s,
+  );
+}
+export const sfnClient = (s: ClientSettings = clientSettings()) => attributed(new SFNClient(common(s)), s);

@@ -3,11 +3,12 @@
  * `seed` creates the demo account's resources through the simulator (its AWS endpoint or its
  * admin API at `simUrl`) and returns the workflow's input.
  *
- *   import { rotateCloudfrontKeyScenario } from '../../cloudfront/demo-scenario';
- *   export const scenarios: DemoScenario[] = [rotateCloudfrontKeyScenario, checkIamCertExpiryScenario];
+ *   import { myWorkflowScenario } from './my-workflow';
+ *   export const scenarios: DemoScenario[] = [..., myWorkflowScenario];
  */
 import { checkIamCertExpiryScenario } from './check-iam-cert-expiry';
 import { rotateCloudfrontKeyScenario } from './rotate-cloudfront-key';
+import { rotateLightsailBucketKeyScenario } from './rotate-lightsail-bucket-key';
 
 export interface DemoScenario {
   /** A workflow name: serverless/<workflow>.yml and state-machines/<workflow>.asl.json. */
@@ -17,4 +18,4 @@ export interface DemoScenario {
   seed(simUrl: string): Promise<unknown>;
 }
 
-export const scenarios: DemoScenario[] = [rotateCloudfrontKeyScenario, checkIamCertExpiryScenario];
+export const scenarios: DemoScenario[] = [rotateCloudfrontKeyScenario, checkIamCertExpiryScenario, rotateLightsailBucketKeyScenario];

@@ -1,0 +1,6 @@
+/** Task "Create the new key and store its secret": returns the access key id and version id, never the secret. */
+import { z } from 'zod';
+import { createAndStoreKey } from '../../src/lightsail/rotation';
+import { configField, stepHandler } from './lib/step-handler';
+
+export const handler = stepHandler(z.object({ config: configField }), ({ config }, deps) => createAndStoreKey(deps, config));

@@ -1,0 +1,33 @@
+/** Task "Notify Slack of the rotation" (an alert when the old key is still in use). */
+import { z } from 'zod';
+import { notifyRotated } from '../../src/lightsail/rotation-report';
+import { notifyCollaborators } from './lib/notify-collaborators';
+import { configField, stepHandler } from './lib/step-handler';
+
+const lastUse = z.object({ date: z.string(), region: z.string().optional(), serviceName: z.string().optional() }).nullable();
+
+const event = z.object({
+  executionName: z.string(),
+  config: configField,
+  promotion: z.object({ accessKeyId: z.string() }).passthrough(),
+  retirement: z.object({
+    oldAccessKeyId: z.string().nullable(),
+    outcome: z.enum(['deleted', 'already-gone', 'kept-in-use', 'none']),
+    lastUse,
+    promotedAt: z.string().nullable(),
+  }),
+});
+
+export const handler = stepHandler(event, ({ executionName, config, promotion, retirement }) =>
+  notifyRotated(notifyCollaborators(), {
+    executionName,
+    bucketName: config.bucketName,
+    secretId: config.secretId,
+    slackWebhookSecretId: config.slackWebhookSecretId,
+    newAccessKeyId: promotion.accessKeyId,
+    oldAccessKeyId: retirement.oldAccessKeyId,
+    oldKeyOutcome: retirement.outcome,
+    oldKeyLastUse: retirement.lastUse,
+    promotedAt: retirement.promotedAt,
+  }),
+);

@@ -1,0 +1,55 @@
+/**
+ * The input of `rotate-lightsail-bucket-key`, validated once at the edge (invariant 8): every
+ * error names the field and the rule; unknown fields are rejected; values are never echoed.
+ */
+import { z } from 'zod';
+import { InvalidInputError } from '../errors';
+
+/** Step Functions' Wait limit. */
+const MAX_WAIT_SECONDS = 99_999_999;
+const SECRET_NAME = /^keyturn\/[A-Za-z0-9/_+=.@-]{1,500}$/;
+
+export const rotationInputSchema = z
+  .object({
+    bucketName: z.string().regex(/^[a-z0-9][a-z0-9-]{1,52}[a-z0-9]$/, 'must be a Lightsail bucket name (3-54 lower-case letters, digits, -)'),
+    secretId: z.string().regex(SECRET_NAME, 'must be a secret name under keyturn/ (letters, digits, /_+=.@-)'),
+    maxKeyAgeDays: z.number().int('must be a whole number of days').min(1).max(3650).default(90),
+    force: z.boolean().default(false),
+    graceSeconds: z.number().int('must be a whole number of seconds').min(0).max(MAX_WAIT_SECONDS).default(86_400),
+    slackWebhookSecretId: z.string().regex(SECRET_NAME, 'must be a secret name under keyturn/').optional(),
+    /** Resumes a crashed rotation from another execution (defaults to this execution's name). */
+    rotationId: z.string().regex(/^[A-Za-z0-9_.:-]{1,80}$/, 'must be 1-80 letters, digits or _.:-').optional(),
+  })
+  .strict();
+
+export type RotationInput = z.input<typeof rotationInputSchema>;
+
+export interface RotationConfig {
+  bucketName: string;
+  secretId: string;
+  maxKeyAgeDays: number;
+  force: boolean;
+  graceSeconds: number;
+  slackWebhookSecretId?: string;
+  rotationId: string;
+}
+
+/** The config every later state receives (as `$.config`). */
+export const rotationConfigSchema = rotationInputSchema.extend({ rotationId: z.string().min(1) }) as unknown as z.ZodType<RotationConfig>;
+
+export function parseRotationInput(input: unknown, executionName: string): RotationConfig {
+  const parsed = rotationInputSchema.safeParse(input);
+  if (!parsed.success) throw toInvalidInput(parsed.error);
+  const { rotationId, ...rest } = parsed.data;
+  return { ...rest, rotationId: rotationId ?? executionName };
+}
+
+/** The first zod issue as InvalidInputError(field, rule). */
+export function toInvalidInput(error: z.ZodError): InvalidInputError {
+  const issue = error.issues[0];
+  if (issue?.code === 'unrecognized_keys') {
+    return new InvalidInputError(issue.keys.join(', '), `unknown field (allowed: ${Object.keys(rotationInputSchema.shape).join(', ')})`);
+  }
+  const field = issue?.path.length ? issue.path.join('.') : '(input)';
+  return new InvalidInputError(field, issue?.message ?? 'invalid');
+}

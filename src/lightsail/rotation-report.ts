@@ -1,0 +1,106 @@
+/**
+ * What a bucket-key rotation tells people: the Slack message at the end of a run (an alert when
+ * the old key is still in use), and which state failed (inferred from the results already in the
+ * state: states run in this order, each adding its result).
+ */
+import { Blocks, Md, Message } from 'slack-block-builder';
+import type { NotifyDeps } from '../cloudfront/rotation-report';
+import { rotationFailedMessage, rotationSucceededMessage } from '../notify/rotation-messages';
+import { postSlackMessage, readWebhookUrl, type SlackMessage } from '../notify/slack';
+import { describeLastUse, type LastUse } from './errors';
+
+export const WORKFLOW = 'rotate-lightsail-bucket-key';
+
+/** [state name, the field its result lands in], in execution order. */
+export const STEP_RESULTS: ReadonlyArray<readonly [string, string]> = [
+  ['Check whether the key is due', 'assessment'],
+  ['Make room for the new key', 'room'],
+  ['Create the new key and store its secret', 'newKey'],
+  ['Test the new key against the bucket', 'test'],
+  ['Make the new key current', 'promotion'],
+  ['Delete the old key unless it is still used', 'retirement'],
+];
+
+export function failedStateOf(progress: Record<string, unknown>): string {
+  let last = -1;
+  STEP_RESULTS.forEach(([, field], index) => {
+    if (progress[field] !== undefined && progress[field] !== null) last = index;
+  });
+  return STEP_RESULTS[Math.min(last + 1, STEP_RESULTS.length - 1)]?.[0] ?? 'unknown';
+}
+
+export interface RotatedSummary {
+  executionName: string;
+  bucketName: string;
+  secretId: string;
+  slackWebhookSecretId?: string;
+  newAccessKeyId: string;
+  oldAccessKeyId: string | null;
+  oldKeyOutcome: 'deleted' | 'already-gone' | 'kept-in-use' | 'none';
+  oldKeyLastUse: LastUse | null;
+  promotedAt: string | null;
+}
+
+/** The old key is kept because something used it after the promotion: say where, and what to do. */
+export function oldKeyInUseMessage(s: RotatedSummary): SlackMessage {
+  const text = `${WORKFLOW}: bucket ${s.bucketName} rotated, but old access key ${s.oldAccessKeyId} is still in use (${describeLastUse(s.oldKeyLastUse)})`;
+  const message = Message()
+    .text(text)
+    .blocks(
+      Blocks.Header({ text: `Old access key still in use: ${s.bucketName}`.slice(0, 150) }),
+      Blocks.Section({
+        text:
+          `${Md.codeInline(s.secretId)} now holds ${Md.codeInline(s.newAccessKeyId)}. ` +
+          `The old key ${Md.codeInline(s.oldAccessKeyId ?? '?')} was ${describeLastUse(s.oldKeyLastUse)}, after the switch at ${s.promotedAt ?? 'unknown'}, so it was ${Md.bold('kept')}.\n` +
+          `Find what still uses it, make it read the secret's current value, then delete the old key (or rerun the rotation).`,
+      }),
+      Blocks.Context().elements(`execution ${s.executionName}`),
+    )
+    .buildToObject() as { text?: string; blocks?: unknown[] };
+  return { text: message.text ?? text, blocks: message.blocks ?? [] };
+}
+
+const OUTCOMES: Record<RotatedSummary['oldKeyOutcome'], string> = {
+  deleted: 'deleted after the grace period',
+  'already-gone': 'already gone',
+  'kept-in-use': 'kept: still in use',
+  none: 'none to retire',
+};
+
+export async function notifyRotated(deps: NotifyDeps, summary: RotatedSummary): Promise<{ notified: boolean; alert: boolean }> {
+  const alert = summary.oldKeyOutcome === 'kept-in-use';
+  if (!summary.slackWebhookSecretId) return { notified: false, alert };
+  const url = await readWebhookUrl(deps.secrets, summary.slackWebhookSecretId);
+  const message = alert
+    ? oldKeyInUseMessage(summary)
+    : rotationSucceededMessage({
+        workflow: WORKFLOW,
+        target: `bucket ${summary.bucketName}`,
+        executionName: summary.executionName,
+        facts: {
+          'New access key': summary.newAccessKeyId,
+          'Old access key': summary.oldAccessKeyId ?? 'none',
+          'Old key outcome': OUTCOMES[summary.oldKeyOutcome],
+          Secret: summary.secretId,
+        },
+      });
+  await postSlackMessage(url, message, deps);
+  return { notified: true, alert };
+}
+
+export interface FailureReport {
+  executionName: string;
+  bucketName: string;
+  slackWebhookSecretId?: string;
+  failedState: string;
+  error: { name: string; message: string };
+  undone: string[];
+  kept: string[];
+}
+
+export async function notifyFailed(deps: NotifyDeps, report: FailureReport): Promise<{ notified: boolean }> {
+  if (!report.slackWebhookSecretId) return { notified: false };
+  const url = await readWebhookUrl(deps.secrets, report.slackWebhookSecretId);
+  await postSlackMessage(url, rotationFailedMessage({ workflow: WORKFLOW, target: `bucket ${report.bucketName}`, ...report }), deps);
+  return { notified: true };
+}

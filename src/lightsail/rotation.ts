@@ -1,0 +1,340 @@
+/**
+ * The steps of `rotate-lightsail-bucket-key`, one function per Task. Each begins by reading the
+ * world and returns early when its effect is already there (STYLE.md 4), so a retry or a rerun
+ * after a crash (same rotationId) converges on the same end state (invariant 4).
+ *
+ * The secret access key exists in one place outside Lightsail: Secrets Manager. It is returned
+ * by CreateBucketAccessKey only, stored as AWSPENDING in that same invocation (a key whose secret
+ * could not be stored is deleted before the step fails), and read back by the test step itself.
+ * Results carry access key ids and version ids only (invariant 2).
+ */
+import { QuotaExceededError, UnsafeStateError } from '../errors';
+import type { Log } from '../logger';
+import {
+  assertNoOtherRotation,
+  describeSecretVersions,
+  dropPending,
+  ensureSecret,
+  promoteToCurrent,
+  putPendingVersion,
+  readVersion,
+  requireVersion,
+  rotationVersionId,
+  type SecretsClient,
+  type SecretVersions,
+} from '../secrets/credential-store';
+import { accessKeySecretSchema, type AccessKeySecret } from './access-key-secret';
+import {
+  createBucketKey,
+  deleteBucketKey,
+  listBucketKeys,
+  MAX_KEYS_PER_BUCKET,
+  usedAfter,
+  type BucketKey,
+  type LightsailApi,
+} from './bucket-keys';
+import { describeLastUse, OrphanedAccessKeyError, SpareKeyInUseError, type LastUse } from './errors';
+import { readPromotionRecord, writePromotionRecord } from './promotion-record';
+import type { RotationConfig } from './rotation-config';
+import { probeBucketAccess, type S3ClientFor } from './s3-probe';
+
+export interface RotationDeps {
+  lightsail: LightsailApi;
+  secrets: SecretsClient;
+  /** Builds an S3 client signing with a bucket access key (src/aws/clients.ts). */
+  s3For: S3ClientFor;
+  /** The region the Lightsail client calls, which is the bucket's region. */
+  region: string;
+  log: Log;
+  now: () => Date;
+}
+
+/** The one secret version a rotation writes: the new key, as AWSPENDING. */
+export const pendingVersionIdOf = (rotationId: string) => rotationVersionId(rotationId, 'access-key');
+
+const DAY_MS = 86_400_000;
+
+export interface Assessment {
+  due: boolean;
+  reason: string;
+  /** `retire`: a rerun of a rotation that already promoted its key; only retirement is left. */
+  phase: 'rotate' | 'retire' | 'none';
+  firstRotation: boolean;
+  /** The key this rotation retires: the current one, or on a first rotation the bucket's unmanaged key (adopted). */
+  oldAccessKeyId: string | null;
+  /** What AWSCURRENT holds now (in the `retire` phase: this rotation's key). */
+  current: { accessKeyId: string; versionId: string } | null;
+}
+
+async function readKey(deps: RotationDeps, config: RotationConfig, versionId: string | undefined): Promise<AccessKeySecret | undefined> {
+  if (!versionId) return undefined;
+  const value = await readVersion(deps.secrets, config.secretId, versionId, accessKeySecretSchema);
+  if (value && value.bucketName !== config.bucketName) {
+    throw new UnsafeStateError(`secret ${config.secretId} version ${versionId} holds a key of bucket ${value.bucketName}, not ${config.bucketName}`);
+  }
+  return value;
+}
+
+/** With no key recorded as current, the key to adopt: the only one, or the only used one of two. */
+function adoptable(keys: BucketKey[]): string | null {
+  if (keys.length === 1) return keys[0]!.accessKeyId;
+  const used = keys.filter((k) => k.lastUse !== null);
+  return used.length === 1 ? used[0]!.accessKeyId : null;
+}
+
+/** Step 1: is a rotation due, and which key would it retire? Also takes the rotation lock's measure. */
+export async function assessRotation(deps: RotationDeps, config: RotationConfig): Promise<Assessment> {
+  const { bucketName, secretId, rotationId } = config;
+  const pendingVersionId = pendingVersionIdOf(rotationId);
+  const keys = await listBucketKeys(deps.lightsail, bucketName);
+  const versions = await describeSecretVersions(deps.secrets, secretId);
+  assertNoOtherRotation(versions, [pendingVersionId]);
+  const onBucket = (id: string | undefined) => keys.find((k) => k.accessKeyId === id);
+
+  if (versions?.currentVersionId === pendingVersionId) {
+    const promoted = await readKey(deps, config, versions.currentVersionId);
+    const previous = await readKey(deps, config, versions.previousVersionId);
+    const promotedKey = onBucket(promoted?.accessKeyId);
+    const others = keys.filter((k) => k.accessKeyId !== promoted?.accessKeyId);
+    // The key this rotation replaced: AWSPREVIOUS's (even if already deleted), or an adopted key older than ours.
+    const old =
+      previous?.accessKeyId ??
+      adoptable(others.filter((k) => !promotedKey || Date.parse(k.createdAt) < Date.parse(promotedKey.createdAt)));
+    return {
+      due: true,
+      phase: 'retire',
+      firstRotation: !previous,
+      reason: `rotation ${rotationId} already promoted its key; retiring the old one`,
+      oldAccessKeyId: old !== promoted?.accessKeyId ? old : null,
+      current: promoted ? { accessKeyId: promoted.accessKeyId, versionId: versions.currentVersionId } : null,
+    };
+  }
+
+  const current = await readKey(deps, config, versions?.currentVersionId);
+  const currentKey = onBucket(current?.accessKeyId);
+  const ownPending = versions?.pendingVersionId === pendingVersionId ? await readKey(deps, config, pendingVersionId) : undefined;
+  const others = keys.filter((k) => k.accessKeyId !== ownPending?.accessKeyId);
+  const oldAccessKeyId = currentKey ? currentKey.accessKeyId : adoptable(others);
+  const currentRef = current && versions?.currentVersionId ? { accessKeyId: current.accessKeyId, versionId: versions.currentVersionId } : null;
+  const rotate = (reason: string): Assessment => ({ due: true, phase: 'rotate', firstRotation: !current, reason, oldAccessKeyId, current: currentRef });
+
+  if (ownPending) return rotate(`resuming rotation ${rotationId}`);
+  if (!current) {
+    return rotate(`first rotation: the secret holds no current key yet${oldAccessKeyId ? `; adopting unmanaged key ${oldAccessKeyId}` : ''}`);
+  }
+  if (!currentKey) return rotate(`the current key ${current.accessKeyId} is not on bucket ${bucketName}`);
+  const ageDays = Math.floor((deps.now().getTime() - Date.parse(currentKey.createdAt)) / DAY_MS);
+  if (config.force) return rotate(`forced (key is ${ageDays} days old)`);
+  if (ageDays >= config.maxKeyAgeDays) return rotate(`key is ${ageDays} days old (max ${config.maxKeyAgeDays})`);
+  return {
+    due: false,
+    phase: 'none',
+    firstRotation: false,
+    reason: `key is ${ageDays} days old; rotation due at ${config.maxKeyAgeDays} days`,
+    oldAccessKeyId,
+    current: currentRef,
+  };
+}
+
+/**
+ * When the key that is not AWSCURRENT stopped being current: the recorded promotion of the current
+ * version, else the creation of the current key (the earliest it can have been, so the stricter).
+ */
+async function retiredAtOf(deps: RotationDeps, config: RotationConfig, versions: SecretVersions | undefined, currentKey: BucketKey | undefined) {
+  const record = await readPromotionRecord(deps.secrets, config.secretId);
+  if (record && record.versionId === versions?.currentVersionId) return record.promotedAt;
+  return currentKey?.createdAt ?? deps.now().toISOString();
+}
+
+/**
+ * Step 2: a bucket holds at most 2 keys (invariant 6). With two, the one that is not AWSCURRENT
+ * is deleted only when it shows no use since it was retired (or none at all); otherwise nothing
+ * changes and the error names the key and its last use. The AWSCURRENT key is never deleted.
+ */
+export async function makeRoom(
+  deps: RotationDeps,
+  config: RotationConfig,
+): Promise<{ keyCount: number; deletedAccessKeyId: string | null }> {
+  const { bucketName, secretId } = config;
+  const keys = await listBucketKeys(deps.lightsail, bucketName);
+  const none = { keyCount: keys.length, deletedAccessKeyId: null };
+  if (keys.length < MAX_KEYS_PER_BUCKET) return none;
+  const own = await readKey(deps, config, pendingVersionIdOf(config.rotationId));
+  if (own && keys.some((k) => k.accessKeyId === own.accessKeyId)) return none; // room made, key created: a rerun
+
+  const versions = await describeSecretVersions(deps.secrets, secretId);
+  const current = await readKey(deps, config, versions?.currentVersionId);
+  const currentKey = keys.find((k) => k.accessKeyId === current?.accessKeyId);
+  let spare: BucketKey;
+  if (currentKey) {
+    spare = keys.find((k) => k !== currentKey)!;
+    const retiredAt = await retiredAtOf(deps, config, versions, currentKey);
+    if (usedAfter(spare, retiredAt)) {
+      throw new SpareKeyInUseError(bucketName, spare.accessKeyId, spare.lastUse, `was used after it was retired at ${retiredAt}`);
+    }
+  } else {
+    // Neither key is recorded as current: only a never-used key can be known to be unused.
+    const unused = keys.filter((k) => k.lastUse === null);
+    if (unused.length !== 1) {
+      const candidate = [...keys].sort((a, b) => Date.parse(a.lastUse?.date ?? '') - Date.parse(b.lastUse?.date ?? ''))[0]!;
+      throw new SpareKeyInUseError(
+        bucketName,
+        candidate.accessKeyId,
+        candidate.lastUse,
+        `secret ${secretId} records neither of the bucket's keys and ${unused.length === 0 ? 'both are in use' : 'neither has been used'}`,
+      );
+    }
+    spare = unused[0]!;
+  }
+  await deleteBucketKey(deps.lightsail, bucketName, spare.accessKeyId, deps.log);
+  deps.log.info('made room on bucket', { bucketName, accessKeyId: spare.accessKeyId, lastUse: describeLastUse(spare.lastUse) });
+  return { keyCount: keys.length - 1, deletedAccessKeyId: spare.accessKeyId };
+}
+
+/**
+ * Step 3: CreateBucketAccessKey and, in this same invocation, store its secret as AWSPENDING
+ * (ClientRequestToken derived from the rotation, so a retry cannot store twice). If storing fails,
+ * the new key is deleted before the step fails: no key ever exists whose secret is lost.
+ */
+export async function createAndStoreKey(
+  deps: RotationDeps,
+  config: RotationConfig,
+): Promise<{ accessKeyId: string; pendingVersionId: string }> {
+  const { bucketName, secretId, rotationId } = config;
+  const pendingVersionId = pendingVersionIdOf(rotationId);
+  const existing = await readKey(deps, config, pendingVersionId);
+  if (existing) {
+    const keys = await listBucketKeys(deps.lightsail, bucketName);
+    if (keys.some((k) => k.accessKeyId === existing.accessKeyId)) return { accessKeyId: existing.accessKeyId, pendingVersionId };
+    throw new UnsafeStateError(
+      `rotation ${rotationId} already stored key ${existing.accessKeyId}, which is no longer on bucket ${bucketName} (the rotation was undone): start a new rotation`,
+    );
+  }
+
+  await ensureSecret(
+    deps.secrets,
+    { secretId, description: `Lightsail bucket access key for ${bucketName} (rotated by keyturn)`, tags: { 'managed-by': 'keyturn' } },
+    deps.log,
+  );
+  // The lock was checked in step 1; check again right before taking it to narrow the race.
+  assertNoOtherRotation(await describeSecretVersions(deps.secrets, secretId), [pendingVersionId]);
+  const keys = await listBucketKeys(deps.lightsail, bucketName);
+  if (keys.length >= MAX_KEYS_PER_BUCKET) {
+    throw new QuotaExceededError(`bucket ${bucketName} already holds ${keys.length} of ${MAX_KEYS_PER_BUCKET} access keys`);
+  }
+
+  const created = await createBucketKey(deps.lightsail, bucketName, deps.log);
+  const value: AccessKeySecret = { accessKeyId: created.accessKeyId, secretAccessKey: created.secretAccessKey, bucketName, region: deps.region };
+  let storeError: unknown;
+  try {
+    await putPendingVersion(deps.secrets, { secretId, versionId: pendingVersionId, value }, deps.log);
+  } catch (error) {
+    storeError = error;
+  }
+  // Read the world: the value may have landed despite an error, or a concurrent attempt may own the token.
+  const stored = await readKey(deps, config, pendingVersionId).catch(() => undefined);
+  if (stored?.accessKeyId === created.accessKeyId) return { accessKeyId: created.accessKeyId, pendingVersionId };
+
+  try {
+    await deleteBucketKey(deps.lightsail, bucketName, created.accessKeyId, deps.log);
+  } catch (deleteError) {
+    deps.log.error('new key could not be deleted after its secret was not stored', { bucketName, accessKeyId: created.accessKeyId });
+    throw new OrphanedAccessKeyError(bucketName, created.accessKeyId, { cause: storeError ?? deleteError });
+  }
+  if (stored) return { accessKeyId: stored.accessKeyId, pendingVersionId }; // the concurrent attempt's key stands
+  deps.log.warn('secret not stored: new key deleted', { bucketName, accessKeyId: created.accessKeyId });
+  throw storeError ?? new UnsafeStateError(`secret ${secretId} version ${pendingVersionId} could not be read back`);
+}
+
+/** Step 4: a request signed with the new key (read from Secrets Manager here, nowhere else) is accepted by the bucket. */
+export async function testNewKey(
+  deps: RotationDeps,
+  config: RotationConfig,
+  pendingVersionId: string,
+): Promise<{ verified: true; accessKeyId: string }> {
+  const key = await requireVersion(deps.secrets, config.secretId, pendingVersionId, accessKeySecretSchema);
+  if (key.bucketName !== config.bucketName) {
+    throw new UnsafeStateError(`secret ${config.secretId} version ${pendingVersionId} holds a key of bucket ${key.bucketName}`);
+  }
+  await probeBucketAccess(deps.s3For, key);
+  deps.log.info('new key verified', { bucketName: config.bucketName, accessKeyId: key.accessKeyId });
+  return { verified: true, accessKeyId: key.accessKeyId };
+}
+
+/** Step 5: AWSCURRENT moves to the new version (the old one becomes AWSPREVIOUS); the time is recorded first. */
+export async function promoteNewKey(
+  deps: RotationDeps,
+  config: RotationConfig,
+  pendingVersionId: string,
+): Promise<{ accessKeyId: string; currentVersionId: string; previousVersionId: string | null; promotedAt: string }> {
+  const { secretId } = config;
+  const key = await requireVersion(deps.secrets, secretId, pendingVersionId, accessKeySecretSchema);
+  const versions = await describeSecretVersions(deps.secrets, secretId);
+  const record = await readPromotionRecord(deps.secrets, secretId);
+  let promotedAt = record?.versionId === pendingVersionId ? record.promotedAt : undefined;
+  if (!promotedAt || versions?.currentVersionId !== pendingVersionId) {
+    promotedAt = deps.now().toISOString();
+    await writePromotionRecord(deps.secrets, secretId, { versionId: pendingVersionId, promotedAt }, deps.log);
+  }
+  const out = await promoteToCurrent(deps.secrets, secretId, pendingVersionId, deps.log);
+  return { accessKeyId: key.accessKeyId, currentVersionId: out.currentVersionId, previousVersionId: out.previousVersionId ?? null, promotedAt };
+}
+
+export interface Retirement {
+  oldAccessKeyId: string | null;
+  outcome: 'deleted' | 'already-gone' | 'kept-in-use' | 'none';
+  /** The old key's last use, when it was kept because of it. */
+  lastUse: LastUse | null;
+  promotedAt: string | null;
+}
+
+/**
+ * Step 6 (after the grace Wait): delete the old key only if its lastUsed is not later than the
+ * promotion. A key still in use is kept, and the outcome says where it was last used.
+ */
+export async function retireOldKey(deps: RotationDeps, config: RotationConfig, oldAccessKeyId: string | null): Promise<Retirement> {
+  if (!oldAccessKeyId) return { oldAccessKeyId: null, outcome: 'none', lastUse: null, promotedAt: null };
+  const { bucketName, secretId } = config;
+  const versions = await describeSecretVersions(deps.secrets, secretId);
+  const current = await readKey(deps, config, versions?.currentVersionId);
+  if (current?.accessKeyId === oldAccessKeyId) {
+    throw new UnsafeStateError(`access key ${oldAccessKeyId} is still the current key of ${secretId}: never deleted`);
+  }
+  const keys = await listBucketKeys(deps.lightsail, bucketName);
+  const old = keys.find((k) => k.accessKeyId === oldAccessKeyId);
+  const promotedAt = await retiredAtOf(deps, config, versions, keys.find((k) => k.accessKeyId === current?.accessKeyId));
+  if (!old) return { oldAccessKeyId, outcome: 'already-gone', lastUse: null, promotedAt };
+  if (usedAfter(old, promotedAt)) {
+    deps.log.warn('old key still in use: kept', { bucketName, accessKeyId: oldAccessKeyId, lastUse: describeLastUse(old.lastUse), promotedAt });
+    return { oldAccessKeyId, outcome: 'kept-in-use', lastUse: old.lastUse, promotedAt };
+  }
+  const outcome = await deleteBucketKey(deps.lightsail, bucketName, oldAccessKeyId, deps.log);
+  return { oldAccessKeyId, outcome, lastUse: null, promotedAt };
+}
+
+/**
+ * Compensation: undo whatever this rotation created that is not in use (invariant 3). A key that
+ * was already promoted is in use and stays; otherwise the new key is deleted and the pending
+ * version (the lock) dropped. Idempotent; reports what it undid.
+ */
+export async function undoRotation(deps: RotationDeps, config: RotationConfig): Promise<{ undone: string[]; kept: string[] }> {
+  const { bucketName, secretId, rotationId } = config;
+  const pendingVersionId = pendingVersionIdOf(rotationId);
+  const undone: string[] = [];
+  const kept: string[] = [];
+  const versions = await describeSecretVersions(deps.secrets, secretId);
+  if (versions?.currentVersionId === pendingVersionId) {
+    kept.push(`the new key is already current (secret version ${pendingVersionId}): kept`);
+  } else {
+    const own = await readKey(deps, config, pendingVersionId);
+    const current = await readKey(deps, config, versions?.currentVersionId);
+    if (own && own.accessKeyId !== current?.accessKeyId) {
+      const outcome = await deleteBucketKey(deps.lightsail, bucketName, own.accessKeyId, deps.log);
+      if (outcome === 'deleted') undone.push(`deleted new access key ${own.accessKeyId} from bucket ${bucketName}`);
+    }
+  }
+  const dropped = await dropPending(deps.secrets, secretId, [pendingVersionId], deps.log);
+  if (dropped.droppedVersionId) undone.push(`dropped pending secret version ${dropped.droppedVersionId}`);
+  deps.log.info('rotation undone', { bucketName, undone: undone.length, kept: kept.length });
+  return { undone, kept };
+}
