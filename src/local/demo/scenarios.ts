@@ -7,6 +7,7 @@
  *   export const scenarios: DemoScenario[] = [..., myWorkflowScenario];
  */
 import { checkIamCertExpiryScenario } from './check-iam-cert-expiry';
+import { rotateApigwClientCertScenario } from './rotate-apigw-client-cert';
 import { rotateCloudfrontKeyScenario } from './rotate-cloudfront-key';
 import { rotateLightsailBucketKeyScenario } from './rotate-lightsail-bucket-key';
 
@@ -18,4 +19,4 @@ export interface DemoScenario {
   seed(simUrl: string): Promise<unknown>;
 }
 
-export const scenarios: DemoScenario[] = [rotateCloudfrontKeyScenario, checkIamCertExpiryScenario, rotateLightsailBucketKeyScenario];
+export const scenarios: DemoScenario[] = [rotateCloudfrontKeyScenario, checkIamCertExpiryScenario, rotateLightsailBucketKeyScenario, rotateApigwClientCertScenario];

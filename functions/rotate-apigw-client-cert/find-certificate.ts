@@ -1,0 +1,12 @@
+/** Task "Find the certificate the stages use": validates the workflow input (the edge) and assesses. */
+import { z } from 'zod';
+import { assessRotation } from '../../src/apigateway/rotation';
+import { parseRotationInput } from '../../src/apigateway/rotation-config';
+import { stepHandler } from './lib/step-handler';
+
+const event = z.object({ input: z.unknown(), executionName: z.string().min(1) });
+
+export const handler = stepHandler(event, async ({ input, executionName }, deps) => {
+  const config = parseRotationInput(input, executionName);
+  return { config, assessment: await assessRotation(deps, config) };
+});

@@ -1,0 +1,11 @@
+/** Task "Generate new client certificate": takes the trust store's lock, checks the quota, generates. */
+import { z } from 'zod';
+import { generateNewCertificate } from '../../src/apigateway/rotation';
+import { certificateIdsField, stageNamesField } from './lib/fields';
+import { configField, stepHandler } from './lib/step-handler';
+
+const event = z.object({ config: configField, stageNames: stageNamesField, oldCertificateIds: certificateIdsField });
+
+export const handler = stepHandler(event, ({ config, stageNames, oldCertificateIds }, deps) =>
+  generateNewCertificate(deps, config, { stageNames, oldCertificateIds }),
+);

@@ -1,0 +1,30 @@
+/** Task "Notify Slack of the rotation". */
+import { z } from 'zod';
+import { notifyRotated } from '../../src/apigateway/rotation-report';
+import { notifyCollaborators } from './lib/notify-collaborators';
+import { configField, stepHandler } from './lib/step-handler';
+
+const kept = z.array(z.object({ clientCertificateId: z.string(), usedBy: z.array(z.string()) }));
+
+const event = z.object({
+  executionName: z.string(),
+  config: configField,
+  stageNames: z.array(z.string()),
+  newCertificate: z.object({ clientCertificateId: z.string(), expirationDate: z.string() }).passthrough(),
+  oldCertificateIds: z.array(z.string()),
+  deletion: z.object({ deleted: z.array(z.string()), kept }).passthrough(),
+});
+
+export const handler = stepHandler(event, ({ executionName, config, stageNames, newCertificate, oldCertificateIds, deletion }) =>
+  notifyRotated(notifyCollaborators(), {
+    executionName,
+    restApiId: config.restApiId,
+    slackWebhookSecretId: config.slackWebhookSecretId,
+    stageNames,
+    newCertificateId: newCertificate.clientCertificateId,
+    newExpirationDate: newCertificate.expirationDate,
+    oldCertificateIds,
+    deleted: deletion.deleted,
+    kept: deletion.kept,
+  }),
+);

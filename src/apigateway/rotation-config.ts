@@ -1,0 +1,93 @@
+/**
+ * The input of `rotate-apigw-client-cert`, validated once at the edge (invariant 8): every error
+ * names the field and the rule, never echoes a value, and unknown fields are rejected. Tags are
+ * checked against API Gateway's rules (aws-facts.md) here, before any call.
+ */
+import { z } from 'zod';
+import { InvalidInputError } from '../errors';
+
+/** Step Functions' Wait limit. */
+const MAX_WAIT_SECONDS = 99_999_999;
+/** Client certificates are valid 365 days: renewing earlier than that would rotate on every run. */
+const MAX_RENEW_BEFORE_DAYS = 364;
+/** API Gateway allows 50 tags a resource; keyturn adds RESERVED_TAG_KEYS itself. */
+const MAX_TAGS = 50;
+export const RESERVED_TAG_KEYS = ['managed-by', 'keyturn:rotation', 'keyturn:replaces'] as const;
+/** aws-facts.md: letters, digits and `+ - = . _ : /`. */
+const TAG_CHARS = /^[A-Za-z0-9+\-=._:/]*$/;
+const SECRET_NAME = /^keyturn\/[A-Za-z0-9/_+=.@-]{1,500}$/;
+
+const tagsSchema = z.record(z.string(), z.string()).superRefine((tags, ctx) => {
+  const entries = Object.entries(tags);
+  if (entries.length > MAX_TAGS - RESERVED_TAG_KEYS.length) {
+    ctx.addIssue({ code: 'custom', message: `at most ${MAX_TAGS - RESERVED_TAG_KEYS.length} tags (API Gateway allows ${MAX_TAGS}; keyturn adds ${RESERVED_TAG_KEYS.length})` });
+  }
+  for (const [key, value] of entries) {
+    const issue = (message: string) => ctx.addIssue({ code: 'custom', path: [key], message });
+    if (key.length < 1 || key.length > 128) issue('tag keys must be 1-128 characters');
+    else if (key.toLowerCase().startsWith('aws:')) issue('tag keys must not start with aws:');
+    else if (!TAG_CHARS.test(key)) issue('tag keys may hold only letters, digits and + - = . _ : /');
+    else if ((RESERVED_TAG_KEYS as readonly string[]).includes(key)) issue('tag key is reserved for keyturn');
+    else if (value.length > 256) issue('tag values must be at most 256 characters');
+    else if (!TAG_CHARS.test(value)) issue('tag values may hold only letters, digits and + - = . _ : /');
+  }
+});
+
+export const rotationInputSchema = z
+  .object({
+    restApiId: z.string().regex(/^[A-Za-z0-9]{1,64}$/, 'must be a REST API id (letters and digits)'),
+    stageNames: z
+      .array(z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be a stage name (1-128 letters, digits, _ or -)'))
+      .min(1, 'must name at least one stage (or leave the field out)')
+      .refine((names) => new Set(names).size === names.length, 'must not repeat a stage')
+      .optional(),
+    trustStoreSecretId: z.string().regex(SECRET_NAME, 'must be a secret name under keyturn/ (letters, digits, /_+=.@-)'),
+    renewBeforeDays: z
+      .number()
+      .int('must be a whole number of days')
+      .min(0, 'must not be negative')
+      .max(MAX_RENEW_BEFORE_DAYS, `must be at most ${MAX_RENEW_BEFORE_DAYS} (certificates last 365 days)`)
+      .default(30),
+    force: z.boolean().default(false),
+    graceSeconds: z.number().int('must be a whole number of seconds').min(0, 'must not be negative').max(MAX_WAIT_SECONDS).default(3600),
+    slackWebhookSecretId: z.string().regex(SECRET_NAME, 'must be a secret name under keyturn/').optional(),
+    tags: tagsSchema.optional(),
+    /** Resumes a crashed rotation from another execution (defaults to this execution's name). */
+    rotationId: z.string().regex(/^[A-Za-z0-9_.:-]{1,80}$/, 'must be 1-80 letters, digits or _.:-').optional(),
+  })
+  .strict();
+
+export type RotationInput = z.input<typeof rotationInputSchema>;
+
+export interface RotationConfig {
+  restApiId: string;
+  stageNames?: string[];
+  trustStoreSecretId: string;
+  renewBeforeDays: number;
+  force: boolean;
+  graceSeconds: number;
+  slackWebhookSecretId?: string;
+  tags?: Record<string, string>;
+  rotationId: string;
+}
+
+/** The config every later state receives (as `$.config`). */
+export const rotationConfigSchema = rotationInputSchema.extend({ rotationId: z.string().min(1) }) as unknown as z.ZodType<RotationConfig>;
+
+export function parseRotationInput(input: unknown, executionName: string): RotationConfig {
+  const parsed = rotationInputSchema.safeParse(input);
+  if (!parsed.success) throw toInvalidInput(parsed.error);
+  const { rotationId, ...rest } = parsed.data;
+  return { ...rest, rotationId: rotationId ?? executionName };
+}
+
+/** The first zod issue as InvalidInputError(field, rule); never echoes the value. */
+export function toInvalidInput(error: z.ZodError): InvalidInputError {
+  const issue = error.issues[0];
+  if (issue?.code === 'unrecognized_keys') {
+    const path = issue.path.length ? `${issue.path.join('.')}.` : '';
+    return new InvalidInputError(issue.keys.map((k) => `${path}${k}`).join(', '), `unknown field (allowed: ${Object.keys(rotationInputSchema.shape).join(', ')})`);
+  }
+  const field = issue?.path.length ? issue.path.join('.') : '(input)';
+  return new InvalidInputError(field, issue?.message ?? 'invalid');
+}

@@ -1,0 +1,327 @@
+/**
+ * The steps of `rotate-apigw-client-cert`, one function per Task, in AWS's documented order:
+ * generate → trust the new certificate beside the old → switch the stages → stop trusting the
+ * old → delete the old. Each step reads the world first and returns early when its effect is
+ * already there (STYLE.md 4), so a retry or a rerun with the same rotationId converges
+ * (invariant 4). What a rerun needs is kept in AWS, not in the execution: the new certificate
+ * carries the rotation's tag and the ids it replaces; the trust store holds the lock.
+ *
+ * Results carry ids only; PEMs go from API Gateway to the trust store and nowhere else.
+ */
+import { createHash } from 'node:crypto';
+import { InvalidInputError, UnsafeStateError } from '../errors';
+import type { Log } from '../logger';
+import { assertNoOtherRotation, type SecretsClient } from '../secrets/credential-store';
+import {
+  deleteClientCertificate,
+  ensureCertificateRoom,
+  findCertificatesTagged,
+  generateClientCertificate,
+  getClientCertificate,
+  type ApiGatewayApi,
+  type ClientCertificate,
+} from './client-certificates';
+import { MixedStageCertificatesError, type StageCertificate } from './errors';
+import type { RotationConfig } from './rotation-config';
+import { listStages, requireRestApi, stagesUsingCertificates, switchStageCertificate } from './stages';
+import {
+  bundleHolds,
+  claimTrustStore,
+  ownTrustStoreVersions,
+  publishBundle,
+  readTrustStore,
+  releaseTrustStore,
+  trustStoreVersions,
+} from './trust-store';
+
+export interface RotationDeps {
+  apiGateway: ApiGatewayApi;
+  secrets: SecretsClient;
+  log: Log;
+  now: () => Date;
+}
+
+export const MANAGED_TAG = 'managed-by';
+export const ROTATION_TAG = 'keyturn:rotation';
+export const REPLACES_TAG = 'keyturn:replaces';
+/** Tag values allow letters, digits and `+ - = . _ : /`; certificate ids are letters and digits. */
+const ID_SEPARATOR = '/';
+const DAY_MS = 86_400_000;
+
+/** The tag value that marks this rotation's certificate (execution names may hold characters tags don't allow). */
+export function rotationTagValue(rotationId: string): string {
+  return createHash('sha256').update(rotationId).digest('hex').slice(0, 40);
+}
+
+/** This rotation's certificates, oldest first (more than one only if a lost response made the SDK retry a generate). */
+const ownCertificates = (deps: RotationDeps, rotationId: string) =>
+  findCertificatesTagged(deps.apiGateway, ROTATION_TAG, rotationTagValue(rotationId));
+
+const replacedIds = (certificate: ClientCertificate): string[] =>
+  (certificate.tags[REPLACES_TAG] ?? '').split(ID_SEPARATOR).filter((id) => id && id !== 'none');
+
+export interface Assessment {
+  due: boolean;
+  /** `resume`: a rerun of a rotation that already generated its certificate. */
+  phase: 'rotate' | 'resume' | 'none';
+  reason: string;
+  /** Days until the earliest of the old certificates expires; null when unknown or resuming. */
+  expiresInDays: number | null;
+  /** The stages this rotation switches. */
+  stageNames: string[];
+  /** The certificates those stages presented before the rotation. */
+  oldCertificateIds: string[];
+  newCertificateId: string | null;
+}
+
+/** The stages to rotate: the named ones (each must exist), or every stage, which must then share one certificate. */
+function selectStages(config: RotationConfig, stages: StageCertificate[]): StageCertificate[] {
+  if (config.stageNames) {
+    return config.stageNames.map((name) => {
+      const stage = stages.find((s) => s.stageName === name);
+      if (!stage) throw new InvalidInputError('stageNames', `stage ${name} does not exist on REST API ${config.restApiId}`);
+      return stage;
+    });
+  }
+  if (stages.length === 0) throw new InvalidInputError('restApiId', `REST API ${config.restApiId} has no stages`);
+  const certificates = new Set(stages.map((s) => s.clientCertificateId));
+  if (certificates.size > 1 || certificates.has(null)) throw new MixedStageCertificatesError(config.restApiId, stages);
+  return stages;
+}
+
+/** Step 1: which certificate do the stages use, and is it due? Also checks the rotation lock. */
+export async function assessRotation(deps: RotationDeps, config: RotationConfig): Promise<Assessment> {
+  const { restApiId, rotationId } = config;
+  await requireRestApi(deps.apiGateway, restApiId);
+  const stages = await listStages(deps.apiGateway, restApiId);
+  const trustStore = await readTrustStore(deps.secrets, config.trustStoreSecretId);
+  assertNoOtherRotation(trustStore.versions, ownTrustStoreVersions(rotationId));
+
+  const [own] = await ownCertificates(deps, rotationId);
+  if (own) {
+    const oldCertificateIds = replacedIds(own);
+    const related = new Set([own.clientCertificateId, ...oldCertificateIds]);
+    const stageNames = config.stageNames ?? stages.filter((s) => s.clientCertificateId && related.has(s.clientCertificateId)).map((s) => s.stageName);
+    return {
+      due: true,
+      phase: 'resume',
+      reason: `resuming rotation ${rotationId}: certificate ${own.clientCertificateId} already generated`,
+      expiresInDays: null,
+      stageNames,
+      oldCertificateIds,
+      newCertificateId: own.clientCertificateId,
+    };
+  }
+
+  const target = selectStages(config, stages);
+  const stageNames = target.map((s) => s.stageName);
+  const oldCertificateIds = [...new Set(target.map((s) => s.clientCertificateId).filter((id): id is string => id !== null))];
+  const result = (due: boolean, reason: string, expiresInDays: number | null): Assessment => ({
+    due,
+    phase: due ? 'rotate' : 'none',
+    reason,
+    expiresInDays,
+    stageNames,
+    oldCertificateIds,
+    newCertificateId: null,
+  });
+
+  const bare = target.filter((s) => !s.clientCertificateId).map((s) => s.stageName);
+  if (bare.length) return result(true, `stage(s) ${bare.join(', ')} present no client certificate`, null);
+  let earliest: { id: string; expiresAt: number } | undefined;
+  for (const id of oldCertificateIds) {
+    const certificate = await getClientCertificate(deps.apiGateway, id);
+    if (!certificate) return result(true, `client certificate ${id} no longer exists`, null);
+    const expiresAt = Date.parse(certificate.expirationDate);
+    if (!earliest || expiresAt < earliest.expiresAt) earliest = { id, expiresAt };
+  }
+  if (!earliest) return result(true, 'no client certificate in use', null);
+  if (!bundleHolds(trustStore.bundle, earliest.id)) {
+    deps.log.warn('the trust store does not hold the certificate the stages use', { restApiId, clientCertificateId: earliest.id });
+  }
+  const msLeft = earliest.expiresAt - deps.now().getTime();
+  const expiresInDays = Math.floor(msLeft / DAY_MS);
+  if (config.force) return result(true, `forced (client certificate ${earliest.id} expires in ${expiresInDays} days)`, expiresInDays);
+  if (msLeft <= config.renewBeforeDays * DAY_MS) {
+    return result(true, `client certificate ${earliest.id} expires in ${expiresInDays} days (renew ${config.renewBeforeDays} days before)`, expiresInDays);
+  }
+  return result(false, `client certificate ${earliest.id} expires in ${expiresInDays} days; renewal due ${config.renewBeforeDays} days before`, expiresInDays);
+}
+
+export interface NewCertificate {
+  clientCertificateId: string;
+  expirationDate: string;
+  generated: boolean;
+}
+
+/**
+ * Step 2: take the trust store's lock, check the quota, generate the certificate (tagged with the
+ * rotation and the ids it replaces). Adopts the certificate an earlier attempt generated.
+ */
+export async function generateNewCertificate(deps: RotationDeps, config: RotationConfig, assessment: Pick<Assessment, 'stageNames' | 'oldCertificateIds'>): Promise<NewCertificate> {
+  const [own, ...extra] = await ownCertificates(deps, config.rotationId);
+  if (own) {
+    // A lost response made the SDK generate twice: nobody knows the extra ones' ids, so nothing uses them.
+    for (const duplicate of extra) await deleteClientCertificate(deps.apiGateway, duplicate.clientCertificateId, deps.log);
+    await claimTrustStore(deps.secrets, config.trustStoreSecretId, config.rotationId, deps.log);
+    return { clientCertificateId: own.clientCertificateId, expirationDate: own.expirationDate, generated: false };
+  }
+  // Lock first (read only), quota next, then the writes: a refused rotation changes nothing.
+  const trustStore = await readTrustStore(deps.secrets, config.trustStoreSecretId);
+  assertNoOtherRotation(trustStore.versions, ownTrustStoreVersions(config.rotationId));
+  await ensureCertificateRoom(deps.apiGateway);
+  await claimTrustStore(deps.secrets, config.trustStoreSecretId, config.rotationId, deps.log);
+
+  const date = deps.now().toISOString().slice(0, 10);
+  const description = `keyturn: client certificate of REST API ${config.restApiId} (${assessment.stageNames.join(', ')}), generated ${date}`;
+  const certificate = await generateClientCertificate(
+    deps.apiGateway,
+    {
+      description: description.slice(0, 1000),
+      tags: {
+        ...config.tags,
+        [MANAGED_TAG]: 'keyturn',
+        [ROTATION_TAG]: rotationTagValue(config.rotationId),
+        [REPLACES_TAG]: assessment.oldCertificateIds.join(ID_SEPARATOR).slice(0, 256) || 'none',
+      },
+    },
+    deps.log,
+  );
+  return { clientCertificateId: certificate.clientCertificateId, expirationDate: certificate.expirationDate, generated: true };
+}
+
+async function requireOwnCertificate(deps: RotationDeps, clientCertificateId: string): Promise<ClientCertificate> {
+  const certificate = await getClientCertificate(deps.apiGateway, clientCertificateId);
+  if (!certificate) throw new UnsafeStateError(`client certificate ${clientCertificateId} no longer exists`);
+  return certificate;
+}
+
+/** Step 3: the backend trusts the new certificate beside the old one(s). */
+export async function addNewCertificateToTrustStore(
+  deps: RotationDeps,
+  config: RotationConfig,
+  clientCertificateId: string,
+): Promise<{ changed: boolean; versionId: string }> {
+  const secretId = config.trustStoreSecretId;
+  const state = await readTrustStore(deps.secrets, secretId);
+  assertNoOtherRotation(state.versions, ownTrustStoreVersions(config.rotationId));
+  if (bundleHolds(state.bundle, clientCertificateId)) return { changed: false, versionId: state.currentVersionId };
+  const certificate = await requireOwnCertificate(deps, clientCertificateId);
+  const versionId = trustStoreVersions(config.rotationId, clientCertificateId).widened;
+  const entry = { clientCertificateId, pemEncodedCertificate: certificate.pemEncodedCertificate, expirationDate: certificate.expirationDate };
+  await publishBundle(deps.secrets, state, { secretId, versionId, bundle: { ...state.bundle, certificates: [...state.bundle.certificates, entry] } }, deps.log);
+  return { changed: true, versionId };
+}
+
+/** Step 4 (after the backend reloaded its trust store): every stage presents the new certificate, verified. */
+export async function switchStages(
+  deps: RotationDeps,
+  config: RotationConfig,
+  stageNames: readonly string[],
+  clientCertificateId: string,
+): Promise<{ stages: { stageName: string; changed: boolean }[] }> {
+  const state = await readTrustStore(deps.secrets, config.trustStoreSecretId);
+  if (!bundleHolds(state.bundle, clientCertificateId)) {
+    throw new UnsafeStateError(`the trust store ${config.trustStoreSecretId} does not trust ${clientCertificateId}: switching would cut the backend off`);
+  }
+  const stages: { stageName: string; changed: boolean }[] = [];
+  for (const stageName of stageNames) {
+    const out = await switchStageCertificate(deps.apiGateway, config.restApiId, stageName, clientCertificateId, deps.log);
+    stages.push({ stageName, changed: out.changed });
+  }
+  return { stages };
+}
+
+export interface KeptCertificate {
+  clientCertificateId: string;
+  usedBy: string[];
+}
+
+/**
+ * Step 5 (after the wait): the backend stops trusting the old certificates, except one a stage
+ * of any API still presents (cutting it off would break that stage). Then releases the lock.
+ */
+export async function removeOldCertificatesFromTrustStore(
+  deps: RotationDeps,
+  config: RotationConfig,
+  oldCertificateIds: readonly string[],
+  newCertificateId: string,
+): Promise<{ removed: string[]; keptInTrustStore: KeptCertificate[]; released: boolean }> {
+  const secretId = config.trustStoreSecretId;
+  const state = await readTrustStore(deps.secrets, secretId);
+  if (!bundleHolds(state.bundle, newCertificateId)) throw new UnsafeStateError(`the trust store ${secretId} no longer trusts ${newCertificateId}`);
+  const usedBy = await stagesUsingCertificates(deps.apiGateway, oldCertificateIds);
+  const keptInTrustStore = oldCertificateIds.filter((id) => usedBy[id]?.length).map((id) => ({ clientCertificateId: id, usedBy: usedBy[id] ?? [] }));
+  const removed = oldCertificateIds.filter((id) => !usedBy[id]?.length && bundleHolds(state.bundle, id));
+  if (removed.length) {
+    const versionId = trustStoreVersions(config.rotationId, newCertificateId).narrowed;
+    const certificates = state.bundle.certificates.filter((c) => !removed.includes(c.clientCertificateId));
+    await publishBundle(deps.secrets, state, { secretId, versionId, bundle: { ...state.bundle, certificates } }, deps.log);
+  }
+  const { released } = await releaseTrustStore(deps.secrets, secretId, config.rotationId, deps.log);
+  return { removed, keptInTrustStore, released };
+}
+
+/** Step 6: delete each old certificate that no stage of any API in the account presents (checked, not assumed). */
+export async function deleteOldCertificates(
+  deps: RotationDeps,
+  oldCertificateIds: readonly string[],
+): Promise<{ deleted: string[]; alreadyGone: string[]; kept: KeptCertificate[] }> {
+  const usedBy = await stagesUsingCertificates(deps.apiGateway, oldCertificateIds);
+  const out = { deleted: [] as string[], alreadyGone: [] as string[], kept: [] as KeptCertificate[] };
+  for (const id of oldCertificateIds) {
+    if (usedBy[id]?.length) {
+      deps.log.info('old client certificate still in use: kept', { clientCertificateId: id, usedBy: usedBy[id] });
+      out.kept.push({ clientCertificateId: id, usedBy: usedBy[id] ?? [] });
+    } else if ((await deleteClientCertificate(deps.apiGateway, id, deps.log)) === 'deleted') {
+      out.deleted.push(id);
+    } else {
+      out.alreadyGone.push(id);
+    }
+  }
+  return out;
+}
+
+/**
+ * Compensation (invariant 3). Before any stage presents the new certificate: take it out of the
+ * trust store and delete it. Once a stage presents it, it is in use and trusted: leave the
+ * stages on it and report what is left to finish. Either way the lock is released. Idempotent.
+ */
+export async function undoRotation(deps: RotationDeps, config: RotationConfig, stageNames: readonly string[]): Promise<{ undone: string[]; kept: string[] }> {
+  const undone: string[] = [];
+  const kept: string[] = [];
+  const secretId = config.trustStoreSecretId;
+  const own = await ownCertificates(deps, config.rotationId);
+  const ownIds = own.map((c) => c.clientCertificateId);
+  const usedBy = await stagesUsingCertificates(deps.apiGateway, ownIds);
+  const inUse = ownIds.filter((id) => usedBy[id]?.length);
+
+  if (inUse.length) {
+    for (const id of inUse) kept.push(`stage(s) ${usedBy[id]!.join(', ')} present the new certificate ${id}, which the trust store trusts: left on it`);
+    const stages = await listStages(deps.apiGateway, config.restApiId);
+    const behind = stages.filter((s) => stageNames.includes(s.stageName) && !inUse.includes(s.clientCertificateId ?? ''));
+    if (behind.length) kept.push(`stage(s) ${behind.map((s) => `${s.stageName} (${s.clientCertificateId ?? 'none'})`).join(', ')} not switched yet`);
+    const state = await readTrustStore(deps.secrets, secretId);
+    for (const id of replacedIds(own[0]!)) {
+      const exists = (await getClientCertificate(deps.apiGateway, id)) !== undefined;
+      kept.push(`old certificate ${id}: ${bundleHolds(state.bundle, id) ? 'still trusted' : 'no longer trusted'}, ${exists ? 'not deleted' : 'deleted'}`);
+    }
+    kept.push(`rerun with rotationId ${config.rotationId} to finish the rotation`);
+  } else if (ownIds.length) {
+    const state = await readTrustStore(deps.secrets, secretId);
+    const trusted = ownIds.filter((id) => bundleHolds(state.bundle, id));
+    if (trusted.length) {
+      const versionId = trustStoreVersions(config.rotationId, trusted[0]).restored;
+      const certificates = state.bundle.certificates.filter((c) => !trusted.includes(c.clientCertificateId));
+      await publishBundle(deps.secrets, state, { secretId, versionId, bundle: { ...state.bundle, certificates } }, deps.log);
+      undone.push(`took the new certificate ${trusted.join(', ')} out of the trust store`);
+    }
+    for (const id of ownIds) {
+      if ((await deleteClientCertificate(deps.apiGateway, id, deps.log)) === 'deleted') undone.push(`deleted the new client certificate ${id}`);
+    }
+  }
+  const { released } = await releaseTrustStore(deps.secrets, secretId, config.rotationId, deps.log);
+  if (released) undone.push(`released the trust store lock (AWSPENDING of ${secretId})`);
+  deps.log.info('rotation undone', { restApiId: config.restApiId, undone: undone.length, kept: kept.length });
+  return { undone, kept };
+}
