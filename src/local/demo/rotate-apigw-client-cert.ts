@@ -14,26 +14,20 @@ import {
 } from '@aws-sdk/client-api-gateway';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { DemoScenario } from './scenarios';
+import { ensureWebhookSecret, simSettings, withSimClockShifted } from './support';
 
 const AGE_SECONDS = 340 * 86_400;
-
-async function admin(simUrl: string, path: string, body: unknown): Promise<void> {
-  const res = await fetch(`${simUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  if (!res.ok) throw new Error(`simulator admin ${path}: HTTP ${res.status}`);
-}
 
 export const rotateApigwClientCertScenario: DemoScenario = {
   workflow: 'rotate-apigw-client-cert',
   describe: 'API Gateway client certificate 25 days from expiry: two stages switched without cutting the backend off; Slack is told',
   async seed(simUrl) {
-    const settings = { endpoint: simUrl, region: process.env.AWS_REGION ?? 'us-east-1' };
-    const apigw = new APIGatewayClient(settings);
-    const secrets = new SecretsManagerClient(settings);
+    const apigw = new APIGatewayClient(simSettings(simUrl));
+    const secrets = new SecretsManagerClient(simSettings(simUrl));
     // The certificate is made on a simulator clock set 340 days back, so it is due now.
-    const { offsetMs } = (await (await fetch(`${simUrl}/_sim/clock`)).json()) as { offsetMs: number };
-    await admin(simUrl, '/_sim/clock', { offsetSeconds: offsetMs / 1000 - AGE_SECONDS });
-    const old = await apigw.send(new GenerateClientCertificateCommand({ description: 'backend mTLS, made by hand' }));
-    await admin(simUrl, '/_sim/clock', { offsetSeconds: offsetMs / 1000 });
+    const old = await withSimClockShifted(simUrl, -AGE_SECONDS, () =>
+      apigw.send(new GenerateClientCertificateCommand({ description: 'backend mTLS, made by hand' })),
+    );
 
     const api = await apigw.send(new CreateRestApiCommand({ name: 'orders-api' }));
     const restApiId = api.id ?? '';
@@ -50,17 +44,12 @@ export const rotateApigwClientCertScenario: DemoScenario = {
       ],
     };
     await secrets.send(new CreateSecretCommand({ Name: 'keyturn/apigw/orders-backend-trust-store', SecretString: JSON.stringify(bundle) }));
-    await secrets
-      .send(new CreateSecretCommand({ Name: 'keyturn/slack/webhook', SecretString: JSON.stringify({ url: `${simUrl}/_sim/slack/services/T0DEMO/B0DEMO/demo` }) }))
-      .catch((error: unknown) => {
-        // Another scenario may have created it already.
-        if ((error as { name?: string }).name !== 'ResourceExistsException') throw error;
-      });
+    const slackWebhookSecretId = await ensureWebhookSecret(simUrl);
     return {
       restApiId,
       trustStoreSecretId: 'keyturn/apigw/orders-backend-trust-store',
       graceSeconds: 3600,
-      slackWebhookSecretId: 'keyturn/slack/webhook',
+      slackWebhookSecretId,
       tags: { team: 'payments' },
     };
   },

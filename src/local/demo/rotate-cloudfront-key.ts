@@ -5,16 +5,14 @@
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { CloudFrontClient, CreateKeyGroupCommand, CreatePublicKeyCommand } from '@aws-sdk/client-cloudfront';
-import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { DemoScenario } from './scenarios';
+import { ensureWebhookSecret, simSettings } from './support';
 
 export const rotateCloudfrontKeyScenario: DemoScenario = {
   workflow: 'rotate-cloudfront-key',
   describe: 'first rotation of a CloudFront key group that signs with a hand-made key; Slack is told',
   async seed(simUrl) {
-    const settings = { endpoint: simUrl, region: process.env.AWS_REGION ?? 'us-east-1' };
-    const cloudFront = new CloudFrontClient(settings);
-    const secrets = new SecretsManagerClient(settings);
+    const cloudFront = new CloudFrontClient(simSettings(simUrl));
     const { publicKey } = generateKeyPairSync('rsa', {
       modulusLength: 2048,
       publicKeyEncoding: { type: 'spki', format: 'pem' },
@@ -29,14 +27,12 @@ export const rotateCloudfrontKeyScenario: DemoScenario = {
       new CreateKeyGroupCommand({ KeyGroupConfig: { Name: 'media-signers', Items: [legacy.PublicKey?.Id ?? ''], Comment: 'signed URLs for /media' } }),
     );
     const keyGroupId = group.KeyGroup?.Id ?? '';
-    await secrets.send(
-      new CreateSecretCommand({ Name: 'keyturn/slack/webhook', SecretString: JSON.stringify({ url: `${simUrl}/_sim/slack/services/T0DEMO/B0DEMO/demo` }) }),
-    );
+    const slackWebhookSecretId = await ensureWebhookSecret(simUrl);
     return {
       keyGroupId,
       secretId: 'keyturn/cloudfront/media-signing-key',
       graceSeconds: 3600,
-      slackWebhookSecretId: 'keyturn/slack/webhook',
+      slackWebhookSecretId,
       testUrlBase: `${simUrl}/_sim/cloudfront/${keyGroupId}`,
     };
   },

@@ -5,27 +5,18 @@
  * which nothing used since the switch. Slack is told.
  */
 import { CreateBucketAccessKeyCommand, CreateBucketCommand, LightsailClient } from '@aws-sdk/client-lightsail';
-import { CreateSecretCommand, ResourceExistsException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { DemoScenario } from './scenarios';
+import { ensureWebhookSecret, simSettings } from './support';
 
 export const rotateLightsailBucketKeyScenario: DemoScenario = {
   workflow: 'rotate-lightsail-bucket-key',
   describe: 'first rotation of a Lightsail bucket key made by hand: adopted, replaced, deleted once unused; Slack is told',
   async seed(simUrl) {
-    const settings = { endpoint: simUrl, region: process.env.AWS_REGION ?? 'us-east-1' };
-    const lightsail = new LightsailClient(settings);
-    const secrets = new SecretsManagerClient(settings);
+    const lightsail = new LightsailClient(simSettings(simUrl));
     const bucketName = 'demo-media-uploads';
     await lightsail.send(new CreateBucketCommand({ bucketName, bundleId: 'small_1_0' }));
     await lightsail.send(new CreateBucketAccessKeyCommand({ bucketName })); // its secret was pasted into an app long ago
-    const slackWebhookSecretId = 'keyturn/slack/webhook';
-    try {
-      await secrets.send(
-        new CreateSecretCommand({ Name: slackWebhookSecretId, SecretString: JSON.stringify({ url: `${simUrl}/_sim/slack/services/T0DEMO/B0DEMO/demo` }) }),
-      );
-    } catch (error) {
-      if (!(error instanceof ResourceExistsException)) throw error; // another scenario made it already
-    }
+    const slackWebhookSecretId = await ensureWebhookSecret(simUrl);
     return { bucketName, secretId: `keyturn/lightsail/${bucketName}`, graceSeconds: 3600, slackWebhookSecretId };
   },
 };

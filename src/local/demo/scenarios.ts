@@ -7,6 +7,7 @@
  *   export const scenarios: DemoScenario[] = [..., myWorkflowScenario];
  */
 import { checkIamCertExpiryScenario } from './check-iam-cert-expiry';
+import { importIamServerCertScenario } from './import-iam-server-cert';
 import { rotateApigwClientCertScenario } from './rotate-apigw-client-cert';
 import { rotateCloudfrontKeyScenario } from './rotate-cloudfront-key';
 import { rotateLightsailBucketKeyScenario } from './rotate-lightsail-bucket-key';
@@ -19,4 +20,4 @@ export interface DemoScenario {
   seed(simUrl: string): Promise<unknown>;
 }
 
-export const scenarios: DemoScenario[] = [rotateCloudfrontKeyScenario, checkIamCertExpiryScenario, rotateLightsailBucketKeyScenario, rotateApigwClientCertScenario];
+export const scenarios: DemoScenario[] = [rotateCloudfrontKeyScenario, checkIamCertExpiryScenario, importIamServerCertScenario, rotateLightsailBucketKeyScenario, rotateApigwClientCertScenario];
