@@ -74,12 +74,14 @@ export function lambdaLogicalId(functionKey: string): string {
   return `${normalized.charAt(0).toUpperCase()}${normalized.slice(1)}LambdaFunction`;
 }
 
+/** Workflows: the state machines in state-machines/ that have a deploy fragment in serverless/. */
 export function listWorkflows(root: string): string[] {
-  const dir = join(root, 'serverless');
+  const dir = join(root, 'state-machines');
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
-    .filter((f) => /\.ya?ml$/.test(f))
-    .map((f) => f.replace(/\.ya?ml$/, ''))
+    .filter((f) => /\.asl\.(json|ya?ml)$/.test(f))
+    .map((f) => f.replace(/\.asl\.(json|ya?ml)$/, ''))
+    .filter((workflow) => fragmentPath(root, workflow) !== undefined)
     .sort();
 }
 
