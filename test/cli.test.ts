@@ -73,7 +73,7 @@ describe('keyturn run', () => {
     ['a missing input file', ['run', 'fixture-flow', '--local', '--root', root, '--input-file', '/nonexistent/input.json'], /no such file/],
     ['no workflow', ['run', '--local'], /which workflow/],
     ['an unknown flag', ['run', 'fixture-flow', '--local', '--nope'], /nope/],
-    ['a deployed run (no --local)', ['run', 'fixture-flow', '--root', root], /deployed runs come with issue 7; use --local/],
+    ['--skip-waits on a deployed run (no --local)', ['run', 'fixture-flow', '--root', root, '--skip-waits'], /--skip-waits only applies to --local/],
   ])('exits 2 on %s', async (_what, args, message) => {
     const { code, stderr } = await keyturn(...args);
 

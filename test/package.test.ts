@@ -14,6 +14,7 @@ import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
+import { loadConfig } from '../src/config/load-config';
 import { deployedWorkflows, loadWorkflow } from '../src/local/runner-workflow';
 
 const exec = promisify(execFile);
@@ -51,7 +52,11 @@ function expectDeploys(dir: string, root: string, workflows: string[]): void {
       roles.add(role);
       expect(existsSync(join(dir, '.serverless', `${fn.key}.zip`)), `${fn.key}.zip`).toBe(true);
     }
-    const machine = machines.find((m) => JSON.stringify(m.Properties.DefinitionString).includes(`"StartAt\\": \\"${config.definition.StartAt}\\"`)) ?? machines[0]!;
+    // By name (several workflows may share a StartAt state name), else by StartAt.
+    const machine =
+      machines.find((m) => m.Properties.StateMachineName === config.stateMachineName.replace(/local$/, 'dev')) ??
+      machines.find((m) => JSON.stringify(m.Properties.DefinitionString).includes(`"StartAt\\": \\"${config.definition.StartAt}\\"`)) ??
+      machines[0]!;
     const [body, substitutions] = (machine.Properties.DefinitionString as { 'Fn::Sub': [string, Record<string, unknown>] })['Fn::Sub'];
     expect(body).not.toContain('Fn::GetAtt');
     const substituted = Object.values(substitutions).map((s) => (s as { 'Fn::GetAtt'?: string[] })['Fn::GetAtt']?.[0]);
@@ -62,6 +67,42 @@ function expectDeploys(dir: string, root: string, workflows: string[]): void {
   expect(roles.size, 'one role per function').toBe(workflows.reduce((n, w) => n + loadWorkflow(w, root).functions.length, 0));
 }
 
+/**
+ * Issue 7, from keyturn.config.yml: every state machine logs at ERROR without execution data, is
+ * traced, and has an ExecutionsFailed alarm on the alarm topic; every enabled scheduled target has
+ * an EventBridge schedule starting its state machine with its input; the failure notifier listens
+ * to Step Functions status changes.
+ */
+function expectObservedAndScheduled(dir: string, workflows: string[]): void {
+  const template = JSON.parse(readFileSync(join(dir, '.serverless', 'cloudformation-template-update-stack.json'), 'utf8')) as Template & { Resources: Record<string, { DependsOn?: string[] }> };
+  const resources = template.Resources;
+  const machineIds = Object.keys(resources).filter((id) => resources[id]!.Type === 'AWS::StepFunctions::StateMachine');
+  for (const id of machineIds) {
+    const properties = resources[id]!.Properties;
+    expect(properties.StateMachineType ?? 'STANDARD', `${id} type`).toBe('STANDARD');
+    expect(properties.LoggingConfiguration, `${id} logging`).toMatchObject({ Level: 'ERROR', IncludeExecutionData: false });
+    expect(properties.TracingConfiguration, `${id} tracing`).toEqual({ Enabled: true });
+    const alarms = Object.values(resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm' && JSON.stringify(r.Properties.Dimensions) === JSON.stringify([{ Name: 'StateMachineArn', Value: { Ref: id } }]));
+    expect(alarms, `${id} alarm`).toHaveLength(1);
+    expect(alarms[0]!.Properties).toMatchObject({ MetricName: 'ExecutionsFailed', AlarmActions: [{ Ref: 'KeyturnAlarmTopic' }] });
+  }
+  expect(machineIds).toHaveLength(workflows.length);
+  expect(resources.KeyturnAlarmTopic?.Type).toBe('AWS::SNS::Topic');
+
+  const config = loadConfig(join(dir, 'keyturn.config.yml'), { root: dir });
+  const rules = Object.values(resources).filter((r) => r.Type === 'AWS::Events::Rule' && String(r.Properties.Description ?? '').startsWith('keyturn target '));
+  const scheduled = config.targets.filter((t) => t.enabled && t.schedule);
+  expect(rules.map((r) => r.Properties.ScheduleExpression).sort()).toEqual(scheduled.map((t) => t.schedule).sort());
+  for (const target of scheduled) {
+    const rule = rules.find((r) => r.Properties.Name === `keyturn-${target.name}-dev`)!;
+    const [ruleTarget] = rule.Properties.Targets as Array<{ Arn: { Ref: string }; Input: string }>;
+    expect(JSON.parse(ruleTarget!.Input)).toEqual(target.input);
+    expect(ruleTarget!.Arn.Ref).toBe(`KeyturnDash${target.workflow.replace(/-/g, 'Dash')}Dashdev`);
+  }
+  const notifier = Object.values(resources).find((r) => r.Type === 'AWS::Events::Rule' && JSON.stringify(r.Properties.EventPattern ?? {}).includes('Step Functions Execution Status Change'));
+  expect(notifier?.Properties.EventPattern).toMatchObject({ source: ['aws.states'], detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'] } });
+}
+
 describe('npm run package', () => {
   let scratch: string;
 
@@ -70,6 +111,9 @@ describe('npm run package', () => {
     const doc = parseDocument(readFileSync(join(repo, 'serverless.yml'), 'utf8'));
     doc.set('functions', ['${file(serverless/fixture-flow.yml):functions}']);
     doc.setIn(['stepFunctions', 'stateMachines'], { fixtureFlow: '${file(serverless/fixture-flow.yml):stateMachine}' });
+    // The fixture has no keyturn.config.yml: no schedules, alarms or notifier, and literal defaults.
+    doc.delete('resources');
+    doc.setIn(['custom', 'keyturn'], { stage: 'dev', region: 'us-east-1', slackWebhookSecretId: '' });
     writeFileSync(join(scratch, 'serverless.yml'), doc.toString());
     for (const dir of ['serverless', 'state-machines', 'functions']) cpSync(join(fixtures, dir), join(scratch, dir), { recursive: true });
     cpSync(join(repo, 'scripts'), join(scratch, 'scripts'), { recursive: true });
@@ -93,5 +137,6 @@ describe('npm run package', () => {
     await exec('npm', ['run', 'package', '--silent'], { cwd: repo, env: offlineEnv(), timeout: 170_000 });
 
     expectDeploys(repo, repo, workflows);
+    expectObservedAndScheduled(repo, workflows);
   }, 180_000);
 });

@@ -2,8 +2,10 @@
  * `keyturn <command>`: the entry point behind bin/keyturn.js. Each command lives in its own
  * module and returns the process exit code: 0 success, 1 the work failed, 2 bad usage.
  */
+import { configCommand } from './config';
 import { runCommand } from './run';
 import { simCommand } from './sim';
+import { statusCommand } from './status';
 import { UsageError } from './usage-error';
 
 export interface Command {
@@ -15,6 +17,8 @@ export interface Command {
 export const commands: Record<string, Command> = {
   sim: simCommand,
   run: runCommand,
+  status: statusCommand,
+  config: configCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -1,19 +1,23 @@
 /**
  * `keyturn run <workflow> --local`: runs a state machine from state-machines/ on this machine,
  * against whatever AWS endpoint the SDK environment names (`AWS_ENDPOINT_URL` → `keyturn sim`).
+ * Without --local it starts the deployed state machine (`keyturn-<workflow>-<stage>`) and follows
+ * its history. `--target NAME` takes the workflow and its input from keyturn.config.yml.
  * Progress goes to stderr, one line per state event; the result goes to stdout.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ProgressEvent } from '../local/runner';
 import { parseFlags } from './args';
+import { hasDefaultConfig, readConfig } from './config';
+import { executionName, followExecution, stateMachineName, stateMachinesByName } from './deployed-executions';
 import type { Command } from './main';
 import { UsageError } from './usage-error';
 
 export const runCommand: Command = {
-  summary: 'run a workflow (state machine) locally: --local',
+  summary: 'run a workflow: the deployed state machine, or --local on this machine',
   usage:
-    'keyturn run <workflow> --local [--input JSON | --input-file FILE] [--skip-waits] [--json] [--verbose] [--execution-name NAME] [--root DIR]',
+    'keyturn run (<workflow> [--input JSON | --input-file FILE] | --target NAME [--config FILE]) [--local [--skip-waits] [--verbose]] [--stage STAGE] [--poll-ms 1000] [--json] [--execution-name NAME] [--root DIR]',
   async run(args) {
     const { values, positionals } = parseFlags(
       args,
@@ -26,14 +30,22 @@ export const runCommand: Command = {
         verbose: { type: 'boolean', default: false },
         'execution-name': { type: 'string' },
         root: { type: 'string' },
+        target: { type: 'string' },
+        config: { type: 'string' },
+        stage: { type: 'string' },
+        'poll-ms': { type: 'string' },
       },
       true,
     );
-    if (positionals.length !== 1) throw new UsageError(positionals.length ? `one workflow expected, got ${positionals.join(' ')}` : 'which workflow? e.g. keyturn run rotate-cloudfront-key --local');
-    const workflow = positionals[0]!;
-    if (!values.local) throw new UsageError('deployed runs come with issue 7; use --local to run the workflow on this machine');
-    const input = readInput(values.input, values['input-file']);
+    if (positionals.length > 1) throw new UsageError(`one workflow expected, got ${positionals.join(' ')}`);
     const root = resolve(values.root ?? process.cwd());
+    const selected = selectRun(positionals[0], values, root);
+    if (selected === undefined) return 1;
+    const { workflow, input, label, stage } = selected;
+    if (!values.local) {
+      if (values['skip-waits']) throw new UsageError('--skip-waits only applies to --local runs (a deployed Wait waits)');
+      return runDeployed({ workflow, input, label, stage, json: values.json, executionName: values['execution-name'], pollMs: pollMs(values['poll-ms']) });
+    }
 
     // Handler logs would drown the progress lines; --verbose shows them.
     if (!values.verbose) process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
@@ -68,6 +80,75 @@ export const runCommand: Command = {
     return 1;
   },
 };
+
+interface SelectedRun {
+  workflow: string;
+  input: unknown;
+  /** What the execution name starts with: the target, or the workflow. */
+  label: string;
+  stage: string;
+}
+
+/** The workflow and input from the command line, or from the config for --target; undefined when the config is invalid (printed). */
+function selectRun(
+  positional: string | undefined,
+  values: { target?: string; config?: string; input?: string; 'input-file'?: string; stage?: string; local: boolean },
+  root: string,
+): SelectedRun | undefined {
+  if (values.target === undefined) {
+    if (positional === undefined) throw new UsageError('which workflow? e.g. keyturn run rotate-cloudfront-key --local, or keyturn run --target NAME');
+    // A deployed run takes its stage from the config when there is one; a local run needs nothing from it.
+    const wantsConfig = values.config !== undefined || (!values.local && values.stage === undefined && hasDefaultConfig(root));
+    const config = wantsConfig ? readConfig(values.config, root) : null;
+    if (config === undefined) return undefined;
+    return { workflow: positional, input: readInput(values.input, values['input-file']), label: positional, stage: values.stage ?? config?.stage ?? 'dev' };
+  }
+  if (values.input !== undefined || values['input-file'] !== undefined) throw new UsageError('--target takes its input from the config: give --input/--input-file or --target, not both');
+  const config = readConfig(values.config, root);
+  if (!config) return undefined;
+  const target = config.targets.find((t) => t.name === values.target);
+  if (!target) throw new UsageError(`no target '${values.target}' in ${config.file} (targets: ${config.targets.map((t) => t.name).join(', ')})`);
+  if (positional !== undefined && positional !== target.workflow) throw new UsageError(`target '${target.name}' runs ${target.workflow}, not ${positional}`);
+  return { workflow: target.workflow, input: target.input, label: target.name, stage: values.stage ?? config.stage };
+}
+
+function pollMs(value: string | undefined): number {
+  if (value === undefined) return 1000;
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms < 1 || ms > 60_000) throw new UsageError(`--poll-ms must be an integer 1-60000, got '${value}'`);
+  return ms;
+}
+
+async function runDeployed(run: { workflow: string; input: unknown; label: string; stage: string; json: boolean; executionName?: string; pollMs: number }): Promise<number> {
+  const { sfnClient } = await import('../aws/clients');
+  const { StartExecutionCommand } = await import('@aws-sdk/client-sfn');
+  const client = sfnClient();
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  const err = (line: string) => process.stderr.write(`${line}\n`);
+  const machineName = stateMachineName(run.workflow, run.stage);
+  const stateMachineArn = (await stateMachinesByName(client)).get(machineName);
+  if (!stateMachineArn) {
+    err(`keyturn run: no state machine ${machineName} in this account and region: deploy first (npx serverless deploy --stage ${run.stage}) or give --stage`);
+    return 1;
+  }
+  const name = run.executionName ?? executionName(run.label, new Date());
+  const started = await client.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(run.input) }));
+  err(`started ${machineName} (execution ${name})`);
+  const { execution, failedState, elapsedMs } = await followExecution(client, started.executionArn!, { pollMs: run.pollMs, onProgress: (p) => err(formatProgress(p)) });
+  const seconds = `${(elapsedMs / 1000).toFixed(2)}s`;
+  if (execution.status === 'SUCCEEDED') {
+    err(`SUCCEEDED ${run.workflow} (execution ${name}) in ${seconds}`);
+    const output = execution.output === undefined ? null : (JSON.parse(execution.output) as unknown);
+    out(run.json ? JSON.stringify(output) : JSON.stringify(output, null, 2));
+    return 0;
+  }
+  const error = { name: execution.error ?? execution.status ?? 'FAILED', ...(execution.cause !== undefined ? { cause: execution.cause } : {}), ...(failedState !== undefined ? { state: failedState } : {}) };
+  err(`${execution.status} ${run.workflow} (execution ${name}) in ${seconds}: ${error.name}${failedState ? ` in state '${failedState}'` : ''}`);
+  const message = causeMessage(error.cause);
+  if (message) err(`  ${message}`);
+  if (run.json) out(JSON.stringify({ status: execution.status, executionName: name, executionArn: started.executionArn, error }));
+  return 1;
+}
 
 function readInput(inline: string | undefined, file: string | undefined): unknown {
   if (inline !== undefined && file !== undefined) throw new UsageError('give --input or --input-file, not both');

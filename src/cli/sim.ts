@@ -14,7 +14,9 @@ export const simCommand: Command = {
     });
     const port = Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be an integer 0-65535, got '${values.port}'`);
-    const sim = await startSimulator({ port, host: values.host, stateFile: values.state });
+    // Step Functions executions run the workflows' own files with the local runner (waits skipped).
+    const { runnerExecutor } = await import('../local/runner-executor');
+    const sim = await startSimulator({ port, host: values.host, stateFile: values.state, executor: runnerExecutor() });
     process.stdout.write(`keyturn simulator listening on ${sim.url}\n`);
     await new Promise<void>((resolve) => {
       const stop = () => resolve();

@@ -10,7 +10,8 @@ import type { AddressInfo } from 'node:net';
 import { AwsError, json, type ServiceModule, type SimContext, type SimRequest, type SimResponse } from './protocol';
 import { emptyState, persistable, restore, type SimState } from './state';
 import { Faults, type FaultSpec, type RacingWriterSpec } from './faults';
-import { services } from './services/index';
+import { services as defaultServices } from './services/index';
+import { stepFunctions, type StateMachineExecutor } from './services/stepfunctions';
 
 export interface SimulatorOptions {
   port?: number;
@@ -19,6 +20,8 @@ export interface SimulatorOptions {
   stateFile?: string;
   accountId?: string;
   region?: string;
+  /** Runs Step Functions executions (StartExecution); injected so the simulator never imports a runner. */
+  executor?: StateMachineExecutor;
 }
 
 export interface Simulator {
@@ -34,6 +37,7 @@ const READ_PREFIXES = ['Get', 'List', 'Describe', 'Head'];
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const host = options.host ?? '127.0.0.1';
+  const services = options.executor ? { ...defaultServices, states: stepFunctions(options.executor) } : defaultServices;
   let state = loadState(options);
   const faults = new Faults();
   let seq = 0;

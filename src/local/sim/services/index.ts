@@ -5,6 +5,7 @@ import { iam } from './iam';
 import { lightsail } from './lightsail';
 import { s3 } from './s3';
 import { secretsmanager } from './secretsmanager';
+import { stepFunctions } from './stepfunctions';
 
 /** Every simulated service, keyed by its SigV4 signing name. */
 export const services: Record<string, ServiceModule> = {
@@ -14,4 +15,6 @@ export const services: Record<string, ServiceModule> = {
   lightsail,
   secretsmanager,
   s3,
+  // Without an executor StartExecution fails; startSimulator({ executor }) replaces this entry.
+  states: stepFunctions(),
 };

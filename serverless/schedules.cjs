@@ -1,0 +1,63 @@
+// Generated deploy resources from keyturn.config.yml, resolved by serverless while packaging:
+//   custom.keyturn: ${file(./serverless/schedules.cjs):config}      the validated config
+//   resources:      - ${file(./serverless/schedules.cjs):resources} schedules, alarms, logging, tracing
+// The config is validated by the same code as `keyturn config check` (src/config, loaded through
+// tsx), so an invalid config fails `npm run package` with the same messages. Offline: it reads
+// files only. KEYTURN_CONFIG names another config file.
+'use strict';
+
+const { readFileSync } = require('node:fs');
+const { join, resolve } = require('node:path');
+
+const root = resolve(__dirname, '..');
+let loading;
+
+function load() {
+  loading ??= (async () => {
+    const tsx = require('tsx/cjs/api');
+    const { loadConfig } = tsx.require('../src/config/load-config.ts', __filename);
+    const { deployResources } = tsx.require('../src/config/deploy-resources.ts', __filename);
+    const file = resolve(root, process.env.KEYTURN_CONFIG || 'keyturn.config.yml');
+    try {
+      return { config: loadConfig(file, { root }), deployResources };
+    } catch (error) {
+      // serverless prints the stack of a failed resolver: make it just the message.
+      error.stack = `${error.message}\n(checked by keyturn config check --config ${file})`;
+      throw error;
+    }
+  })();
+  return loading;
+}
+
+/** `stepFunctions.stateMachines` keys → workflow, from the `${file(serverless/<workflow>.yml):stateMachine}` lines. */
+async function deployedMachines() {
+  const { parse } = require('yaml');
+  const text = readFileSync(join(root, 'serverless.yml'), 'utf8');
+  const machines = (parse(text) && parse(text).stepFunctions && parse(text).stepFunctions.stateMachines) || {};
+  return Object.entries(machines).flatMap(([key, value]) => {
+    const match = typeof value === 'string' ? /^\$\{file\(\.?\/?serverless\/([a-z0-9-]+)\.ya?ml\):stateMachine\}$/.exec(value.trim()) : null;
+    return match ? [{ key, workflow: match[1] }] : [];
+  });
+}
+
+module.exports = {
+  async config() {
+    const { config } = await load();
+    return {
+      stage: config.stage,
+      region: config.region,
+      slackWebhookSecretId: config.slackWebhookSecretId || '',
+      targets: config.targets.map((t) => t.name),
+    };
+  },
+  async resources({ resolveConfigurationProperty }) {
+    const { config, deployResources } = await load();
+    const machines = [];
+    for (const { key, workflow } of await deployedMachines()) {
+      const name = await resolveConfigurationProperty(['stepFunctions', 'stateMachines', key, 'name']);
+      machines.push({ key, workflow, ...(typeof name === 'string' ? { name } : {}) });
+    }
+    const stage = await resolveConfigurationProperty(['provider', 'stage']);
+    return deployResources({ ...config, stage: typeof stage === 'string' ? stage : config.stage }, machines);
+  },
+};

@@ -1,0 +1,53 @@
+/**
+ * The shape of keyturn.config.yml (README "Configuration"). Unknown fields are errors at every
+ * level; each target's `input` is checked afterwards by its workflow's own schema.
+ */
+import { z } from 'zod';
+import { scheduleExpressionProblem } from './schedule-expression';
+
+/** Target names become execution-name prefixes (80 characters at most) and resource ids. */
+export const TARGET_NAME = /^[a-z0-9][a-z0-9-]{0,39}$/;
+const SECRET_NAME = /^keyturn\/[A-Za-z0-9/_+=.@-]{1,500}$/;
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
+
+export const targetSchema = z.strictObject({
+  workflow: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a workflow name such as rotate-cloudfront-key'),
+  input: z.record(z.string(), z.unknown(), 'must be a map of the workflow input fields').default({}),
+  schedule: z
+    .string('must be a string: rate(...) or cron(...)')
+    .superRefine((value, ctx) => {
+      const problem = scheduleExpressionProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .optional(),
+  enabled: z.boolean('must be true or false').default(true),
+});
+
+export const configFileSchema = z.strictObject({
+  stage: z.string().regex(/^[A-Za-z0-9-]{1,16}$/, 'must be 1-16 letters, digits or hyphens').default('dev'),
+  region: z.string().regex(REGION, 'must be an AWS region such as us-east-1').default('us-east-1'),
+  slackWebhookSecretId: z.string().regex(SECRET_NAME, 'must be a secret name under keyturn/ (letters, digits, /_+=.@-)').optional(),
+  targets: z.record(z.string(), z.unknown(), 'must be a map of target name to target'),
+});
+
+export type TargetFields = z.output<typeof targetSchema>;
+export type ConfigFileFields = z.output<typeof configFileSchema>;
+
+export interface Target {
+  name: string;
+  workflow: string;
+  /** The execution input: as written, with the global slackWebhookSecretId filled in where the workflow takes one. */
+  input: Record<string, unknown>;
+  schedule?: string;
+  enabled: boolean;
+  /** `workflow`: checked by the workflow's exported schema; `generic`: only checked to be a map. */
+  inputCheck: 'workflow' | 'generic';
+}
+
+export interface KeyturnConfig {
+  file: string;
+  stage: string;
+  region: string;
+  slackWebhookSecretId?: string;
+  targets: Target[];
+}

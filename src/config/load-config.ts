@@ -1,0 +1,114 @@
+/**
+ * Reads and validates keyturn.config.yml once, at the edge (STYLE.md 6). Every problem is
+ * collected, not only the first, so `keyturn config check` and `npm run package` list them all.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { configFileSchema, targetSchema, TARGET_NAME, type KeyturnConfig, type Target } from './config-schema';
+import { ConfigError, ConfigFileError, type ConfigIssue } from './errors';
+import { inputDeclares, workflowInputSchemas } from './workflow-inputs';
+
+export const DEFAULT_CONFIG_FILE = 'keyturn.config.yml';
+
+export interface LoadOptions {
+  /** The project root holding serverless/<workflow>.yml, used to check that each workflow exists. */
+  root: string;
+}
+
+export function loadConfig(file: string, options: LoadOptions): KeyturnConfig {
+  if (!existsSync(file)) throw new ConfigFileError(`${file}: no such file`);
+  const doc = parseDocument(readFileSync(file, 'utf8'), { uniqueKeys: true });
+  if (doc.errors.length) throw new ConfigFileError(`${file}: not valid YAML: ${doc.errors[0]!.message.split('\n')[0]}`);
+  return validateConfig(doc.toJS() as unknown, { ...options, file });
+}
+
+export function validateConfig(raw: unknown, options: LoadOptions & { file: string }): KeyturnConfig {
+  const issues: ConfigIssue[] = [];
+  const top = configFileSchema.safeParse(raw ?? {});
+  if (!top.success) {
+    issues.push(...toIssues(top.error, raw, undefined, '', Object.keys(configFileSchema.shape)));
+    if (!isMap(raw) || !isMap(raw.targets)) throw new ConfigError(options.file, issues);
+  }
+  const global = top.success ? top.data : { slackWebhookSecretId: undefined, stage: 'dev', region: 'us-east-1' };
+  const rawTargets = (top.success ? top.data.targets : (raw as { targets: Record<string, unknown> }).targets) ?? {};
+  if (Object.keys(rawTargets).length === 0) issues.push({ field: 'targets', rule: 'must declare at least one target' });
+
+  const workflows = knownWorkflows(options.root);
+  const targets: Target[] = [];
+  for (const [name, value] of Object.entries(rawTargets)) {
+    if (!TARGET_NAME.test(name)) {
+      issues.push({ target: name, field: '(name)', rule: 'must be 1-40 lower-case letters, digits or hyphens, starting with a letter or digit' });
+    }
+    const parsed = targetSchema.safeParse(value ?? {});
+    if (!parsed.success) issues.push(...toIssues(parsed.error, value, name, '', Object.keys(targetSchema.shape)));
+    const workflow = isMap(value) ? value.workflow : undefined;
+    if (typeof workflow === 'string' && !workflows.includes(workflow)) {
+      issues.push({ target: name, field: 'workflow', rule: `unknown workflow '${workflow}' (known: ${workflows.join(', ') || 'none'})` });
+    }
+    // The input is checked even when another field of the target is wrong: one run lists everything.
+    if (typeof workflow !== 'string' || !workflows.includes(workflow) || !isMap(value) || (value.input !== undefined && !isMap(value.input))) continue;
+    const schema = workflowInputSchemas[workflow];
+    const input: Record<string, unknown> = { ...((value.input as Record<string, unknown> | undefined) ?? {}) };
+    if (global.slackWebhookSecretId !== undefined && input.slackWebhookSecretId === undefined && schema && inputDeclares(schema, 'slackWebhookSecretId')) {
+      input.slackWebhookSecretId = global.slackWebhookSecretId;
+    }
+    if (schema) {
+      const checked = schema.safeParse(input);
+      if (!checked.success) issues.push(...toIssues(checked.error, input, name, 'input', shapeKeys(schema)));
+    }
+    if (!parsed.success) continue;
+    const { schedule, enabled } = parsed.data;
+    targets.push({ name, workflow, input, ...(schedule !== undefined ? { schedule } : {}), enabled, inputCheck: schema ? 'workflow' : 'generic' });
+  }
+  if (issues.length) throw new ConfigError(options.file, issues);
+  return {
+    file: options.file,
+    stage: global.stage,
+    region: global.region,
+    ...(global.slackWebhookSecretId !== undefined ? { slackWebhookSecretId: global.slackWebhookSecretId } : {}),
+    targets,
+  };
+}
+
+/** The workflows of this project: every serverless/<name>.yml fragment that declares a stateMachine. */
+export function knownWorkflows(root: string): string[] {
+  const dir = join(root, 'serverless');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .filter((f) => {
+      const doc = parseDocument(readFileSync(join(dir, f), 'utf8'));
+      return doc.has('stateMachine');
+    })
+    .map((f) => f.replace(/\.ya?ml$/, ''))
+    .sort();
+}
+
+function toIssues(error: z.ZodError, value: unknown, target: string | undefined, prefix: string, allowed: string[]): ConfigIssue[] {
+  const at = (path: PropertyKey[]) => [prefix, ...path.map(String)].filter(Boolean).join('.') || '(value)';
+  return error.issues.flatMap((issue): ConfigIssue[] => {
+    if (issue.code === 'unrecognized_keys') {
+      const where = issue.path.length === 0 && allowed.length ? ` (allowed: ${allowed.join(', ')})` : '';
+      return issue.keys.map((key) => ({ ...(target !== undefined ? { target } : {}), field: at([...issue.path, key]), rule: `unknown field${where}` }));
+    }
+    return [{ ...(target !== undefined ? { target } : {}), field: at(issue.path), rule: ruleOf(issue, value) }];
+  });
+}
+
+/** zod's default messages start with "Invalid input:"; keep the rule part. A missing field says so. */
+function ruleOf(issue: z.core.$ZodIssue, value: unknown): string {
+  const present = issue.path.reduce<unknown>((at, key) => (isMap(at) ? at[String(key)] : undefined), value);
+  if (issue.code === 'invalid_type' && present === undefined) return 'is required';
+  return issue.message.replace(/^Invalid input: /, '');
+}
+
+function shapeKeys(schema: z.ZodType): string[] {
+  const shape = (schema as unknown as { shape?: Record<string, unknown> }).shape;
+  return shape ? Object.keys(shape) : [];
+}
+
+function isMap(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,20 @@
+/**
+ * The input schema each workflow exports, so a target's `input` is checked by the same schema the
+ * workflow's first state applies. A workflow missing here (still in progress) gets a generic
+ * check only: its input must be a JSON object.
+ */
+import type { z } from 'zod';
+import { rotationInputSchema } from '../cloudfront/rotation-config';
+import { expiryCheckInputSchema, importInputSchema } from '../iam/workflow-inputs';
+
+export const workflowInputSchemas: Readonly<Record<string, z.ZodType>> = {
+  'rotate-cloudfront-key': rotationInputSchema,
+  'check-iam-cert-expiry': expiryCheckInputSchema,
+  'import-iam-server-cert': importInputSchema,
+};
+
+/** Whether the workflow's input declares `field` (so a global default may be filled in). */
+export function inputDeclares(schema: z.ZodType, field: string): boolean {
+  const shape = (schema as unknown as { shape?: Record<string, unknown> }).shape;
+  return shape !== undefined && field in shape;
+}

@@ -1,0 +1,113 @@
+/**
+ * keyturn.config.yml: the committed example is valid, and `keyturn config check` rejects a
+ * catalogue of bad configs naming the target, the field and the rule (exit 1, every problem
+ * listed), with exit 2 for bad usage.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { stringify } from 'yaml';
+import { main } from '../src/cli/main';
+import { scheduleExpressionProblem } from '../src/config/schedule-expression';
+
+const repo = fileURLToPath(new URL('..', import.meta.url));
+
+async function keyturn(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
+  try {
+    return { code: await main(args), stdout, stderr };
+  } finally {
+    vi.restoreAllMocks();
+  }
+}
+
+function configFile(config: unknown): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'keyturn-config-')), 'keyturn.config.yml');
+  writeFileSync(file, typeof config === 'string' ? config : stringify(config));
+  return file;
+}
+
+const cloudfront = { workflow: 'rotate-cloudfront-key', schedule: 'rate(1 day)', input: { keyGroupId: 'kg-1', secretId: 'keyturn/cloudfront/a' } };
+const check = (config: unknown) => keyturn('config', 'check', '--config', configFile(config), '--root', repo);
+
+describe('keyturn config check', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('accepts the committed example config', async () => {
+    const { code, stdout } = await keyturn('config', 'check', '--root', repo);
+
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/keyturn\.config\.yml: valid/);
+    expect(stdout).toMatch(/media-signing-key +rotate-cloudfront-key +rate\(1 day\)/);
+  });
+
+  it.each([
+    ['an unknown global field', { targets: { a: cloudfront }, colour: 'red' }, "colour: unknown field (allowed: stage, region, slackWebhookSecretId, targets)"],
+    ['an unknown target field', { targets: { a: { ...cloudfront, retries: 3 } } }, "target 'a': retries: unknown field (allowed: workflow, input, schedule, enabled)"],
+    ['an unknown input field (the workflow schema)', { targets: { a: { ...cloudfront, input: { ...cloudfront.input, keyGroup: 'x' } } } }, "target 'a': input.keyGroup: unknown field"],
+    ['an input breaking the workflow rule', { targets: { a: { ...cloudfront, input: { ...cloudfront.input, secretId: 'other/a' } } } }, "target 'a': input.secretId: must be a secret name under keyturn/"],
+    ['a missing required input field', { targets: { a: { ...cloudfront, input: { keyGroupId: 'kg-1' } } } }, "target 'a': input.secretId: is required"],
+    ['an unknown workflow', { targets: { a: { ...cloudfront, workflow: 'rotate-everything' } } }, "target 'a': workflow: unknown workflow 'rotate-everything'"],
+    ['a missing workflow', { targets: { a: { input: {} } } }, "target 'a': workflow: is required"],
+    ['a singular rate unit for many', { targets: { a: { ...cloudfront, schedule: 'rate(5 minute)' } } }, "target 'a': schedule: rate(5 minute) must use the plural unit: rate(5 minutes)"],
+    ['a plural rate unit for one', { targets: { a: { ...cloudfront, schedule: 'rate(1 days)' } } }, "target 'a': schedule: rate(1 days) must use the singular unit: rate(1 day)"],
+    ['a cron with both day fields', { targets: { a: { ...cloudfront, schedule: 'cron(0 8 * * * *)' } } }, "target 'a': schedule: cron needs ? in exactly one of day-of-month and day-of-week"],
+    ['a cron with 5 fields', { targets: { a: { ...cloudfront, schedule: 'cron(0 8 * * ?)' } } }, "target 'a': schedule: cron(...) needs 6 fields"],
+    ['a schedule that is neither', { targets: { a: { ...cloudfront, schedule: 'daily' } } }, "target 'a': schedule: must be rate(<value> <unit>) or cron("],
+    ['enabled that is not a boolean', { targets: { a: { ...cloudfront, enabled: 'no' } } }, "target 'a': enabled: must be true or false"],
+    ['a bad target name', { targets: { Media_Key: cloudfront } }, "target 'Media_Key': (name): must be 1-40 lower-case letters"],
+    ['a webhook secret outside keyturn/', { slackWebhookSecretId: 'slack', targets: { a: cloudfront } }, 'slackWebhookSecretId: must be a secret name under keyturn/'],
+    ['a bad region', { region: 'Europe', targets: { a: cloudfront } }, 'region: must be an AWS region such as us-east-1'],
+    ['no targets', { targets: {} }, 'targets: must declare at least one target'],
+    ['a required input the global webhook would fill, missing both', { targets: { e: { workflow: 'check-iam-cert-expiry', schedule: 'cron(0 8 * * ? *)' } } }, "target 'e': input.slackWebhookSecretId: is required"],
+  ])('rejects %s with a message naming it (exit 1)', async (_, config, message) => {
+    const { code, stderr } = await check(config);
+
+    expect(code).toBe(1);
+    expect(stderr).toContain(message);
+  });
+
+  it('lists every problem of a config at once, not only the first', async () => {
+    const { code, stderr } = await check({ stage: 'a b', targets: { a: { ...cloudfront, schedule: 'rate(0 days)' }, b: { ...cloudfront, extra: 1 } } });
+
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/3 problem/);
+    expect(stderr).toContain('stage: must be 1-16 letters');
+    expect(stderr).toContain("target 'a': schedule: rate value must be a positive whole number");
+    expect(stderr).toContain("target 'b': extra: unknown field");
+  });
+
+  it('fills the global slackWebhookSecretId into targets whose workflow takes one', async () => {
+    const { code } = await check({ slackWebhookSecretId: 'keyturn/slack/webhook', targets: { e: { workflow: 'check-iam-cert-expiry', schedule: 'cron(0 8 * * ? *)' } } });
+
+    expect(code).toBe(0);
+  });
+
+  it('rejects YAML that does not parse (duplicate keys included)', async () => {
+    const { code, stderr } = await keyturn('config', 'check', '--config', configFile('targets:\n  a: 1\n  a: 2\n'), '--root', repo);
+
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/not valid YAML/);
+  });
+
+  it('exits 2 for a missing file, an unknown subcommand or flag', async () => {
+    expect((await keyturn('config', 'check', '--config', '/nonexistent.yml')).code).toBe(2);
+    expect((await keyturn('config', 'lint')).code).toBe(2);
+    expect((await keyturn('config', 'check', '--strict')).code).toBe(2);
+  });
+});
+
+describe('scheduleExpressionProblem', () => {
+  it.each(['rate(1 minute)', 'rate(15 minutes)', 'rate(1 day)', 'cron(0 8 * * ? *)', 'cron(0/15 * ? * MON-FRI *)', 'cron(0 12 L * ? 2030)', 'cron(30 2 ? * 2#1 *)'])('accepts %s', (expression) => {
+    expect(scheduleExpressionProblem(expression)).toBeUndefined();
+  });
+
+  it.each(['rate(1.5 hours)', 'rate(2 weeks)', 'cron(60 8 * * ? *)', 'cron(0 24 * * ? *)', 'cron(0 8 32 * ? *)', 'cron(0 8 ? * ? *)', 'every day'])('rejects %s', (expression) => {
+    expect(scheduleExpressionProblem(expression)).toBeDefined();
+  });
+});
