@@ -111,3 +111,11 @@ describe('scheduleExpressionProblem', () => {
     expect(scheduleExpressionProblem(expression)).toBeDefined();
   });
 });
+
+describe('workflowInputSchemas', () => {
+  it('checks every workflow target with the schema its first state applies', async () => {
+    const { workflowInputSchemas } = await import('../src/config/workflow-inputs');
+    const { listWorkflows } = await import('../src/local/runner');
+    expect(Object.keys(workflowInputSchemas).sort()).toEqual(listWorkflows(repo));
+  });
+});

@@ -1,14 +1,17 @@
 /**
  * The input schema each workflow exports, so a target's `input` is checked by the same schema the
- * workflow's first state applies. A workflow missing here (still in progress) gets a generic
- * check only: its input must be a JSON object.
+ * workflow's first state applies. test/config.test.ts checks every workflow is listed.
  */
 import type { z } from 'zod';
-import { rotationInputSchema } from '../cloudfront/rotation-config';
+import { rotationInputSchema as apiGatewayInput } from '../apigateway/rotation-config';
+import { rotationInputSchema as cloudFrontInput } from '../cloudfront/rotation-config';
 import { expiryCheckInputSchema, importInputSchema } from '../iam/workflow-inputs';
+import { rotationInputSchema as lightsailInput } from '../lightsail/rotation-config';
 
 export const workflowInputSchemas: Readonly<Record<string, z.ZodType>> = {
-  'rotate-cloudfront-key': rotationInputSchema,
+  'rotate-cloudfront-key': cloudFrontInput,
+  'rotate-apigw-client-cert': apiGatewayInput,
+  'rotate-lightsail-bucket-key': lightsailInput,
   'check-iam-cert-expiry': expiryCheckInputSchema,
   'import-iam-server-cert': importInputSchema,
 };
