@@ -5,12 +5,13 @@ import { UsageError } from './usage-error';
 
 export const simCommand: Command = {
   summary: 'start the embedded AWS simulator in the foreground',
-  usage: 'keyturn sim [--port 4566] [--host 127.0.0.1] [--state FILE]',
+  usage: 'keyturn sim [--port 4566] [--host 127.0.0.1] [--state FILE] [--demo]',
   async run(args) {
     const { values } = parseFlags(args, {
       port: { type: 'string', default: '4566' },
       host: { type: 'string', default: '127.0.0.1' },
       state: { type: 'string' },
+      demo: { type: 'boolean', default: false },
     });
     const port = Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be an integer 0-65535, got '${values.port}'`);
@@ -18,6 +19,7 @@ export const simCommand: Command = {
     const { runnerExecutor } = await import('../local/runner-executor');
     const sim = await startSimulator({ port, host: values.host, stateFile: values.state, executor: runnerExecutor() });
     process.stdout.write(`keyturn simulator listening on ${sim.url}\n`);
+    if (values.demo) await seedDemo(sim.url);
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once('SIGINT', stop);
@@ -27,3 +29,19 @@ export const simCommand: Command = {
     return 0;
   },
 };
+
+/**
+ * `--demo`: seeds the demo account (the same scenarios `npm start` runs) and prints, for each
+ * workflow, the command that runs it against this simulator.
+ */
+async function seedDemo(simUrl: string): Promise<void> {
+  const { scenarios } = await import('../local/demo/scenarios');
+  // Seeding signs its requests like any SDK call; the simulator accepts any credentials.
+  process.env.AWS_ACCESS_KEY_ID ??= 'test';
+  process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
+  process.stdout.write(`\nseeded the demo account; in another shell:\n  export AWS_ENDPOINT_URL=${simUrl} AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test\n`);
+  for (const scenario of scenarios) {
+    const input = await scenario.seed(simUrl);
+    process.stdout.write(`\n  # ${scenario.describe}\n  npx keyturn run ${scenario.workflow} --local --skip-waits --input '${JSON.stringify(input)}'\n`);
+  }
+}

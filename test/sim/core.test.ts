@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { startSimulator } from '../../src/local/sim/server';
 import { useSimulator } from '../support/sim';
 
@@ -89,6 +89,37 @@ describe('keyturn sim', () => {
       expect(line).toMatch(/^keyturn simulator listening on http:\/\/127\.0\.0\.1:\d+$/);
       const url = line.split(' ').pop()!;
       expect((await fetch(`${url}/_sim/clock`)).status).toBe(200);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+
+  it('seeds the demo account with --demo and prints commands that run each workflow against it', async () => {
+    const child = spawn(process.execPath, ['bin/keyturn.js', 'sim', '--port', '0', '--demo'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const out = await new Promise<string>((resolve, reject) => {
+        let text = '';
+        child.stdout.on('data', (c: Buffer) => {
+          text += c.toString();
+          if ((text.match(/npx keyturn run /g) ?? []).length >= 5 && text.endsWith('\n')) resolve(text);
+        });
+        child.once('exit', (code) => reject(new Error(`exited ${code}: ${text}`)));
+      });
+      const url = /listening on (\S+)/.exec(out)![1]!;
+      const command = out.split('\n').find((l) => l.includes('keyturn run rotate-cloudfront-key'))!;
+      const input = /--input '(.*)'$/.exec(command)![1]!;
+      const { main } = await import('../../src/cli/main');
+      const previous = process.env.AWS_ENDPOINT_URL;
+      process.env.AWS_ENDPOINT_URL = url;
+      const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+      const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+      try {
+        expect(await main(['run', 'rotate-cloudfront-key', '--local', '--skip-waits', '--input', input])).toBe(0);
+      } finally {
+        stderr.mockRestore();
+        stdout.mockRestore();
+        process.env.AWS_ENDPOINT_URL = previous;
+      }
     } finally {
       child.kill('SIGTERM');
     }
