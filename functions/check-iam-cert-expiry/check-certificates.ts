@@ -2,11 +2,10 @@
 import { checkCertificateExpiry } from '../../src/iam/check-certificate-expiry';
 import { powertoolsExpiryMetrics } from '../../src/iam/expiry-metrics';
 import { loadRememberedThresholds } from '../../src/iam/threshold-memory';
-import { expiryCheckInputSchema, parseInput } from '../../src/iam/workflow-inputs';
+import { expiryCheckInputSchema } from '../../src/iam/workflow-inputs';
 import { stepHandler } from './lib/wiring';
 
-export const handler = stepHandler(async (event, deps) => {
-  const config = parseInput(expiryCheckInputSchema, event);
+export const handler = stepHandler(expiryCheckInputSchema, async (config, deps) => {
   const remembered = await loadRememberedThresholds(deps.secrets, deps.memorySecretId, deps.log);
   const result = await checkCertificateExpiry(
     { iam: deps.iam, remembered, metrics: powertoolsExpiryMetrics(deps.metrics), now: deps.now, log: deps.log },

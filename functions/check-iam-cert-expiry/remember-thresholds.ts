@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { SEVERITIES } from '../../src/iam/classify-expiry';
 import { rememberThresholds } from '../../src/iam/threshold-memory';
-import { expiryCheckInputSchema, parseInput } from '../../src/iam/workflow-inputs';
+import { expiryCheckInputSchema } from '../../src/iam/workflow-inputs';
 import { stepHandler } from './lib/wiring';
 
 const eventSchema = z.object({
@@ -10,8 +10,7 @@ const eventSchema = z.object({
   certificates: z.array(z.object({ arn: z.string(), expiration: z.string(), daysLeft: z.number(), severity: z.enum(SEVERITIES) })),
 });
 
-export const handler = stepHandler(async (event, deps) => {
-  const { config, certificates } = parseInput(eventSchema, event);
+export const handler = stepHandler(eventSchema, async ({ config, certificates }, deps) => {
   await rememberThresholds(
     deps.secrets,
     deps.memorySecretId,

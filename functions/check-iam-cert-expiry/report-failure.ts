@@ -1,27 +1,26 @@
 /** Task "Report failure to Slack": what failed, where, with the error's name and message. */
 import { z } from 'zod';
-import { describeCaught, workflowFailedMessage } from '../../src/iam/workflow-messages';
-import { parseInput } from '../../src/iam/workflow-inputs';
-import { postSlackMessage, readWebhookUrl } from '../../src/notify/slack';
+import { workflowFailedMessage } from '../../src/iam/workflow-messages';
+import { failureField } from '../../src/lambda/failure-fields';
+import { describeFailure } from '../../src/notify/caught-failure';
+import { notifySlack } from '../../src/notify/slack';
 import { stepHandler } from './lib/wiring';
 
 const eventSchema = z.object({
   slackWebhookSecretId: z.string().min(1),
   failedState: z.string(),
-  failure: z.object({ Error: z.string().optional(), Cause: z.string().optional() }),
+  failure: failureField,
   executionName: z.string(),
 });
 
-export const handler = stepHandler(async (event, deps) => {
-  const input = parseInput(eventSchema, event);
+export const handler = stepHandler(eventSchema, async (input, deps) => {
   const message = workflowFailedMessage({
     workflow: 'check-iam-cert-expiry',
     failedState: input.failedState,
-    error: describeCaught(input.failure),
+    error: describeFailure(input.failure),
     kept: [],
     executionName: input.executionName,
   });
-  const url = await readWebhookUrl(deps.secrets, input.slackWebhookSecretId);
-  await postSlackMessage(url, message, { fetch: deps.fetch, sleep: deps.sleep, log: deps.log });
+  await notifySlack(deps, input.slackWebhookSecretId, message);
   return { reported: true };
 });

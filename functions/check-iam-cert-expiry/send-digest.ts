@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { ExpiryReport } from '../../src/iam/check-certificate-expiry';
 import { buildExpiryDigest } from '../../src/iam/expiry-digest';
-import { expiryCheckInputSchema, parseInput } from '../../src/iam/workflow-inputs';
+import { expiryCheckInputSchema } from '../../src/iam/workflow-inputs';
 import { postSlackMessage, readWebhookUrl } from '../../src/notify/slack';
 import { stepHandler } from './lib/wiring';
 
@@ -11,8 +11,7 @@ const eventSchema = z.object({
   report: z.custom<ExpiryReport>((v) => typeof v === 'object' && v !== null && Array.isArray((v as ExpiryReport).alerts)),
 });
 
-export const handler = stepHandler(async (event, deps) => {
-  const { config, report } = parseInput(eventSchema, event);
+export const handler = stepHandler(eventSchema, async ({ config, report }, deps) => {
   const digest = buildExpiryDigest(report, {
     accountLabel: config.accountLabel,
     pathPrefix: config.pathPrefix,
@@ -20,7 +19,7 @@ export const handler = stepHandler(async (event, deps) => {
     consoleRegion: deps.region,
   });
   const url = await readWebhookUrl(deps.secrets, config.slackWebhookSecretId);
-  const { attempts } = await postSlackMessage(url, digest, { fetch: deps.fetch, sleep: deps.sleep, log: deps.log });
+  const { attempts } = await postSlackMessage(url, digest, deps);
   deps.log.info('expiry digest sent', { alerts: report.alerts.length, attempts });
   return { sent: true };
 });

@@ -1,8 +1,7 @@
 /** Task "Report import to Slack": name, ARN, expiry. */
 import { z } from 'zod';
 import { importReportMessage } from '../../src/iam/workflow-messages';
-import { parseInput } from '../../src/iam/workflow-inputs';
-import { postSlackMessage, readWebhookUrl } from '../../src/notify/slack';
+import { notifySlack } from '../../src/notify/slack';
 import { stepHandler } from './lib/wiring';
 
 const eventSchema = z.object({
@@ -12,10 +11,8 @@ const eventSchema = z.object({
   executionName: z.string(),
 });
 
-export const handler = stepHandler(async (event, deps) => {
-  const { slackWebhookSecretId, imported, confirmed, executionName } = parseInput(eventSchema, event);
+export const handler = stepHandler(eventSchema, async ({ slackWebhookSecretId, imported, confirmed, executionName }, deps) => {
   const message = importReportMessage({ ...confirmed, ...imported, executionName });
-  const url = await readWebhookUrl(deps.secrets, slackWebhookSecretId);
-  await postSlackMessage(url, message, { fetch: deps.fetch, sleep: deps.sleep, log: deps.log });
+  await notifySlack(deps, slackWebhookSecretId, message);
   return { reported: true };
 });

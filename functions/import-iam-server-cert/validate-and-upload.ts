@@ -4,11 +4,10 @@
  */
 import { readSourceMaterial } from '../../src/iam/certificate-source';
 import { importServerCertificate } from '../../src/iam/import-server-certificate';
-import { importInputSchema, parseInput } from '../../src/iam/workflow-inputs';
+import { importInputSchema } from '../../src/iam/workflow-inputs';
 import { stepHandler } from './lib/wiring';
 
-export const handler = stepHandler(async (event, deps) => {
-  const input = parseInput(importInputSchema, event);
+export const handler = stepHandler(importInputSchema, async (input, deps) => {
   return importServerCertificate(
     {
       iam: deps.iam,

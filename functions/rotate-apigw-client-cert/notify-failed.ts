@@ -4,9 +4,10 @@
  * request only when they look right, and the failure is reported all the same.
  */
 import { z } from 'zod';
-import { describeFailure, notifyFailed } from '../../src/apigateway/rotation-report';
-import { failureField } from '../rotate-cloudfront-key/lib/fields';
-import { notifyCollaborators } from './lib/notify-collaborators';
+import { notifyFailed } from '../../src/apigateway/rotation-report';
+import { failureNoticeEvent, failureOutcome, failureTarget } from '../../src/lambda/failure-fields';
+import { notifyCollaborators } from '../../src/lambda/runtime';
+import { describeFailure } from '../../src/notify/caught-failure';
 import { stepHandler } from './lib/step-handler';
 
 const loose = z.object({
@@ -14,23 +15,15 @@ const loose = z.object({
   restApiId: z.string().regex(/^[A-Za-z0-9]{1,64}$/).catch('(unknown)'),
 });
 
-const event = z.object({
-  executionName: z.string(),
-  failure: failureField,
-  config: z.object({ slackWebhookSecretId: z.string().optional(), restApiId: z.string() }).passthrough().optional(),
-  request: z.unknown().optional(),
-  compensation: z.object({ failedState: z.string(), undone: z.array(z.string()), kept: z.array(z.string()) }).passthrough().optional(),
-});
+const event = failureNoticeEvent({ restApiId: z.string() });
 
-export const handler = stepHandler(event, ({ executionName, failure, config, request, compensation }) => {
-  const target = config ?? loose.parse(typeof request === 'object' && request !== null ? request : {});
-  return notifyFailed(notifyCollaborators(), {
+export const handler = stepHandler(event, ({ executionName, failure, config, request, compensation }, deps) => {
+  const target = failureTarget(config, request, loose);
+  return notifyFailed(notifyCollaborators(deps.secrets), {
     executionName,
     restApiId: target.restApiId,
     slackWebhookSecretId: target.slackWebhookSecretId,
-    failedState: compensation?.failedState ?? 'Find the certificate the stages use',
     error: describeFailure(failure),
-    undone: compensation?.undone ?? [],
-    kept: compensation?.kept ?? [],
+    ...failureOutcome(compensation, 'Find the certificate the stages use'),
   });
 });

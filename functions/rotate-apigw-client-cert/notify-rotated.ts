@@ -1,7 +1,7 @@
 /** Task "Notify Slack of the rotation". */
 import { z } from 'zod';
 import { notifyRotated } from '../../src/apigateway/rotation-report';
-import { notifyCollaborators } from './lib/notify-collaborators';
+import { notifyCollaborators } from '../../src/lambda/runtime';
 import { configField, stepHandler } from './lib/step-handler';
 
 const kept = z.array(z.object({ clientCertificateId: z.string(), usedBy: z.array(z.string()) }));
@@ -15,8 +15,8 @@ const event = z.object({
   deletion: z.object({ deleted: z.array(z.string()), kept }).passthrough(),
 });
 
-export const handler = stepHandler(event, ({ executionName, config, stageNames, newCertificate, oldCertificateIds, deletion }) =>
-  notifyRotated(notifyCollaborators(), {
+export const handler = stepHandler(event, ({ executionName, config, stageNames, newCertificate, oldCertificateIds, deletion }, deps) =>
+  notifyRotated(notifyCollaborators(deps.secrets), {
     executionName,
     restApiId: config.restApiId,
     slackWebhookSecretId: config.slackWebhookSecretId,

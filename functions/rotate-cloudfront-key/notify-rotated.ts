@@ -1,7 +1,7 @@
 /** Task "Notify Slack of the rotation". */
 import { z } from 'zod';
 import { notifyRotated } from '../../src/cloudfront/rotation-report';
-import { notifyCollaborators } from './lib/notify-collaborators';
+import { notifyCollaborators } from '../../src/lambda/runtime';
 import { configField, stepHandler } from './lib/step-handler';
 
 const event = z.object({
@@ -12,8 +12,8 @@ const event = z.object({
   deletion: z.object({ outcome: z.string() }).passthrough(),
 });
 
-export const handler = stepHandler(event, ({ executionName, config, promotion, retirement, deletion }) =>
-  notifyRotated(notifyCollaborators(), {
+export const handler = stepHandler(event, ({ executionName, config, promotion, retirement, deletion }, deps) =>
+  notifyRotated(notifyCollaborators(deps.secrets), {
     executionName,
     keyGroupId: config.keyGroupId,
     slackWebhookSecretId: config.slackWebhookSecretId,

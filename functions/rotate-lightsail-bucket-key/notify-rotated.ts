@@ -1,7 +1,7 @@
 /** Task "Notify Slack of the rotation" (an alert when the old key is still in use). */
 import { z } from 'zod';
 import { notifyRotated } from '../../src/lightsail/rotation-report';
-import { notifyCollaborators } from './lib/notify-collaborators';
+import { notifyCollaborators } from '../../src/lambda/runtime';
 import { configField, stepHandler } from './lib/step-handler';
 
 const lastUse = z.object({ date: z.string(), region: z.string().optional(), serviceName: z.string().optional() }).nullable();
@@ -18,8 +18,8 @@ const event = z.object({
   }),
 });
 
-export const handler = stepHandler(event, ({ executionName, config, promotion, retirement }) =>
-  notifyRotated(notifyCollaborators(), {
+export const handler = stepHandler(event, ({ executionName, config, promotion, retirement }, deps) =>
+  notifyRotated(notifyCollaborators(deps.secrets), {
     executionName,
     bucketName: config.bucketName,
     secretId: config.secretId,

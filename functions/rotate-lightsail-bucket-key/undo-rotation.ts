@@ -1,15 +1,15 @@
 /** Task "Undo the unfinished rotation": the compensation every failure after the first step goes through. */
 import { z } from 'zod';
-import { describeFailure } from '../../src/cloudfront/rotation-report';
+import { failureField } from '../../src/lambda/failure-fields';
 import { undoRotation } from '../../src/lightsail/rotation';
-import { failedStateOf } from '../../src/lightsail/rotation-report';
-import { failureField } from '../rotate-cloudfront-key/lib/fields';
+import { STEP_RESULTS } from '../../src/lightsail/rotation-report';
+import { describeFailure, failedStateOf } from '../../src/notify/caught-failure';
 import { configField, stepHandler } from './lib/step-handler';
 
 const event = z.object({ config: configField, failure: failureField, progress: z.record(z.string(), z.unknown()) });
 
 export const handler = stepHandler(event, async ({ config, failure, progress }, deps) => ({
-  failedState: failedStateOf(progress),
+  failedState: failedStateOf(STEP_RESULTS, progress),
   error: describeFailure(failure),
   ...(await undoRotation(deps, config)),
 }));

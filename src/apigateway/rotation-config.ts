@@ -4,7 +4,7 @@
  * checked against API Gateway's rules (aws-facts.md) here, before any call.
  */
 import { z } from 'zod';
-import { InvalidInputError } from '../errors';
+import { parseInput } from '../validation';
 
 /** Step Functions' Wait limit. */
 const MAX_WAIT_SECONDS = 99_999_999;
@@ -74,20 +74,10 @@ export interface RotationConfig {
 /** The config every later state receives (as `$.config`). */
 export const rotationConfigSchema = rotationInputSchema.extend({ rotationId: z.string().min(1) }) as unknown as z.ZodType<RotationConfig>;
 
-export function parseRotationInput(input: unknown, executionName: string): RotationConfig {
-  const parsed = rotationInputSchema.safeParse(input);
-  if (!parsed.success) throw toInvalidInput(parsed.error);
-  const { rotationId, ...rest } = parsed.data;
-  return { ...rest, rotationId: rotationId ?? executionName };
-}
+/** Every field the input may hold, listed when an unknown one is found. */
+export const ROTATION_INPUT_FIELDS: readonly string[] = Object.keys(rotationInputSchema.shape);
 
-/** The first zod issue as InvalidInputError(field, rule); never echoes the value. */
-export function toInvalidInput(error: z.ZodError): InvalidInputError {
-  const issue = error.issues[0];
-  if (issue?.code === 'unrecognized_keys') {
-    const path = issue.path.length ? `${issue.path.join('.')}.` : '';
-    return new InvalidInputError(issue.keys.map((k) => `${path}${k}`).join(', '), `unknown field (allowed: ${Object.keys(rotationInputSchema.shape).join(', ')})`);
-  }
-  const field = issue?.path.length ? issue.path.join('.') : '(input)';
-  return new InvalidInputError(field, issue?.message ?? 'invalid');
+export function parseRotationInput(input: unknown, executionName: string): RotationConfig {
+  const { rotationId, ...rest } = parseInput(rotationInputSchema, input, ROTATION_INPUT_FIELDS);
+  return { ...rest, rotationId: rotationId ?? executionName };
 }

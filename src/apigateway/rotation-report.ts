@@ -3,16 +3,14 @@
  * which state failed (states run in this order, each adding its result to the state, so the
  * failed one is the first after the last result present).
  */
-import { describeFailure, type NotifyDeps } from '../cloudfront/rotation-report';
-import { rotationFailedMessage, rotationSucceededMessage } from '../notify/rotation-messages';
-import { postSlackMessage, readWebhookUrl } from '../notify/slack';
-
-export { describeFailure, type NotifyDeps };
+import type { StepResults } from '../notify/caught-failure';
+import { rotationFailedMessage, rotationSucceededMessage, type RotationFailureReport } from '../notify/rotation-messages';
+import { notifySlack, type NotifyDeps } from '../notify/slack';
 
 export const WORKFLOW = 'rotate-apigw-client-cert';
 
-/** [state name, the field its result lands in], in execution order. */
-export const STEP_RESULTS: ReadonlyArray<readonly [string, string]> = [
+/** In execution order: the failed state is found from these by failedStateOf (src/notify/caught-failure.ts). */
+export const STEP_RESULTS: StepResults = [
   ['Find the certificate the stages use', 'assessment'],
   ['Generate new client certificate', 'newCertificate'],
   ['Add new certificate to trust store', 'trustStore'],
@@ -20,14 +18,6 @@ export const STEP_RESULTS: ReadonlyArray<readonly [string, string]> = [
   ['Remove old certificate from trust store', 'retirement'],
   ['Delete old certificate', 'deletion'],
 ];
-
-export function failedStateOf(progress: Record<string, unknown>): string {
-  let last = -1;
-  STEP_RESULTS.forEach(([, field], index) => {
-    if (progress[field] !== undefined && progress[field] !== null) last = index;
-  });
-  return STEP_RESULTS[Math.min(last + 1, STEP_RESULTS.length - 1)]?.[0] ?? 'unknown';
-}
 
 export interface RotatedSummary {
   executionName: string;
@@ -44,8 +34,6 @@ export interface RotatedSummary {
 const target = (restApiId: string) => `REST API ${restApiId}`;
 
 export async function notifyRotated(deps: NotifyDeps, s: RotatedSummary): Promise<{ notified: boolean }> {
-  if (!s.slackWebhookSecretId) return { notified: false };
-  const url = await readWebhookUrl(deps.secrets, s.slackWebhookSecretId);
   const keptText = s.kept.map((k) => `${k.clientCertificateId} kept: still used by ${k.usedBy.join(', ')}`);
   const message = rotationSucceededMessage({
     workflow: WORKFLOW,
@@ -59,23 +47,13 @@ export async function notifyRotated(deps: NotifyDeps, s: RotatedSummary): Promis
       'Old certificate outcome': [...s.deleted.map((id) => `${id} deleted`), ...keptText].join('; ') || 'nothing to delete',
     },
   });
-  await postSlackMessage(url, message, deps);
-  return { notified: true };
+  return notifySlack(deps, s.slackWebhookSecretId, message);
 }
 
-export interface FailureReport {
-  executionName: string;
+export interface FailureReport extends RotationFailureReport {
   restApiId: string;
-  slackWebhookSecretId?: string;
-  failedState: string;
-  error: { name: string; message: string };
-  undone: string[];
-  kept: string[];
 }
 
 export async function notifyFailed(deps: NotifyDeps, r: FailureReport): Promise<{ notified: boolean }> {
-  if (!r.slackWebhookSecretId) return { notified: false };
-  const url = await readWebhookUrl(deps.secrets, r.slackWebhookSecretId);
-  await postSlackMessage(url, rotationFailedMessage({ workflow: WORKFLOW, target: target(r.restApiId), ...r }), deps);
-  return { notified: true };
+  return notifySlack(deps, r.slackWebhookSecretId, rotationFailedMessage({ workflow: WORKFLOW, target: target(r.restApiId), ...r }));
 }

@@ -3,7 +3,7 @@
  * names the field and the rule; unknown fields are rejected.
  */
 import { z } from 'zod';
-import { InvalidInputError } from '../errors';
+import { parseInput } from '../validation';
 import { ALGORITHMS } from './key-pair';
 
 /** Step Functions' Wait limit. */
@@ -46,19 +46,10 @@ export interface RotationConfig {
 /** The config every later state receives (as `$.config`). */
 export const rotationConfigSchema = rotationInputSchema.extend({ rotationId: z.string().min(1) });
 
-export function parseRotationInput(input: unknown, executionName: string): RotationConfig {
-  const parsed = rotationInputSchema.safeParse(input);
-  if (!parsed.success) throw toInvalidInput(parsed.error);
-  const { rotationId, ...rest } = parsed.data;
-  return { ...rest, rotationId: rotationId ?? executionName };
-}
+/** Every field the input may hold, listed when an unknown one is found. */
+export const ROTATION_INPUT_FIELDS: readonly string[] = Object.keys(rotationInputSchema.shape);
 
-/** Turns the first zod issue into InvalidInputError(field, rule); never echoes the value. */
-export function toInvalidInput(error: z.ZodError): InvalidInputError {
-  const issue = error.issues[0];
-  if (issue?.code === 'unrecognized_keys') {
-    return new InvalidInputError(issue.keys.join(', '), 'unknown field (allowed: ' + Object.keys(rotationInputSchema.shape).join(', ') + ')');
-  }
-  const field = issue?.path.length ? issue.path.join('.') : '(input)';
-  return new InvalidInputError(field, issue?.message ?? 'invalid');
+export function parseRotationInput(input: unknown, executionName: string): RotationConfig {
+  const { rotationId, ...rest } = parseInput(rotationInputSchema, input, ROTATION_INPUT_FIELDS);
+  return { ...rest, rotationId: rotationId ?? executionName };
 }

@@ -8,6 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { QuotaExceededError, UnsafeStateError } from '../errors';
+import { keyAgeVerdict, type KeyAssessment } from '../key-age';
 import type { Log } from '../logger';
 import {
   assertNoOtherRotation,
@@ -73,19 +74,12 @@ export interface OldKey {
   versionId: string;
 }
 
-export interface Assessment {
-  due: boolean;
-  reason: string;
-  /** `retire`: a rerun of a rotation that already promoted its key; only retirement is left. */
-  phase: 'rotate' | 'retire' | 'none';
-  firstRotation: boolean;
+export interface Assessment extends KeyAssessment {
   /** The key signers used before this rotation, when keyturn stored it; null on a first rotation. */
   oldKey: OldKey | null;
   /** What AWSCURRENT holds now (in the `retire` phase: this rotation's key). */
   current: { publicKeyId: string | null; versionId: string } | null;
 }
-
-const DAY_MS = 86_400_000;
 
 /** Step 1: is a rotation due, and which key would it retire? Also takes the rotation lock's measure. */
 export async function assessRotation(deps: RotationDeps, config: RotationConfig): Promise<Assessment> {
@@ -125,17 +119,9 @@ export async function assessRotation(deps: RotationDeps, config: RotationConfig)
   if (!current.publicKeyId || !group.publicKeyIds.includes(current.publicKeyId)) {
     return rotate('the current key is not in the key group');
   }
-  const ageDays = Math.floor((deps.now().getTime() - Date.parse(current.createdAt)) / DAY_MS);
-  if (config.force) return rotate(`forced (key is ${ageDays} days old)`);
-  if (ageDays >= config.maxKeyAgeDays) return rotate(`key is ${ageDays} days old (max ${config.maxKeyAgeDays})`);
-  return {
-    due: false,
-    phase: 'none',
-    firstRotation: false,
-    reason: `key is ${ageDays} days old; rotation due at ${config.maxKeyAgeDays} days`,
-    oldKey,
-    current: currentRef,
-  };
+  const age = keyAgeVerdict(current.createdAt, deps.now(), config);
+  if (age.due) return rotate(age.reason);
+  return { due: false, phase: 'none', firstRotation: false, reason: age.reason, oldKey, current: currentRef };
 }
 
 /** The public key this rotation created, if it got that far (found by its deterministic name). */

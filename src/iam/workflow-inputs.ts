@@ -1,10 +1,10 @@
 /**
  * The inputs of check-iam-cert-expiry and import-iam-server-cert, validated once at the edge:
- * unknown fields are rejected, defaults applied, and a failure names the field and the rule
- * (InvalidInputError) without echoing the value.
+ * unknown fields are rejected and defaults applied; each step's handler checks its event against
+ * these (src/lambda/step-handler.ts), so a failure names the field and the rule without echoing
+ * the value.
  */
 import { z } from 'zod';
-import { InvalidInputError } from '../errors';
 import { DEFAULT_THRESHOLDS_DAYS } from './classify-expiry';
 
 const secretId = z.string().min(1, 'must be a secret name or ARN').max(2048);
@@ -41,12 +41,3 @@ export const certificateMaterialSchema = z.object({
   privateKey: z.string().min(1),
   certificateChain: z.string().optional(),
 });
-
-export function parseInput<S extends z.ZodType>(schema: S, event: unknown): z.infer<S> {
-  const parsed = schema.safeParse(event);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  if (issue?.code === 'unrecognized_keys') throw new InvalidInputError(issue.keys.join(', '), 'unknown field');
-  const field = issue?.path.length ? issue.path.join('.') : '(input)';
-  throw new InvalidInputError(field, issue?.message ?? 'invalid');
-}

@@ -59,16 +59,3 @@ export function workflowFailedMessage(f: WorkflowFailure): SlackMessage {
     .buildToObject() as { text: string; blocks: unknown[] };
   return { text: message.text, blocks: message.blocks };
 }
-
-/** A caught error as a state sees it: `{ Error, Cause }`, Cause being Lambda's JSON or plain text. */
-export function describeCaught(caught: { Error?: string; Cause?: string } | undefined): { name: string; message: string } {
-  const name = caught?.Error ?? 'UnknownError';
-  const cause = caught?.Cause ?? '';
-  try {
-    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
-    if (typeof parsed.errorMessage === 'string') return { name, message: parsed.errorMessage };
-  } catch {
-    // Plain text cause.
-  }
-  return { name, message: cause };
-}

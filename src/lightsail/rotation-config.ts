@@ -3,7 +3,7 @@
  * error names the field and the rule; unknown fields are rejected; values are never echoed.
  */
 import { z } from 'zod';
-import { InvalidInputError } from '../errors';
+import { parseInput } from '../validation';
 
 /** Step Functions' Wait limit. */
 const MAX_WAIT_SECONDS = 99_999_999;
@@ -37,19 +37,10 @@ export interface RotationConfig {
 /** The config every later state receives (as `$.config`). */
 export const rotationConfigSchema = rotationInputSchema.extend({ rotationId: z.string().min(1) }) as unknown as z.ZodType<RotationConfig>;
 
-export function parseRotationInput(input: unknown, executionName: string): RotationConfig {
-  const parsed = rotationInputSchema.safeParse(input);
-  if (!parsed.success) throw toInvalidInput(parsed.error);
-  const { rotationId, ...rest } = parsed.data;
-  return { ...rest, rotationId: rotationId ?? executionName };
-}
+/** Every field the input may hold, listed when an unknown one is found. */
+export const ROTATION_INPUT_FIELDS: readonly string[] = Object.keys(rotationInputSchema.shape);
 
-/** The first zod issue as InvalidInputError(field, rule). */
-export function toInvalidInput(error: z.ZodError): InvalidInputError {
-  const issue = error.issues[0];
-  if (issue?.code === 'unrecognized_keys') {
-    return new InvalidInputError(issue.keys.join(', '), `unknown field (allowed: ${Object.keys(rotationInputSchema.shape).join(', ')})`);
-  }
-  const field = issue?.path.length ? issue.path.join('.') : '(input)';
-  return new InvalidInputError(field, issue?.message ?? 'invalid');
+export function parseRotationInput(input: unknown, executionName: string): RotationConfig {
+  const { rotationId, ...rest } = parseInput(rotationInputSchema, input, ROTATION_INPUT_FIELDS);
+  return { ...rest, rotationId: rotationId ?? executionName };
 }

@@ -4,15 +4,15 @@
  * state: states run in this order, each adding its result).
  */
 import { Blocks, Md, Message } from 'slack-block-builder';
-import type { NotifyDeps } from '../cloudfront/rotation-report';
-import { rotationFailedMessage, rotationSucceededMessage } from '../notify/rotation-messages';
-import { postSlackMessage, readWebhookUrl, type SlackMessage } from '../notify/slack';
+import type { StepResults } from '../notify/caught-failure';
+import { rotationFailedMessage, rotationSucceededMessage, type RotationFailureReport } from '../notify/rotation-messages';
+import { notifySlack, type NotifyDeps, type SlackMessage } from '../notify/slack';
 import { describeLastUse, type LastUse } from './errors';
 
 export const WORKFLOW = 'rotate-lightsail-bucket-key';
 
-/** [state name, the field its result lands in], in execution order. */
-export const STEP_RESULTS: ReadonlyArray<readonly [string, string]> = [
+/** In execution order: the failed state is found from these by failedStateOf (src/notify/caught-failure.ts). */
+export const STEP_RESULTS: StepResults = [
   ['Check whether the key is due', 'assessment'],
   ['Make room for the new key', 'room'],
   ['Create the new key and store its secret', 'newKey'],
@@ -20,14 +20,6 @@ export const STEP_RESULTS: ReadonlyArray<readonly [string, string]> = [
   ['Make the new key current', 'promotion'],
   ['Delete the old key unless it is still used', 'retirement'],
 ];
-
-export function failedStateOf(progress: Record<string, unknown>): string {
-  let last = -1;
-  STEP_RESULTS.forEach(([, field], index) => {
-    if (progress[field] !== undefined && progress[field] !== null) last = index;
-  });
-  return STEP_RESULTS[Math.min(last + 1, STEP_RESULTS.length - 1)]?.[0] ?? 'unknown';
-}
 
 export interface RotatedSummary {
   executionName: string;
@@ -69,8 +61,6 @@ const OUTCOMES: Record<RotatedSummary['oldKeyOutcome'], string> = {
 
 export async function notifyRotated(deps: NotifyDeps, summary: RotatedSummary): Promise<{ notified: boolean; alert: boolean }> {
   const alert = summary.oldKeyOutcome === 'kept-in-use';
-  if (!summary.slackWebhookSecretId) return { notified: false, alert };
-  const url = await readWebhookUrl(deps.secrets, summary.slackWebhookSecretId);
   const message = alert
     ? oldKeyInUseMessage(summary)
     : rotationSucceededMessage({
@@ -84,23 +74,13 @@ export async function notifyRotated(deps: NotifyDeps, summary: RotatedSummary): 
           Secret: summary.secretId,
         },
       });
-  await postSlackMessage(url, message, deps);
-  return { notified: true, alert };
+  return { ...(await notifySlack(deps, summary.slackWebhookSecretId, message)), alert };
 }
 
-export interface FailureReport {
-  executionName: string;
+export interface FailureReport extends RotationFailureReport {
   bucketName: string;
-  slackWebhookSecretId?: string;
-  failedState: string;
-  error: { name: string; message: string };
-  undone: string[];
-  kept: string[];
 }
 
 export async function notifyFailed(deps: NotifyDeps, report: FailureReport): Promise<{ notified: boolean }> {
-  if (!report.slackWebhookSecretId) return { notified: false };
-  const url = await readWebhookUrl(deps.secrets, report.slackWebhookSecretId);
-  await postSlackMessage(url, rotationFailedMessage({ workflow: WORKFLOW, target: `bucket ${report.bucketName}`, ...report }), deps);
-  return { notified: true };
+  return notifySlack(deps, report.slackWebhookSecretId, rotationFailedMessage({ workflow: WORKFLOW, target: `bucket ${report.bucketName}`, ...report }));
 }

@@ -9,6 +9,7 @@
  * Results carry access key ids and version ids only (invariant 2).
  */
 import { QuotaExceededError, UnsafeStateError } from '../errors';
+import { keyAgeVerdict, type KeyAssessment } from '../key-age';
 import type { Log } from '../logger';
 import {
   assertNoOtherRotation,
@@ -52,14 +53,7 @@ export interface RotationDeps {
 /** The one secret version a rotation writes: the new key, as AWSPENDING. */
 export const pendingVersionIdOf = (rotationId: string) => rotationVersionId(rotationId, 'access-key');
 
-const DAY_MS = 86_400_000;
-
-export interface Assessment {
-  due: boolean;
-  reason: string;
-  /** `retire`: a rerun of a rotation that already promoted its key; only retirement is left. */
-  phase: 'rotate' | 'retire' | 'none';
-  firstRotation: boolean;
+export interface Assessment extends KeyAssessment {
   /** The key this rotation retires: the current one, or on a first rotation the bucket's unmanaged key (adopted). */
   oldAccessKeyId: string | null;
   /** What AWSCURRENT holds now (in the `retire` phase: this rotation's key). */
@@ -123,17 +117,9 @@ export async function assessRotation(deps: RotationDeps, config: RotationConfig)
     return rotate(`first rotation: the secret holds no current key yet${oldAccessKeyId ? `; adopting unmanaged key ${oldAccessKeyId}` : ''}`);
   }
   if (!currentKey) return rotate(`the current key ${current.accessKeyId} is not on bucket ${bucketName}`);
-  const ageDays = Math.floor((deps.now().getTime() - Date.parse(currentKey.createdAt)) / DAY_MS);
-  if (config.force) return rotate(`forced (key is ${ageDays} days old)`);
-  if (ageDays >= config.maxKeyAgeDays) return rotate(`key is ${ageDays} days old (max ${config.maxKeyAgeDays})`);
-  return {
-    due: false,
-    phase: 'none',
-    firstRotation: false,
-    reason: `key is ${ageDays} days old; rotation due at ${config.maxKeyAgeDays} days`,
-    oldAccessKeyId,
-    current: currentRef,
-  };
+  const age = keyAgeVerdict(currentKey.createdAt, deps.now(), config);
+  if (age.due) return rotate(age.reason);
+  return { due: false, phase: 'none', firstRotation: false, reason: age.reason, oldAccessKeyId, current: currentRef };
 }
 
 /**

@@ -23,6 +23,11 @@ export interface RotationFailed {
   executionName: string;
 }
 
+/** What a workflow's "Notify Slack of the failure" step reports, besides its own target's id. */
+export interface RotationFailureReport extends Omit<RotationFailed, 'workflow' | 'target'> {
+  slackWebhookSecretId?: string;
+}
+
 const fieldsOf = (facts: Record<string, string>) =>
   Object.entries(facts).map(([label, value]) => `${Md.bold(label)}\n${value}`);
 

@@ -26,6 +26,14 @@ export interface PostOptions {
   timeoutMs?: number;
 }
 
+/** What a step that tells Slack needs: the client of the webhook's secret, and how to post. */
+export interface NotifyDeps {
+  secrets: SecretsClient;
+  fetch: HttpPost;
+  sleep: (ms: number) => Promise<void>;
+  log: Log;
+}
+
 /**
  * The webhook URL stored in `secretId`: either the URL itself, or JSON `{ "url": … }` /
  * `{ "webhookUrl": … }`.
@@ -90,4 +98,15 @@ export async function postSlackMessage(url: string, message: SlackMessage, optio
     if (attempt < attempts) await options.sleep(waitMs);
   }
   throw new SlackUnavailableError(`slack did not accept the message after ${attempts} attempts (${lastProblem})`);
+}
+
+/**
+ * Posts `message` to the webhook stored in `webhookSecretId`; nothing when no webhook is
+ * configured (the Slack steps of the rotations are optional).
+ */
+export async function notifySlack(deps: NotifyDeps, webhookSecretId: string | undefined, message: SlackMessage): Promise<{ notified: boolean }> {
+  if (!webhookSecretId) return { notified: false };
+  const url = await readWebhookUrl(deps.secrets, webhookSecretId);
+  await postSlackMessage(url, message, deps);
+  return { notified: true };
 }

@@ -1,48 +1,22 @@
 /**
- * What every import-iam-server-cert handler shares: collaborators built once per container,
- * and a wrapper that puts the Lambda context and the certificate name on every log line.
+ * What import-iam-server-cert's steps receive (src/lambda/step-handler.ts does the rest): its
+ * collaborators, built once per container, and the certificate name on every log line.
  */
 import type { IAMClient } from '@aws-sdk/client-iam';
 import { iamClient, secretsManagerClient } from '../../../src/aws/clients';
-import { logger, type Log } from '../../../src/logger';
-import type { HttpPost } from '../../../src/notify/slack';
-import type { SecretsClient } from '../../../src/secrets/credential-store';
+import { notifyCollaborators, now } from '../../../src/lambda/runtime';
+import { once, stepHandlerFor } from '../../../src/lambda/step-handler';
+import type { NotifyDeps } from '../../../src/notify/slack';
 
-type LambdaContext = Parameters<typeof logger.addContext>[0];
-
-export interface ImportCollaborators {
+export interface ImportCollaborators extends NotifyDeps {
   iam: Pick<IAMClient, 'send'>;
-  secrets: SecretsClient;
-  log: Log;
   now: () => Date;
-  fetch: HttpPost;
-  sleep: (ms: number) => Promise<void>;
 }
 
-let built: ImportCollaborators | undefined;
+export const collaborators = once((): ImportCollaborators => ({ iam: iamClient(), ...notifyCollaborators(secretsManagerClient()), now }));
 
-export function collaborators(): ImportCollaborators {
-  built ??= {
-    iam: iamClient(),
-    secrets: secretsManagerClient(),
-    log: logger,
-    now: () => new Date(),
-    fetch: (url, init) => fetch(url, init),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-  };
-  return built;
-}
-
-export function stepHandler<R>(run: (event: unknown, deps: ImportCollaborators) => Promise<R>) {
-  return async (event: unknown, context?: LambdaContext): Promise<R> => {
-    if (context) logger.addContext(context);
-    const name = (event as { serverCertificateName?: unknown } | null)?.serverCertificateName;
-    const keys = typeof name === 'string' ? { serverCertificateName: name } : {};
-    logger.appendKeys(keys);
-    try {
-      return await run(event, collaborators());
-    } finally {
-      logger.removeKeys(Object.keys(keys));
-    }
-  };
-}
+export const stepHandler = stepHandlerFor({
+  collaborators,
+  logKeys: ({ serverCertificateName }: { serverCertificateName?: unknown }) =>
+    typeof serverCertificateName === 'string' ? { serverCertificateName } : {},
+});

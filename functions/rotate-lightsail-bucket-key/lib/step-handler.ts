@@ -1,46 +1,29 @@
 /**
- * The wiring every rotate-lightsail-bucket-key handler shares: validate the event with a schema,
- * put the Lambda context and the rotation on every log line, build the collaborators once per
- * container, and call one domain function. Errors propagate as thrown (their `name` is what the
- * state machine's Retry/Catch match).
+ * What rotate-lightsail-bucket-key's steps receive (src/lambda/step-handler.ts does the rest): its
+ * collaborators, and the rotation on every log line.
  */
-import { z } from 'zod';
 import { clientSettings, lightsailClient, s3BucketClient, secretsManagerClient } from '../../../src/aws/clients';
-import { rotationConfigSchema, toInvalidInput, type RotationConfig } from '../../../src/lightsail/rotation-config';
+import { ROTATION_INPUT_FIELDS, rotationConfigSchema, type RotationConfig } from '../../../src/lightsail/rotation-config';
 import type { RotationDeps } from '../../../src/lightsail/rotation';
+import { now } from '../../../src/lambda/runtime';
+import { once, stepHandlerFor } from '../../../src/lambda/step-handler';
 import { logger } from '../../../src/logger';
 
-type LambdaContext = Parameters<typeof logger.addContext>[0];
-
-let deps: RotationDeps | undefined;
-
-/** Built lazily so the endpoint and region come from the environment at first invocation. */
-export function collaborators(): RotationDeps {
-  deps ??= {
+export const collaborators = once(
+  (): RotationDeps => ({
     lightsail: lightsailClient(),
     secrets: secretsManagerClient(),
     s3For: (options) => s3BucketClient(options),
     region: clientSettings().region,
     log: logger,
-    now: () => new Date(),
-  };
-  return deps;
-}
+    now,
+  }),
+);
 
 export const configField = rotationConfigSchema;
 
-export function stepHandler<S extends z.ZodType, R>(schema: S, run: (event: z.infer<S>, deps: RotationDeps) => Promise<R>) {
-  return async (event: unknown, context?: LambdaContext): Promise<R> => {
-    if (context) logger.addContext(context);
-    const parsed = schema.safeParse(event);
-    if (!parsed.success) throw toInvalidInput(parsed.error);
-    const config = (parsed.data as { config?: RotationConfig }).config;
-    const keys = { rotationId: config?.rotationId, bucketName: config?.bucketName };
-    logger.appendKeys(keys);
-    try {
-      return await run(parsed.data, collaborators());
-    } finally {
-      logger.removeKeys(Object.keys(keys));
-    }
-  };
-}
+export const stepHandler = stepHandlerFor({
+  collaborators,
+  logKeys: ({ config }: { config?: RotationConfig }) => ({ rotationId: config?.rotationId, bucketName: config?.bucketName }),
+  allowedFields: ROTATION_INPUT_FIELDS,
+});

@@ -74,6 +74,11 @@ export interface ServiceModule {
    * what follows `/_sim/<service>`. Not recorded as AWS calls.
    */
   probe?(subpath: string, req: SimRequest, ctx: SimContext): SimResponse | Promise<SimResponse>;
+  /**
+   * The ARN of the resource this call touched, as IAM would authorize it, when the service can
+   * tell (asked after the call, so a created resource is known). Recorded as the call's `resource`.
+   */
+  resourceOf?(operation: string, req: SimRequest, ctx: SimContext): string | undefined;
 }
 
 export function json(status: number, value: unknown, headers: Record<string, string> = {}): SimResponse {

@@ -101,8 +101,17 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       errorCode: out.status >= 400 ? errorCodeOf(out) : undefined,
       caller: callerOf(req),
       accessKeyId: req.accessKeyId,
+      resource: resourceOf(module, operation, req),
     });
     return out;
+  }
+
+  function resourceOf(module: ServiceModule, operation: string, req: SimRequest): string | undefined {
+    try {
+      return module.resourceOf?.(operation, req, ctx);
+    } catch {
+      return undefined; // a malformed request names no resource
+    }
   }
 
   function findService(req: SimRequest): ServiceModule | undefined {

@@ -12,6 +12,8 @@ export interface CallRecord {
   /** The keyturn function that made the call, from the `fn/<name>` user-agent token, if any. */
   caller?: string;
   accessKeyId?: string;
+  /** The ARN of the resource the call touched, when the service knows it (least-privilege checks). */
+  resource?: string;
 }
 
 export interface SlackMessage {

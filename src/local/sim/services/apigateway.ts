@@ -579,4 +579,6 @@ export const apigateway: ServiceModule = {
   },
   throttlingError: () => new AwsError('TooManyRequestsException', 429, 'Too Many Requests', { retryAfterSeconds: 1 }),
   probe: (subpath, req, ctx) => mtlsProbe(subpath, req, ctx),
+  // API Gateway authorizes apigateway:<HTTP verb> on the resource path.
+  resourceOf: (_operation, req, ctx) => `arn:aws:apigateway:${ctx.state.region}::${req.path.replace(/\/+$/, '')}`,
 };

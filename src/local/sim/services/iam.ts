@@ -436,6 +436,13 @@ export const iam: ServiceModule = {
     return xml(error.status, body);
   },
   throttlingError: () => new AwsError('Throttling', 400, 'Rate exceeded'),
+  resourceOf: (_operation, req, ctx) => {
+    const form = formOf(req);
+    const name = form.get('ServerCertificateName');
+    if (!name) return undefined;
+    const record = findByName(iamSlice(ctx), name);
+    return record ? arnOf(ctx, record) : `arn:aws:iam::${ctx.state.accountId}:server-certificate${form.get('Path') ?? '/'}${name}`;
+  },
   probe: (subpath, req, ctx) => {
     if (subpath === '/settings') return settingsProbe(req, ctx);
     return json(404, { error: `no IAM simulator route ${req.method} /_sim/iam${subpath}` });

@@ -4,7 +4,8 @@
  * signatures with it) and returned by CreateBucketAccessKey only.
  */
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
-import { AwsError, json, type ServiceModule, type SimContext, type SimRequest, type SimResponse } from '../protocol';
+import { awsJson, epochSeconds, readJsonInput, renderAwsJsonError, routeByTarget, type JsonInput } from '../aws-json';
+import { AwsError, type ServiceModule, type SimContext, type SimResponse } from '../protocol';
 import { keysOfBucket, lightsailState, type AccessKeyRecord, type BucketRecord } from './lightsail-store';
 
 const TARGET_PREFIX = 'Lightsail_20161128.';
@@ -35,17 +36,9 @@ const ERROR_CODES: Record<string, string> = {
 
 export const lightsail: ServiceModule = {
   service: 'lightsail',
-  matches: (req) => targetOf(req).startsWith(TARGET_PREFIX),
-  operation(req) {
-    const target = targetOf(req);
-    const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
-    if (!OPERATIONS.has(operation)) {
-      throw new AwsError('UnknownOperationException', 400, `operation ${target || '(no X-Amz-Target)'} is not simulated`);
-    }
-    return operation;
-  },
+  ...routeByTarget(TARGET_PREFIX, OPERATIONS),
   handle(operation, req, ctx) {
-    const input = parseInput(req);
+    const input = readJsonInput(req);
     switch (operation) {
       case 'CreateBucket':
         return createBucket(input, ctx);
@@ -61,8 +54,12 @@ export const lightsail: ServiceModule = {
         throw new AwsError('UnknownOperationException', 400, `operation ${operation} is not simulated`);
     }
   },
+  resourceOf(_operation, req, ctx) {
+    const name = readJsonInput(req).bucketName;
+    return typeof name === 'string' ? lightsailState(ctx.state).buckets[name]?.arn : undefined;
+  },
   renderError(error) {
-    return awsJson(error.status, {
+    return respond(error.status, {
       __type: error.code,
       code: ERROR_CODES[error.code] ?? error.code,
       docs: DOCS,
@@ -73,7 +70,10 @@ export const lightsail: ServiceModule = {
   throttlingError: () => new AwsError('ThrottlingException', 400, 'Rate exceeded'),
 };
 
-type Input = Record<string, unknown>;
+type Input = JsonInput;
+
+/** A response in awsJson1_1. */
+const respond = (status: number, value: unknown): SimResponse => awsJson('1.1', status, value);
 
 function createBucket(input: Input, ctx: SimContext): SimResponse {
   const bucketName = bucketNameOf(input);
@@ -97,16 +97,16 @@ function createBucket(input: Input, ctx: SimContext): SimResponse {
     objectVersioning: input.enableObjectVersioning === true ? 'Enabled' : 'NeverEnabled',
   };
   store.buckets[bucketName] = bucket;
-  return awsJson(200, { bucket: renderBucket(bucket), operations: [operation(ctx, bucket, 'CreateBucket')] });
+  return respond(200, { bucket: renderBucket(bucket), operations: [operation(ctx, bucket, 'CreateBucket')] });
 }
 
 function getBuckets(input: Input, ctx: SimContext): SimResponse {
   const store = lightsailState(ctx.state);
   if (input.bucketName !== undefined) {
     const bucket = findBucket(ctx, bucketNameOf(input));
-    return awsJson(200, { buckets: [renderBucket(bucket)] });
+    return respond(200, { buckets: [renderBucket(bucket)] });
   }
-  return awsJson(200, { buckets: Object.values(store.buckets).map(renderBucket) });
+  return respond(200, { buckets: Object.values(store.buckets).map(renderBucket) });
 }
 
 function createBucketAccessKey(input: Input, ctx: SimContext): SimResponse {
@@ -127,13 +127,13 @@ function createBucketAccessKey(input: Input, ctx: SimContext): SimResponse {
     createdAt: ctx.now(),
   };
   store.accessKeys[accessKeyId] = key;
-  return awsJson(200, {
+  return respond(200, {
     // The only response that ever carries the secret; lastUsed is absent here (AccessKey docs).
     accessKey: {
       accessKeyId: key.accessKeyId,
       secretAccessKey: key.secretAccessKey,
       status: key.status,
-      createdAt: seconds(key.createdAt),
+      createdAt: epochSeconds(key.createdAt),
     },
     operations: [operation(ctx, bucket, 'CreateBucketAccessKey')],
   });
@@ -142,14 +142,14 @@ function createBucketAccessKey(input: Input, ctx: SimContext): SimResponse {
 function getBucketAccessKeys(input: Input, ctx: SimContext): SimResponse {
   const bucket = findBucket(ctx, bucketNameOf(input));
   const keys = keysOfBucket(lightsailState(ctx.state), bucket.name);
-  return awsJson(200, {
+  return respond(200, {
     accessKeys: keys.map((key) => ({
       accessKeyId: key.accessKeyId,
       status: key.status,
-      createdAt: seconds(key.createdAt),
+      createdAt: epochSeconds(key.createdAt),
       // Never used: region and serviceName "N/A", lastUsedDate null (left out).
       lastUsed: key.lastUsed
-        ? { lastUsedDate: seconds(key.lastUsed.lastUsedDate), region: key.lastUsed.region, serviceName: key.lastUsed.serviceName }
+        ? { lastUsedDate: epochSeconds(key.lastUsed.lastUsedDate), region: key.lastUsed.region, serviceName: key.lastUsed.serviceName }
         : { region: 'N/A', serviceName: 'N/A' },
     })),
   });
@@ -165,7 +165,7 @@ function deleteBucketAccessKey(input: Input, ctx: SimContext): SimResponse {
     throw new AwsError('NotFoundException', 400, `The access key ${accessKeyId} does not exist for bucket ${bucket.name}.`);
   }
   delete store.accessKeys[accessKeyId];
-  return awsJson(200, { operations: [operation(ctx, bucket, 'DeleteBucketAccessKey')] });
+  return respond(200, { operations: [operation(ctx, bucket, 'DeleteBucketAccessKey')] });
 }
 
 function bucketNameOf(input: Input): string {
@@ -202,7 +202,7 @@ function renderBucket(bucket: BucketRecord) {
     accessRules: { getObject: 'private', allowPublicOverrides: false },
     arn: bucket.arn,
     bundleId: bucket.bundleId,
-    createdAt: seconds(bucket.createdAt),
+    createdAt: epochSeconds(bucket.createdAt),
     url: `https://${bucket.name}.s3.${bucket.region}.amazonaws.com/`,
     location: { availabilityZone: 'all', regionName: bucket.region },
     name: bucket.name,
@@ -219,7 +219,7 @@ function renderBucket(bucket: BucketRecord) {
 
 /** Lightsail reports every mutation as a list of operations; the simulated ones finish at once. */
 function operation(ctx: SimContext, bucket: BucketRecord, operationType: string) {
-  const now = seconds(ctx.now());
+  const now = epochSeconds(ctx.now());
   return {
     id: randomUUID(),
     resourceName: bucket.name,
@@ -256,27 +256,3 @@ function tipFor(code: string): string {
   }
 }
 
-function seconds(ms: number): number {
-  return ms / 1000;
-}
-
-function targetOf(req: SimRequest): string {
-  const target = req.headers['x-amz-target'];
-  return typeof target === 'string' ? target : '';
-}
-
-function parseInput(req: SimRequest): Input {
-  const text = req.body.toString('utf8');
-  if (text.trim() === '') return {};
-  try {
-    const value: unknown = JSON.parse(text);
-    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Input;
-  } catch {
-    // fall through
-  }
-  throw new AwsError('SerializationException', 400, 'The request body is not a JSON object.');
-}
-
-function awsJson(status: number, value: unknown): SimResponse {
-  return json(status, value, { 'content-type': 'application/x-amz-json-1.1' });
-}

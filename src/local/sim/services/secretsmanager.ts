@@ -8,7 +8,8 @@
  * rule violations the service itself checks use InvalidParameterException / InvalidRequestException.
  */
 import { randomInt, randomUUID } from 'node:crypto';
-import { AwsError, json, type ServiceModule, type SimContext, type SimRequest, type SimResponse } from '../protocol';
+import { awsJson, epochSeconds, readJsonInput, renderAwsJsonError, routeByTarget, type JsonInput } from '../aws-json';
+import { AwsError, type ServiceModule, type SimContext, type SimResponse } from '../protocol';
 import { slice } from '../state';
 import {
   AWSCURRENT,
@@ -45,21 +46,25 @@ interface SecretsState {
   secrets: Record<string, SecretRecord>;
 }
 
-type Input = Record<string, unknown>;
+type Input = JsonInput;
+
+/** A response in awsJson1_1. */
+const respond = (status: number, value: unknown): SimResponse => awsJson('1.1', status, value);
 
 export const secretsmanager: ServiceModule = {
   service: 'secretsmanager',
-  matches: (req) => targetOf(req).startsWith(TARGET_PREFIX),
-  operation(req) {
-    const target = targetOf(req);
-    const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
-    if (!OPERATIONS.has(operation)) {
-      throw new AwsError('UnknownOperationException', 400, `operation ${target || '(no X-Amz-Target)'} is not simulated`);
-    }
-    return operation;
+  ...routeByTarget(TARGET_PREFIX, OPERATIONS),
+  resourceOf(_operation, req, ctx) {
+    const input = readJsonInput(req);
+    const id = typeof input.SecretId === 'string' ? input.SecretId : typeof input.Name === 'string' ? input.Name : undefined;
+    if (id === undefined) return undefined;
+    const secrets = Object.values(store(ctx).secrets);
+    const found = id.startsWith('arn:') ? secrets.find((s) => s.arn === id || s.arn.slice(0, -7) === id) : secrets.find((s) => s.name === id);
+    // Not found: the ARN IAM sees for a name has an unknown suffix; `-??????` matches it in policies.
+    return found?.arn ?? (id.startsWith('arn:') ? id : `arn:aws:secretsmanager:${ctx.state.region}:${ctx.state.accountId}:secret:${id}-??????`);
   },
   handle(operation, req, ctx) {
-    const input = parseInput(req);
+    const input = readJsonInput(req);
     purgeExpiredDeletions(ctx);
     switch (operation) {
       case 'CreateSecret':
@@ -88,7 +93,7 @@ export const secretsmanager: ServiceModule = {
         throw new AwsError('UnknownOperationException', 400, `operation ${operation} is not simulated`);
     }
   },
-  renderError: (error) => awsJson(error.status, { __type: error.code, message: error.message }),
+  renderError: (error) => renderAwsJsonError('1.1', error),
   // The SDK retries ThrottlingException (a 400) as throttling.
   throttlingError: () => new AwsError('ThrottlingException', 400, 'Rate exceeded'),
 };
@@ -133,23 +138,23 @@ function createSecret(input: Input, ctx: SimContext): SimResponse {
     versionId = version.versionId;
   }
   store(ctx).secrets[secret.arn] = secret;
-  return awsJson(200, { ARN: secret.arn, Name: secret.name, ...(versionId ? { VersionId: versionId } : {}) });
+  return respond(200, { ARN: secret.arn, Name: secret.name, ...(versionId ? { VersionId: versionId } : {}) });
 }
 
 function describeSecret(input: Input, ctx: SimContext): SimResponse {
   const secret = resolve(input, ctx);
-  return awsJson(200, {
+  return respond(200, {
     ARN: secret.arn,
     Name: secret.name,
     ...(secret.description !== undefined ? { Description: secret.description } : {}),
     ...(secret.kmsKeyId !== undefined ? { KmsKeyId: secret.kmsKeyId } : {}),
     RotationEnabled: false,
-    LastChangedDate: seconds(secret.lastChangedAt),
-    ...(secret.lastAccessedAt !== undefined ? { LastAccessedDate: seconds(secret.lastAccessedAt) } : {}),
-    ...(secret.deletedAt !== undefined ? { DeletedDate: seconds(secret.deletedAt) } : {}),
+    LastChangedDate: epochSeconds(secret.lastChangedAt),
+    ...(secret.lastAccessedAt !== undefined ? { LastAccessedDate: epochSeconds(secret.lastAccessedAt) } : {}),
+    ...(secret.deletedAt !== undefined ? { DeletedDate: epochSeconds(secret.deletedAt) } : {}),
     Tags: secret.tags,
     VersionIdsToStages: stagesMap(secret),
-    CreatedDate: seconds(secret.createdAt),
+    CreatedDate: epochSeconds(secret.createdAt),
   });
 }
 
@@ -165,14 +170,14 @@ function getSecretValue(input: Input, ctx: SimContext): SimResponse {
     secret.lastAccessedAt = today;
     ctx.persist(); // reads are not persisted by the server
   }
-  return awsJson(200, {
+  return respond(200, {
     ARN: secret.arn,
     Name: secret.name,
     VersionId: version.versionId,
     ...(version.secretString !== undefined ? { SecretString: version.secretString } : {}),
     ...(version.secretBinary !== undefined ? { SecretBinary: version.secretBinary } : {}),
     VersionStages: [...version.stages],
-    CreatedDate: seconds(version.createdAt),
+    CreatedDate: epochSeconds(version.createdAt),
   });
 }
 
@@ -186,7 +191,7 @@ function putSecretValue(input: Input, ctx: SimContext): SimResponse {
   if (existing) {
     // Same token, same value: the retry of a call that already succeeded; changes nothing.
     if (existing.secretString === value.secretString && existing.secretBinary === value.secretBinary) {
-      return awsJson(200, { ARN: secret.arn, Name: secret.name, VersionId: existing.versionId, VersionStages: [...existing.stages] });
+      return respond(200, { ARN: secret.arn, Name: secret.name, VersionId: existing.versionId, VersionStages: [...existing.stages] });
     }
     throw new AwsError('ResourceExistsException', 400, 'You can\'t modify an existing version, you can only create a new version.');
   }
@@ -197,7 +202,7 @@ function putSecretValue(input: Input, ctx: SimContext): SimResponse {
   for (const stage of stages) attachStage(secret, stage, version);
   secret.lastChangedAt = now;
   pruneDeprecated(secret);
-  return awsJson(200, { ARN: secret.arn, Name: secret.name, VersionId: version.versionId, VersionStages: [...version.stages] });
+  return respond(200, { ARN: secret.arn, Name: secret.name, VersionId: version.versionId, VersionStages: [...version.stages] });
 }
 
 function updateSecretVersionStage(input: Input, ctx: SimContext): SimResponse {
@@ -235,7 +240,7 @@ function updateSecretVersionStage(input: Input, ctx: SimContext): SimResponse {
   }
   secret.lastChangedAt = ctx.now();
   pruneDeprecated(secret);
-  return awsJson(200, { ARN: secret.arn, Name: secret.name });
+  return respond(200, { ARN: secret.arn, Name: secret.name });
 }
 
 function listSecretVersionIds(input: Input, ctx: SimContext): SimResponse {
@@ -243,12 +248,12 @@ function listSecretVersionIds(input: Input, ctx: SimContext): SimResponse {
   const includeDeprecated = input.IncludeDeprecated === true;
   const versions = secret.versions.filter((v) => includeDeprecated || v.stages.length > 0);
   const page = paginate(versions, input);
-  return awsJson(200, {
+  return respond(200, {
     Versions: page.items.map((v) => ({
       VersionId: v.versionId,
       VersionStages: [...v.stages],
-      ...(v.lastAccessedAt !== undefined ? { LastAccessedDate: seconds(v.lastAccessedAt) } : {}),
-      CreatedDate: seconds(v.createdAt),
+      ...(v.lastAccessedAt !== undefined ? { LastAccessedDate: epochSeconds(v.lastAccessedAt) } : {}),
+      CreatedDate: epochSeconds(v.createdAt),
       KmsKeyIds: [secret.kmsKeyId ?? 'DefaultEncryptionKey'],
     })),
     ...(page.nextToken ? { NextToken: page.nextToken } : {}),
@@ -270,21 +275,21 @@ function deleteSecret(input: Input, ctx: SimContext): SimResponse {
   const now = ctx.now();
   if (force) {
     delete store(ctx).secrets[secret.arn];
-    return awsJson(200, { ARN: secret.arn, Name: secret.name, DeletionDate: seconds(now) });
+    return respond(200, { ARN: secret.arn, Name: secret.name, DeletionDate: epochSeconds(now) });
   }
   if (secret.deletedAt !== undefined) {
     throw invalidRequest('You can\'t perform this operation on the secret because it was already scheduled for deletion.');
   }
   secret.deletedAt = now;
   secret.deletionAt = now + (window ?? 30) * DAY_MS;
-  return awsJson(200, { ARN: secret.arn, Name: secret.name, DeletionDate: seconds(secret.deletionAt) });
+  return respond(200, { ARN: secret.arn, Name: secret.name, DeletionDate: epochSeconds(secret.deletionAt) });
 }
 
 function restoreSecret(input: Input, ctx: SimContext): SimResponse {
   const secret = resolve(input, ctx);
   delete secret.deletedAt;
   delete secret.deletionAt;
-  return awsJson(200, { ARN: secret.arn, Name: secret.name });
+  return respond(200, { ARN: secret.arn, Name: secret.name });
 }
 
 function tagResource(input: Input, ctx: SimContext): SimResponse {
@@ -295,7 +300,7 @@ function tagResource(input: Input, ctx: SimContext): SimResponse {
     secret.tags.push(tag);
   }
   if (secret.tags.length > 50) throw validation('tags', 'Member must have length less than or equal to 50', '[...]');
-  return awsJson(200, {});
+  return respond(200, {});
 }
 
 function untagResource(input: Input, ctx: SimContext): SimResponse {
@@ -303,7 +308,7 @@ function untagResource(input: Input, ctx: SimContext): SimResponse {
   const keys = input.TagKeys;
   if (!Array.isArray(keys) || keys.some((k) => typeof k !== 'string')) throw validation('tagKeys', 'Member must not be null', null);
   secret.tags = secret.tags.filter((t) => !keys.includes(t.Key));
-  return awsJson(200, {});
+  return respond(200, {});
 }
 
 function listSecrets(input: Input, ctx: SimContext): SimResponse {
@@ -314,19 +319,19 @@ function listSecrets(input: Input, ctx: SimContext): SimResponse {
     .filter((s) => filters.every((f) => matchesFilter(s, f)))
     .sort((a, b) => (input.SortOrder === 'asc' ? a.createdAt - b.createdAt : b.createdAt - a.createdAt));
   const page = paginate(secrets, input);
-  return awsJson(200, {
+  return respond(200, {
     SecretList: page.items.map((s) => ({
       ARN: s.arn,
       Name: s.name,
       ...(s.description !== undefined ? { Description: s.description } : {}),
       ...(s.kmsKeyId !== undefined ? { KmsKeyId: s.kmsKeyId } : {}),
       RotationEnabled: false,
-      LastChangedDate: seconds(s.lastChangedAt),
-      ...(s.lastAccessedAt !== undefined ? { LastAccessedDate: seconds(s.lastAccessedAt) } : {}),
-      ...(s.deletedAt !== undefined ? { DeletedDate: seconds(s.deletedAt) } : {}),
+      LastChangedDate: epochSeconds(s.lastChangedAt),
+      ...(s.lastAccessedAt !== undefined ? { LastAccessedDate: epochSeconds(s.lastAccessedAt) } : {}),
+      ...(s.deletedAt !== undefined ? { DeletedDate: epochSeconds(s.deletedAt) } : {}),
       Tags: s.tags,
       SecretVersionsToStages: stagesMap(s),
-      CreatedDate: seconds(s.createdAt),
+      CreatedDate: epochSeconds(s.createdAt),
     })),
     ...(page.nextToken ? { NextToken: page.nextToken } : {}),
   });
@@ -546,27 +551,3 @@ function randomSuffix(): string {
   return suffix;
 }
 
-function seconds(ms: number): number {
-  return ms / 1000;
-}
-
-function targetOf(req: SimRequest): string {
-  const target = req.headers['x-amz-target'];
-  return typeof target === 'string' ? target : '';
-}
-
-function parseInput(req: SimRequest): Input {
-  const text = req.body.toString('utf8');
-  if (text.trim() === '') return {};
-  try {
-    const value: unknown = JSON.parse(text);
-    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Input;
-  } catch {
-    // fall through
-  }
-  throw new AwsError('SerializationException', 400, 'The request body is not a JSON object.');
-}
-
-function awsJson(status: number, value: unknown): SimResponse {
-  return json(status, value, { 'content-type': 'application/x-amz-json-1.1' });
-}

@@ -119,6 +119,11 @@ export function stepFunctions(executor?: StateMachineExecutor): ServiceModule {
     },
     renderError: (error) => awsJson(error.status, { __type: error.code, message: error.message }),
     throttlingError: () => new AwsError('ThrottlingException', 400, 'Rate exceeded'),
+    resourceOf(_operation, req) {
+      const input = parseInput(req);
+      const arn = input.executionArn ?? input.stateMachineArn;
+      return typeof arn === 'string' ? arn : undefined;
+    },
   };
 }
 
