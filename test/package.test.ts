@@ -4,7 +4,8 @@
  * state machine, and each Task's `Fn::GetAtt` turned into that function's ARN.
  *
  * Packages the fixture workflow in a scratch copy of the project (the real serverless.yml with
- * its fragment list pointed at test/fixtures/runner), then the project itself.
+ * its fragment list pointed at test/fixtures/runner), then the project itself (once per run,
+ * shared with test/least-privilege.test.ts).
  */
 import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -16,19 +17,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { loadConfig } from '../src/config/load-config';
 import { deployedWorkflows, loadWorkflow } from '../src/local/runner-workflow';
+import { offlineEnv, packageProject } from './support/packaged-template';
 
 const exec = promisify(execFile);
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const fixtures = join(repo, 'test', 'fixtures', 'runner');
-
-/** Offline and credential-free: no AWS variables at all, telemetry off. */
-function offlineEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' };
-  for (const name of Object.keys(env)) if (name.startsWith('AWS_')) delete env[name];
-  env.AWS_CONFIG_FILE = '/nonexistent';
-  env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent';
-  return env;
-}
 
 interface Template {
   Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
@@ -134,7 +127,8 @@ describe('npm run package', () => {
 
   const workflows = deployedWorkflows(repo);
   it.skipIf(workflows.length === 0)(`packages the project's workflows (${workflows.join(', ') || 'none listed in serverless.yml yet'})`, async () => {
-    await exec('npm', ['run', 'package', '--silent'], { cwd: repo, env: offlineEnv(), timeout: 170_000 });
+    // Once per vitest run, shared with the other tests that read the template (test/support/packaged-template.ts).
+    await packageProject();
 
     expectDeploys(repo, repo, workflows);
     expectObservedAndScheduled(repo, workflows);

@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { startSimulator, type Simulator } from '../../src/local/sim/server';
+import type { StateMachineExecutor } from '../../src/local/sim/services/stepfunctions';
 
 export interface SimHandle {
   readonly url: string;
@@ -14,11 +15,12 @@ export interface SimHandle {
   admin<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
 }
 
-export function useSimulator(options: { resetEachTest?: boolean } = {}): SimHandle {
+/** `executor`: runs StartExecution (e.g. `runnerExecutor()`); without it StartExecution fails. */
+export function useSimulator(options: { resetEachTest?: boolean; executor?: StateMachineExecutor } = {}): SimHandle {
   let sim: Simulator | undefined;
   const previous = process.env.AWS_ENDPOINT_URL;
   beforeAll(async () => {
-    sim = await startSimulator({ port: 0 });
+    sim = await startSimulator({ port: 0, ...(options.executor ? { executor: options.executor } : {}) });
     process.env.AWS_ENDPOINT_URL = sim.url;
   });
   afterAll(async () => {
