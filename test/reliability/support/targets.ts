@@ -1,0 +1,99 @@
+/**
+ * The adapters (every file in test/reliability/adapters/), the states of each workflow's ASL, and
+ * the checks every part shares: an uninterrupted reference run, Slack duplicates, invariants.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { expect } from 'vitest';
+import { listWorkflows, type RunResult } from '../../../src/local/runner';
+import type { Target, TargetAdapter } from './adapter';
+import type { Harness } from './harness';
+
+export async function loadAdapters(): Promise<TargetAdapter[]> {
+  const dir = new URL('../adapters/', import.meta.url);
+  const files = readdirSync(dir).filter((f) => f.endsWith('.ts')).sort();
+  const adapters: TargetAdapter[] = [];
+  for (const file of files) adapters.push(((await import(new URL(file, dir).href)) as { adapter: TargetAdapter }).adapter);
+  return adapters;
+}
+
+/** The workflows present in this checkout (a workflow lands when its ASL and fragment do). */
+export function workflowsPresent(): string[] {
+  return listWorkflows(process.cwd());
+}
+
+export interface AslState {
+  Type: string;
+  Next?: string;
+  Default?: string;
+  End?: boolean;
+  Choices?: { Next: string }[];
+  Catch?: { Next: string }[];
+}
+
+export function aslStates(workflow: string): Map<string, AslState> {
+  const asl = JSON.parse(readFileSync(`state-machines/${workflow}.asl.json`, 'utf8')) as { States: Record<string, AslState> };
+  return new Map(Object.entries(asl.States));
+}
+
+/** States reachable from `from` by Next, Default, Choices and Catch. */
+export function reachableFrom(states: Map<string, AslState>, from: string): Set<string> {
+  const seen = new Set<string>();
+  const stack = [from];
+  while (stack.length) {
+    const name = stack.pop()!;
+    if (seen.has(name)) continue;
+    seen.add(name);
+    const s = states.get(name);
+    if (!s) continue;
+    for (const next of [s.Next, s.Default, ...(s.Choices ?? []).map((c) => c.Next), ...(s.Catch ?? []).map((c) => c.Next)]) if (next) stack.push(next);
+  }
+  return seen;
+}
+
+export const visited = (result: RunResult): string[] => [...new Set(result.history.filter((e) => e.type === 'StateExited' && e.state).map((e) => e.state!))];
+
+export interface Reference {
+  snapshot: unknown;
+  /** States the uninterrupted routine run exited, in order. */
+  path: string[];
+  /** AWS calls each Task made, in order (for crashes inside a Task). */
+  callsByState: Map<string, string[]>;
+  /** Task transitions (before + after) of the routine run. */
+  transitions: number;
+}
+
+/** An uninterrupted routine run on a fresh seed: the end state every other run must converge to. */
+export async function referenceRun(h: Harness, adapter: TargetAdapter): Promise<Reference> {
+  const target = await adapter.seed(h);
+  const callsByState = new Map<string, string[]>();
+  let mark = 0;
+  let transitions = 0;
+  const result = await h.run(adapter.workflow, target.input, {
+    label: `${adapter.workflow} reference run`,
+    onTransition: (t) => {
+      transitions += 1;
+      if (t.phase === 'before') mark = h.calls().length;
+      else callsByState.set(t.state, h.calls().slice(mark).map((c) => c.operation));
+    },
+  });
+  expect(result.status, `reference run: ${JSON.stringify(result.error)}`).toBe('SUCCEEDED');
+  expect(adapter.didWork(result), 'reference run did its routine work').toBe(true);
+  expect(await adapter.invariants(h, target)).toEqual([]);
+  return { snapshot: await adapter.snapshot(h, target), path: visited(result), callsByState, transitions };
+}
+
+/** Slack texts with ids, numbers and dates blanked: one outcome, one text. */
+export function duplicatedSlackOutcomes(h: Harness): string[] {
+  const normalised = h.slackTexts().map((t) => t.replace(/[A-Za-z0-9_-]*\d[A-Za-z0-9_:.-]*/g, '#'));
+  return [...new Set(normalised.filter((t, i) => normalised.indexOf(t) !== i))];
+}
+
+/** Invariant 1 at every transition of a run: collects violations with where they were seen. */
+export function probeCurrent(h: Harness, adapter: TargetAdapter, target: Target, into: string[]) {
+  return async (t: { state: string; phase: string }) => {
+    if (!adapter.currentWorks) return;
+    for (const v of await adapter.currentWorks(h, target)) into.push(`${t.phase} "${t.state}": ${v}`);
+  };
+}
+
+export const uniqueName = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
