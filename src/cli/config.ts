@@ -24,7 +24,8 @@ export const configCommand: Command = {
     process.stdout.write(`${config.file}: valid (stage ${config.stage}, region ${config.region}): ${config.targets.length} target(s), ${enabled.length} scheduled\n`);
     for (const t of config.targets) {
       const when = !t.enabled ? 'disabled' : (t.schedule ?? 'manual runs only');
-      process.stdout.write(`  ${t.name.padEnd(28)} ${t.workflow.padEnd(28)} ${when}\n`);
+      const note = t.inputCheck === 'generic' ? ' (input checked generically: the workflow exports no input schema yet)' : '';
+      process.stdout.write(`  ${t.name.padEnd(28)} ${t.workflow.padEnd(28)} ${when}${note}\n`);
     }
     return 0;
   },

@@ -40,6 +40,8 @@ export interface Target {
   input: Record<string, unknown>;
   schedule?: string;
   enabled: boolean;
+  /** `workflow`: checked by the workflow's exported schema; `generic`: only checked to be a map. */
+  inputCheck: 'workflow' | 'generic';
 }
 
 export interface KeyturnConfig {

@@ -54,15 +54,13 @@ export function validateConfig(raw: unknown, options: LoadOptions & { file: stri
     if (global.slackWebhookSecretId !== undefined && input.slackWebhookSecretId === undefined && schema && inputDeclares(schema, 'slackWebhookSecretId')) {
       input.slackWebhookSecretId = global.slackWebhookSecretId;
     }
-    if (!schema) {
-      issues.push({ target: name, field: 'workflow', rule: `workflow '${workflow}' has no input schema in src/config/workflow-inputs.ts` });
-      continue;
+    if (schema) {
+      const checked = schema.safeParse(input);
+      if (!checked.success) issues.push(...toIssues(checked.error, input, name, 'input', shapeKeys(schema)));
     }
-    const checked = schema.safeParse(input);
-    if (!checked.success) issues.push(...toIssues(checked.error, input, name, 'input', shapeKeys(schema)));
     if (!parsed.success) continue;
     const { schedule, enabled } = parsed.data;
-    targets.push({ name, workflow, input, ...(schedule !== undefined ? { schedule } : {}), enabled });
+    targets.push({ name, workflow, input, ...(schedule !== undefined ? { schedule } : {}), enabled, inputCheck: schema ? 'workflow' : 'generic' });
   }
   if (issues.length) throw new ConfigError(options.file, issues);
   return {

@@ -1,6 +1,8 @@
 /**
  * The input schema each workflow exports, so a target's `input` is checked by the same schema the
- * workflow's first state applies. test/config.test.ts checks every workflow is listed.
+ * workflow's first state applies. test/config.test.ts checks every workflow of this project is
+ * listed; a workflow missing here (the runner's test fixtures) gets a generic check only: its
+ * input must be a JSON object.
  */
 import type { z } from 'zod';
 import { rotationInputSchema as apiGatewayInput } from '../apigateway/rotation-config';
