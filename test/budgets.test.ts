@@ -1,0 +1,85 @@
+/**
+ * Size budgets of the Lambda bundles (issue 9), so they cannot regress. Sizes only: timings live
+ * in `npm run bench` (docs/benchmarks.md), never in tests.
+ *
+ * Builds every deployed function once, in process, with the options `npm run build` and
+ * packaging use (scripts/esbuild-options.json), without writing anything.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleFunctions, deployedFunctions, lambdaBuildOptions, type BundledFunction } from '../scripts/build';
+
+const KB = 1024;
+/** The goal of issue 9 for every function: minified bundle, source map not counted. */
+const BUDGET = 300 * KB;
+
+/**
+ * Ceilings for the bundles still above BUDGET, per fragment, with what keeps them there (the
+ * figures are in docs/benchmarks.md). A ceiling only goes down: lower it, or delete the entry,
+ * when a fix lands.
+ */
+const ALLOWANCES: Record<string, { ceiling: number; why: string }> = {
+  'rotate-cloudfront-key': {
+    ceiling: 530 * KB,
+    why: "CloudFront client's error registry (~127 KB, registered eagerly); zod classic (~88 KB); slack-block-builder (~62 KB, Slack steps); Secrets Manager client in every step",
+  },
+  'rotate-lightsail-bucket-key': { ceiling: 590 * KB, why: 'S3 client (~100 KB) and Lightsail schemas (~70 KB) in every step; zod classic; slack-block-builder' },
+  'rotate-apigw-client-cert': { ceiling: 425 * KB, why: 'zod classic (~90 KB); slack-block-builder (~62 KB, Slack steps)' },
+  'check-iam-cert-expiry': { ceiling: 405 * KB, why: 'zod classic (~88 KB); slack-block-builder (~62 KB, Slack steps)' },
+  'import-iam-server-cert': { ceiling: 395 * KB, why: 'zod classic (~88 KB); slack-block-builder (~62 KB, Slack steps)' },
+  alarms: { ceiling: 375 * KB, why: 'zod classic (~83 KB); slack-block-builder (~62 KB)' },
+};
+
+/** The biggest packages in a bundle, for a failure message that says where to look. */
+function heaviest(bundle: BundledFunction, count = 5): string {
+  const byPackage = new Map<string, number>();
+  for (const [input, bytes] of Object.entries(bundle.inputs)) {
+    const name = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1] ?? input.split('/').slice(0, 2).join('/');
+    byPackage.set(name, (byPackage.get(name) ?? 0) + bytes);
+  }
+  return [...byPackage]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, count)
+    .map(([name, bytes]) => `${name} ${(bytes / KB).toFixed(0)} KB`)
+    .join(', ');
+}
+
+describe('Lambda bundle budgets', () => {
+  const functions = deployedFunctions();
+  let scratch: string;
+  let bundles: BundledFunction[] = [];
+
+  beforeAll(async () => {
+    scratch = mkdtempSync(join(tmpdir(), 'keyturn-budgets-'));
+    bundles = await bundleFunctions(functions, { ...lambdaBuildOptions(), sourcemap: false, write: false, outdir: scratch });
+  }, 60_000);
+
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+  it.skipIf(functions.length === 0)('builds a bundle for every function serverless.yml deploys', () => {
+    expect(bundles.map((b) => b.fn.key).sort()).toEqual(functions.map((f) => f.key).sort());
+  });
+
+  it.skipIf(functions.length === 0)('keeps every function bundle within 300 KB minified, or under its recorded ceiling', () => {
+    const over = bundles.flatMap((bundle) => {
+      const allowance = ALLOWANCES[bundle.fn.workflow];
+      const limit = allowance?.ceiling ?? BUDGET;
+      if (bundle.bytes <= limit) return [];
+      return [`${bundle.fn.key} (${bundle.fn.workflow}): ${(bundle.bytes / KB).toFixed(1)} KB > ${limit / KB} KB; heaviest: ${heaviest(bundle)}`];
+    });
+    expect(over).toEqual([]);
+  });
+
+  it.skipIf(functions.length === 0)('leaves the default credential chain out: Lambda passes credentials in the environment', () => {
+    const chain = /node_modules\/@aws-sdk\/(credential-provider-(node|ini|sso|process|web-identity|login|http)|nested-clients|token-providers)\//;
+    const offenders = bundles.filter((b) => Object.keys(b.inputs).some((input) => chain.test(input))).map((b) => b.fn.key);
+    expect(offenders).toEqual([]);
+  });
+
+  it.skipIf(functions.length === 0)("bundles zod's tree-shakable build, not all of its locales", () => {
+    const offenders = bundles.filter((b) => Object.keys(b.inputs).some((input) => /node_modules\/zod\/v4\/locales\/(?!en\.)/.test(input))).map((b) => b.fn.key);
+    expect(offenders).toEqual([]);
+  });
+});
