@@ -49,7 +49,6 @@ export async function buildBoth(functions: DeployedFunction[], scratch: string):
     treeShaking: false,
     mainFields: ['main'],
     alias: {},
-    plugins: [],
     sourcemap: false,
   });
   const naiveByKey = new Map(naive.map((b) => [b.fn.key, b]));

@@ -66,7 +66,7 @@ function bundleSection(input: ReportInput): string[] {
   const out = [
     '## Bundles',
     '',
-    `Shipped: scripts/esbuild-options.json (minified ESM, tree-shaken, \`module\` fields, env-only credential provider, zod namespace import). Naive: the same handler with no tree-shaking, \`main\` (CommonJS) fields, and neither rewrite. Size is index.mjs without its source map; gzip at level 9. Cold import: median of ${input.runs} fresh \`node\` processes per build timing \`await import(bundle)\` (Node ${input.node}, shared 2-core machine: compare ratios, not absolutes). Budget: ${BUDGET_KB} KB minified per function (test/budgets.test.ts); goal: cold import ≤ 0.6× naive.`,
+    `Shipped: scripts/esbuild-options.json (minified ESM, tree-shaken, \`module\` fields, env-only credential provider). Naive: the same handler with no tree-shaking, \`main\` (CommonJS) fields, and no alias. Size is index.mjs without its source map; gzip at level 9. Cold import: median of ${input.runs} fresh \`node\` processes per build timing \`await import(bundle)\` (Node ${input.node}, shared 2-core machine: compare ratios, not absolutes). Budget: ${BUDGET_KB} KB minified per function (test/budgets.test.ts); goal: cold import ≤ 0.6× naive.`,
     '',
     `**${rows.length - over.length} of ${rows.length} functions within ${BUDGET_KB} KB.** Cold import, shipped ÷ naive: median ${importRatios.length ? median(importRatios).toFixed(2) : '—'}, worst ${importRatios.length ? Math.max(...importRatios).toFixed(2) : '—'}.`,
     '',
@@ -87,7 +87,7 @@ function bundleSection(input: ReportInput): string[] {
       ]),
     ),
     '',
-    '"Never called here": clients bundled (and built at first use by the shared wiring) that the function did not call in any run of this benchmark; "(not run)": the function ran in none (failure paths).',
+    '"Never called here": clients its handler names (so bundled; each is built only at its first use) that the function did not call in any run of this benchmark, on a path that did not need them; "(not run)": the function ran in none (failure paths).',
     '',
   ];
   if (input.sourceMaps) {

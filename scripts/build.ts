@@ -2,15 +2,13 @@
  * `npm run build`: one minified, tree-shaken ESM bundle per function of every workflow that
  * serverless.yml deploys, at dist/functions/<functionKey>/index.mjs (with a source map).
  * The esbuild options are scripts/esbuild-options.json, the same file serverless-esbuild reads
- * when packaging (its `plugins` entry names scripts/esbuild-plugins.cjs, loaded here too), so
- * what `npm run build` measures is what ships.
+ * when packaging, so what `npm run build` measures is what ships.
  *
  * Also a module: the budget test and the benchmark build with `lambdaBuildOptions` and
  * `deployedFunctions` so they measure exactly this build.
  */
-import { build, type BuildOptions, type Plugin } from 'esbuild';
+import { build, type BuildOptions } from 'esbuild';
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -25,11 +23,9 @@ const PLUGIN_ONLY = ['outputFileExtension', 'exclude', 'packager', 'packagerOpti
 /** scripts/esbuild-options.json as esbuild options, for a project laid out like this one at `root`. */
 export function lambdaBuildOptions(root: string = projectRoot): BuildOptions {
   const shared = JSON.parse(readFileSync(join(root, 'scripts', 'esbuild-options.json'), 'utf8')) as Record<string, unknown>;
-  const options = Object.fromEntries(Object.entries(shared).filter(([key]) => !PLUGIN_ONLY.includes(key))) as BuildOptions & { plugins?: unknown };
-  // serverless-esbuild takes `plugins` as a path relative to the service and `require`s it.
-  const plugins = typeof options.plugins === 'string' ? (createRequire(import.meta.url)(join(root, options.plugins)) as Plugin[]) : options.plugins;
+  const options = Object.fromEntries(Object.entries(shared).filter(([key]) => !PLUGIN_ONLY.includes(key))) as BuildOptions;
   // `alias` targets are resolved from the working directory, which for serverless is the service's.
-  return { ...options, plugins: (plugins as Plugin[] | undefined) ?? [], absWorkingDir: root };
+  return { ...options, absWorkingDir: root };
 }
 
 export interface DeployedFunction extends FunctionConfig {

@@ -24,6 +24,23 @@ export class InvalidInputError extends KeyturnError {
   }
 }
 
+/**
+ * The input names a target that does not exist or cannot be used (a key group, a bucket, a
+ * secret). Shaped like InvalidInputError (`<field>: <rule>`, with `field` and `rule`) so bad input
+ * names the field (invariant 8) even when only AWS can tell; subclasses keep their own `name`
+ * because state machines match on it.
+ */
+export class InputTargetError extends KeyturnError {
+  override name: string = 'InputTargetError';
+  readonly field: string;
+  readonly rule: string;
+  constructor(field: string, rule: string, options?: { cause?: unknown }) {
+    super(`${field}: ${rule}`, options);
+    this.field = field;
+    this.rule = rule;
+  }
+}
+
 /** A service quota that the next write would exceed (invariant 6): nothing was changed. */
 export class QuotaExceededError extends KeyturnError {
   override name = 'QuotaExceededError' as const;

@@ -3,7 +3,7 @@
  * rule it broke, and never echoes the value. Every schema-checked input in deployed code goes
  * through here, so they all report a bad field the same way.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { InvalidInputError } from './errors';
 
 /**

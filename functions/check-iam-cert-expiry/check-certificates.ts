@@ -1,9 +1,10 @@
 /** Task "Check certificate expiry": list, classify, emit metrics, compare with the last run. */
+import { iamClient, secretsManagerClient } from '../../src/aws/clients';
 import { checkCertificateExpiry } from '../../src/iam/check-certificate-expiry';
 import { powertoolsExpiryMetrics } from '../../src/iam/expiry-metrics';
 import { loadRememberedThresholds } from '../../src/iam/threshold-memory';
 import { expiryCheckInputSchema } from '../../src/iam/workflow-inputs';
-import { stepHandler } from './lib/wiring';
+import { expiryMetrics, stepHandler } from './lib/wiring';
 
 export const handler = stepHandler(expiryCheckInputSchema, async (config, deps) => {
   const remembered = await loadRememberedThresholds(deps.secrets, deps.memorySecretId, deps.log);
@@ -12,4 +13,4 @@ export const handler = stepHandler(expiryCheckInputSchema, async (config, deps) 
     config,
   );
   return { config, ...result };
-});
+}, { iam: iamClient, secrets: secretsManagerClient, metrics: expiryMetrics });

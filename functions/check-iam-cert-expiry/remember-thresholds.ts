@@ -1,5 +1,6 @@
 /** Task "Remember thresholds seen": after the digest went out, so a failed send re-alerts next run. */
-import { z } from 'zod';
+import * as z from 'zod';
+import { secretsManagerClient } from '../../src/aws/clients';
 import { SEVERITIES } from '../../src/iam/classify-expiry';
 import { rememberThresholds } from '../../src/iam/threshold-memory';
 import { expiryCheckInputSchema } from '../../src/iam/workflow-inputs';
@@ -18,4 +19,4 @@ export const handler = stepHandler(eventSchema, async ({ config, certificates },
     deps.log,
   );
   return { remembered: certificates.length };
-});
+}, { secrets: secretsManagerClient });

@@ -1,5 +1,6 @@
 /** Task "Report failure to Slack": what failed, where, with the error's name and message. */
-import { z } from 'zod';
+import * as z from 'zod';
+import { secretsManagerClient } from '../../src/aws/clients';
 import { workflowFailedMessage } from '../../src/iam/workflow-messages';
 import { failureField } from '../../src/lambda/failure-fields';
 import { describeFailure } from '../../src/notify/caught-failure';
@@ -23,4 +24,4 @@ export const handler = stepHandler(eventSchema, async (input, deps) => {
   });
   await notifySlack(deps, input.slackWebhookSecretId, message);
   return { reported: true };
-});
+}, { secrets: secretsManagerClient });

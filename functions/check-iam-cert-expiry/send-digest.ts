@@ -1,5 +1,6 @@
 /** Task "Send expiry digest to Slack": render the report as Block Kit and post it. */
-import { z } from 'zod';
+import * as z from 'zod';
+import { secretsManagerClient } from '../../src/aws/clients';
 import type { ExpiryReport } from '../../src/iam/check-certificate-expiry';
 import { buildExpiryDigest } from '../../src/iam/expiry-digest';
 import { expiryCheckInputSchema } from '../../src/iam/workflow-inputs';
@@ -22,4 +23,4 @@ export const handler = stepHandler(eventSchema, async ({ config, report }, deps)
   const { attempts } = await postSlackMessage(url, digest, deps);
   deps.log.info('expiry digest sent', { alerts: report.alerts.length, attempts });
   return { sent: true };
-});
+}, { secrets: secretsManagerClient });

@@ -1,5 +1,6 @@
 /** Task "Report failure to Slack": the rule or error that stopped the import, and what stays. */
-import { z } from 'zod';
+import * as z from 'zod';
+import { secretsManagerClient } from '../../src/aws/clients';
 import { workflowFailedMessage } from '../../src/iam/workflow-messages';
 import { failureField } from '../../src/lambda/failure-fields';
 import { describeFailure } from '../../src/notify/caught-failure';
@@ -28,4 +29,4 @@ export const handler = stepHandler(eventSchema, async ({ state, executionName },
   });
   await notifySlack(deps, state.slackWebhookSecretId, message);
   return { reported: true };
-});
+}, { secrets: secretsManagerClient });

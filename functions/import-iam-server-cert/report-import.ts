@@ -1,5 +1,6 @@
 /** Task "Report import to Slack": name, ARN, expiry. */
-import { z } from 'zod';
+import * as z from 'zod';
+import { secretsManagerClient } from '../../src/aws/clients';
 import { importReportMessage } from '../../src/iam/workflow-messages';
 import { notifySlack } from '../../src/notify/slack';
 import { stepHandler } from './lib/wiring';
@@ -15,4 +16,4 @@ export const handler = stepHandler(eventSchema, async ({ slackWebhookSecretId, i
   const message = importReportMessage({ ...confirmed, ...imported, executionName });
   await notifySlack(deps, slackWebhookSecretId, message);
   return { reported: true };
-});
+}, { secrets: secretsManagerClient });

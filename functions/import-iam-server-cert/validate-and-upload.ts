@@ -2,6 +2,7 @@
  * Task "Validate and upload certificate". The only function that sees the private key: it reads
  * the source secret, validates, and uploads, returning names, ids and ARNs only.
  */
+import { iamClient, secretsManagerClient } from '../../src/aws/clients';
 import { readSourceMaterial } from '../../src/iam/certificate-source';
 import { importServerCertificate } from '../../src/iam/import-server-certificate';
 import { importInputSchema } from '../../src/iam/workflow-inputs';
@@ -17,4 +18,4 @@ export const handler = stepHandler(importInputSchema, async (input, deps) => {
     },
     { serverCertificateName: input.serverCertificateName, path: input.path },
   );
-});
+}, { iam: iamClient, secrets: secretsManagerClient });

@@ -2,7 +2,7 @@
  * EventBridge "Step Functions Execution Status Change" (FAILED, TIMED_OUT, ABORTED) → Slack.
  * The webhook secret comes from the config's slackWebhookSecretId (KEYTURN_SLACK_WEBHOOK_SECRET_ID).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { secretsManagerClient, sfnClient } from '../../src/aws/clients';
 import { InvalidInputError } from '../../src/errors';
 import { logger } from '../../src/logger';

@@ -1,9 +1,14 @@
 /** Task "Add new certificate to trust store". */
-import { z } from 'zod';
+import * as z from 'zod';
+import { apiGatewayClient, secretsManagerClient } from '../../src/aws/clients';
 import { addNewCertificateToTrustStore } from '../../src/apigateway/rotation';
 import { certificateIdField } from './lib/fields';
 import { configField, stepHandler } from './lib/step-handler';
 
 const event = z.object({ config: configField, clientCertificateId: certificateIdField });
 
-export const handler = stepHandler(event, ({ config, clientCertificateId }, deps) => addNewCertificateToTrustStore(deps, config, clientCertificateId));
+export const handler = stepHandler(
+  event,
+  ({ config, clientCertificateId }, deps) => addNewCertificateToTrustStore(deps, config, clientCertificateId),
+  { apiGateway: apiGatewayClient, secrets: secretsManagerClient },
+);

@@ -1,5 +1,6 @@
 /** Task "Find the certificate the stages use": validates the workflow input (the edge) and assesses. */
-import { z } from 'zod';
+import * as z from 'zod';
+import { apiGatewayClient, secretsManagerClient } from '../../src/aws/clients';
 import { assessRotation } from '../../src/apigateway/rotation';
 import { parseRotationInput } from '../../src/apigateway/rotation-config';
 import { stepHandler } from './lib/step-handler';
@@ -9,4 +10,4 @@ const event = z.object({ input: z.unknown(), executionName: z.string().min(1) })
 export const handler = stepHandler(event, async ({ input, executionName }, deps) => {
   const config = parseRotationInput(input, executionName);
   return { config, assessment: await assessRotation(deps, config) };
-});
+}, { apiGateway: apiGatewayClient, secrets: secretsManagerClient });

@@ -1,5 +1,6 @@
 /** Task "Generate new client certificate": takes the trust store's lock, checks the quota, generates. */
-import { z } from 'zod';
+import * as z from 'zod';
+import { apiGatewayClient, secretsManagerClient } from '../../src/aws/clients';
 import { generateNewCertificate } from '../../src/apigateway/rotation';
 import { certificateIdsField, stageNamesField } from './lib/fields';
 import { configField, stepHandler } from './lib/step-handler';
@@ -8,4 +9,5 @@ const event = z.object({ config: configField, stageNames: stageNamesField, oldCe
 
 export const handler = stepHandler(event, ({ config, stageNames, oldCertificateIds }, deps) =>
   generateNewCertificate(deps, config, { stageNames, oldCertificateIds }),
+  { apiGateway: apiGatewayClient, secrets: secretsManagerClient },
 );

@@ -1,5 +1,6 @@
 /** Task "Notify Slack of the rotation". */
-import { z } from 'zod';
+import * as z from 'zod';
+import { secretsManagerClient } from '../../src/aws/clients';
 import { notifyRotated } from '../../src/apigateway/rotation-report';
 import { notifyCollaborators } from '../../src/lambda/runtime';
 import { configField, stepHandler } from './lib/step-handler';
@@ -20,6 +21,7 @@ export const handler = stepHandler(event, ({ executionName, config, stageNames, 
     executionName,
     restApiId: config.restApiId,
     slackWebhookSecretId: config.slackWebhookSecretId,
+    rotation: { secretId: config.trustStoreSecretId, rotationId: config.rotationId },
     stageNames,
     newCertificateId: newCertificate.clientCertificateId,
     newExpirationDate: newCertificate.expirationDate,
@@ -27,4 +29,5 @@ export const handler = stepHandler(event, ({ executionName, config, stageNames, 
     deleted: deletion.deleted,
     kept: deletion.kept,
   }),
+  { secrets: secretsManagerClient },
 );

@@ -1,5 +1,6 @@
 /** Task "Remove old certificate from trust store" (after the wait); releases the lock. */
-import { z } from 'zod';
+import * as z from 'zod';
+import { apiGatewayClient, secretsManagerClient } from '../../src/aws/clients';
 import { removeOldCertificatesFromTrustStore } from '../../src/apigateway/rotation';
 import { certificateIdField, certificateIdsField } from './lib/fields';
 import { configField, stepHandler } from './lib/step-handler';
@@ -8,4 +9,5 @@ const event = z.object({ config: configField, oldCertificateIds: certificateIdsF
 
 export const handler = stepHandler(event, ({ config, oldCertificateIds, newCertificateId }, deps) =>
   removeOldCertificatesFromTrustStore(deps, config, oldCertificateIds, newCertificateId),
+  { apiGateway: apiGatewayClient, secrets: secretsManagerClient },
 );

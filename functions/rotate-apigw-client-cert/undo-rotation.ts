@@ -1,5 +1,6 @@
 /** Task "Undo the unfinished rotation": the compensation every failure after the first step goes through. */
-import { z } from 'zod';
+import * as z from 'zod';
+import { apiGatewayClient, secretsManagerClient } from '../../src/aws/clients';
 import { undoRotation } from '../../src/apigateway/rotation';
 import { STEP_RESULTS } from '../../src/apigateway/rotation-report';
 import { failureField } from '../../src/lambda/failure-fields';
@@ -13,4 +14,4 @@ export const handler = stepHandler(event, async ({ config, stageNames, failure, 
   failedState: failedStateOf(STEP_RESULTS, progress),
   error: describeFailure(failure),
   ...(await undoRotation(deps, config, stageNames)),
-}));
+}), { apiGateway: apiGatewayClient, secrets: secretsManagerClient });

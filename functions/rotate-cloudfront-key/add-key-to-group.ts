@@ -1,8 +1,13 @@
 /** Task "Add new key to key group". */
-import { z } from 'zod';
+import * as z from 'zod';
+import { cloudFrontClient } from '../../src/aws/clients';
 import { addNewKeyToGroup } from '../../src/cloudfront/rotation';
 import { configField, stepHandler } from './lib/step-handler';
 
 const event = z.object({ config: configField, publicKeyId: z.string().min(1) });
 
-export const handler = stepHandler(event, ({ config, publicKeyId }, deps) => addNewKeyToGroup(deps, config, publicKeyId));
+export const handler = stepHandler(
+  event,
+  ({ config, publicKeyId }, deps) => addNewKeyToGroup(deps, config, publicKeyId),
+  { cloudFront: cloudFrontClient },
+);

@@ -1,5 +1,6 @@
 /** Task "Check whether the key is due": validates the workflow input (the edge) and assesses. */
-import { z } from 'zod';
+import * as z from 'zod';
+import { cloudFrontClient, secretsManagerClient } from '../../src/aws/clients';
 import { assessRotation } from '../../src/cloudfront/rotation';
 import { parseRotationInput } from '../../src/cloudfront/rotation-config';
 import { stepHandler } from './lib/step-handler';
@@ -8,5 +9,6 @@ const event = z.object({ input: z.unknown(), executionName: z.string().min(1) })
 
 export const handler = stepHandler(event, async ({ input, executionName }, deps) => {
   const config = parseRotationInput(input, executionName);
-  return { config, assessment: await assessRotation(deps, config) };
-});
+  const assessment = await assessRotation(deps, config);
+  return { config: { ...config, attempt: assessment.attempt }, assessment };
+}, { cloudFront: cloudFrontClient, secrets: secretsManagerClient });

@@ -1,6 +1,11 @@
 /** Task "Create public key". */
-import { z } from 'zod';
+import * as z from 'zod';
+import { cloudFrontClient, secretsManagerClient } from '../../src/aws/clients';
 import { createNewPublicKey } from '../../src/cloudfront/rotation';
 import { configField, stepHandler } from './lib/step-handler';
 
-export const handler = stepHandler(z.object({ config: configField }), ({ config }, deps) => createNewPublicKey(deps, config));
+export const handler = stepHandler(
+  z.object({ config: configField }),
+  ({ config }, deps) => createNewPublicKey(deps, config),
+  { cloudFront: cloudFrontClient, secrets: secretsManagerClient },
+);

@@ -1,6 +1,11 @@
 /** Task "Make sure the key group has room". */
-import { z } from 'zod';
+import * as z from 'zod';
+import { cloudFrontClient, secretsManagerClient } from '../../src/aws/clients';
 import { ensureRoom } from '../../src/cloudfront/rotation';
 import { configField, stepHandler } from './lib/step-handler';
 
-export const handler = stepHandler(z.object({ config: configField }), ({ config }, deps) => ensureRoom(deps, config));
+export const handler = stepHandler(
+  z.object({ config: configField }),
+  ({ config }, deps) => ensureRoom(deps, config),
+  { cloudFront: cloudFrontClient, secrets: secretsManagerClient },
+);

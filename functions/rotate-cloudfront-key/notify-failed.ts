@@ -3,7 +3,8 @@
  * was validated there is no `config`: the webhook secret and key group are then taken from the
  * raw request only when they look right, and the failure is reported all the same.
  */
-import { z } from 'zod';
+import * as z from 'zod';
+import { secretsManagerClient } from '../../src/aws/clients';
 import { notifyFailed } from '../../src/cloudfront/rotation-report';
 import { failureNoticeEvent, failureOutcome, failureTarget } from '../../src/lambda/failure-fields';
 import { notifyCollaborators } from '../../src/lambda/runtime';
@@ -23,4 +24,4 @@ export const handler = stepHandler(event, ({ executionName, failure, config, req
     error: describeFailure(failure),
     ...failureOutcome(compensation, 'Check whether the key is due'),
   });
-});
+}, { secrets: secretsManagerClient });

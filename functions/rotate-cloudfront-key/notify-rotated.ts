@@ -1,5 +1,6 @@
 /** Task "Notify Slack of the rotation". */
-import { z } from 'zod';
+import * as z from 'zod';
+import { secretsManagerClient } from '../../src/aws/clients';
 import { notifyRotated } from '../../src/cloudfront/rotation-report';
 import { notifyCollaborators } from '../../src/lambda/runtime';
 import { configField, stepHandler } from './lib/step-handler';
@@ -17,9 +18,11 @@ export const handler = stepHandler(event, ({ executionName, config, promotion, r
     executionName,
     keyGroupId: config.keyGroupId,
     slackWebhookSecretId: config.slackWebhookSecretId,
+    rotation: { secretId: config.secretId, rotationId: config.rotationId },
     newPublicKeyId: promotion.publicKeyId,
     oldPublicKeyId: retirement.oldPublicKeyId,
     oldKeyOutcome: `${retirement.reason}; public key ${deletion.outcome}`,
     retiredAt: retirement.retiredAt,
   }),
+  { secrets: secretsManagerClient },
 );

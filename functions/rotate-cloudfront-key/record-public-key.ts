@@ -1,8 +1,13 @@
 /** Task "Record public key in pending secret". */
-import { z } from 'zod';
+import * as z from 'zod';
+import { secretsManagerClient } from '../../src/aws/clients';
 import { recordPublicKey } from '../../src/cloudfront/rotation';
 import { configField, stepHandler } from './lib/step-handler';
 
 const event = z.object({ config: configField, publicKeyId: z.string().min(1) });
 
-export const handler = stepHandler(event, ({ config, publicKeyId }, deps) => recordPublicKey(deps, config, publicKeyId));
+export const handler = stepHandler(
+  event,
+  ({ config, publicKeyId }, deps) => recordPublicKey(deps, config, publicKeyId),
+  { secrets: secretsManagerClient },
+);

@@ -1,5 +1,6 @@
 /** Task "Test a URL signed with the new key": reads the private key from Secrets Manager itself. */
-import { z } from 'zod';
+import * as z from 'zod';
+import { cloudFrontClient, secretsManagerClient } from '../../src/aws/clients';
 import { testNewKey } from '../../src/cloudfront/rotation';
 import { configField, stepHandler } from './lib/step-handler';
 
@@ -7,4 +8,5 @@ const event = z.object({ config: configField, publicKeyId: z.string().min(1), pe
 
 export const handler = stepHandler(event, ({ config, publicKeyId, pendingVersionId }, deps) =>
   testNewKey(deps, config, publicKeyId, pendingVersionId),
+  { cloudFront: cloudFrontClient, secrets: secretsManagerClient },
 );

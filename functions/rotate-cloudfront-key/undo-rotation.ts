@@ -1,5 +1,6 @@
 /** Task "Undo the unfinished rotation": the compensation every failure after the first step goes through. */
-import { z } from 'zod';
+import * as z from 'zod';
+import { cloudFrontClient, secretsManagerClient } from '../../src/aws/clients';
 import { undoRotation } from '../../src/cloudfront/rotation';
 import { STEP_RESULTS } from '../../src/cloudfront/rotation-report';
 import { failureField } from '../../src/lambda/failure-fields';
@@ -12,4 +13,4 @@ export const handler = stepHandler(event, async ({ config, failure, progress }, 
   failedState: failedStateOf(STEP_RESULTS, progress),
   error: describeFailure(failure),
   ...(await undoRotation(deps, config)),
-}));
+}), { cloudFront: cloudFrontClient, secrets: secretsManagerClient });

@@ -1,6 +1,11 @@
 /** Task "Create the new key and store its secret": returns the access key id and version id, never the secret. */
-import { z } from 'zod';
+import * as z from 'zod';
+import { lightsailClient, secretsManagerClient } from '../../src/aws/clients';
 import { createAndStoreKey } from '../../src/lightsail/rotation';
 import { configField, stepHandler } from './lib/step-handler';
 
-export const handler = stepHandler(z.object({ config: configField }), ({ config }, deps) => createAndStoreKey(deps, config));
+export const handler = stepHandler(
+  z.object({ config: configField }),
+  ({ config }, deps) => createAndStoreKey(deps, config),
+  { lightsail: lightsailClient, secrets: secretsManagerClient },
+);

@@ -1,5 +1,6 @@
 /** Task "Notify Slack of the rotation" (an alert when the old key is still in use). */
-import { z } from 'zod';
+import * as z from 'zod';
+import { secretsManagerClient } from '../../src/aws/clients';
 import { notifyRotated } from '../../src/lightsail/rotation-report';
 import { notifyCollaborators } from '../../src/lambda/runtime';
 import { configField, stepHandler } from './lib/step-handler';
@@ -24,10 +25,12 @@ export const handler = stepHandler(event, ({ executionName, config, promotion, r
     bucketName: config.bucketName,
     secretId: config.secretId,
     slackWebhookSecretId: config.slackWebhookSecretId,
+    rotation: { secretId: config.secretId, rotationId: config.rotationId },
     newAccessKeyId: promotion.accessKeyId,
     oldAccessKeyId: retirement.oldAccessKeyId,
     oldKeyOutcome: retirement.outcome,
     oldKeyLastUse: retirement.lastUse,
     promotedAt: retirement.promotedAt,
   }),
+  { secrets: secretsManagerClient },
 );

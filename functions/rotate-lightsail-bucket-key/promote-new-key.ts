@@ -1,8 +1,13 @@
 /** Task "Make the new key current". */
-import { z } from 'zod';
+import * as z from 'zod';
+import { secretsManagerClient } from '../../src/aws/clients';
 import { promoteNewKey } from '../../src/lightsail/rotation';
 import { configField, stepHandler } from './lib/step-handler';
 
 const event = z.object({ config: configField, pendingVersionId: z.string().min(1) });
 
-export const handler = stepHandler(event, ({ config, pendingVersionId }, deps) => promoteNewKey(deps, config, pendingVersionId));
+export const handler = stepHandler(
+  event,
+  ({ config, pendingVersionId }, deps) => promoteNewKey(deps, config, pendingVersionId),
+  { secrets: secretsManagerClient },
+);

@@ -1,8 +1,13 @@
 /** Task "Test the new key against the bucket": reads the secret from Secrets Manager itself. */
-import { z } from 'zod';
+import * as z from 'zod';
+import { s3BucketClient, secretsManagerClient } from '../../src/aws/clients';
 import { testNewKey } from '../../src/lightsail/rotation';
 import { configField, stepHandler } from './lib/step-handler';
 
 const event = z.object({ config: configField, pendingVersionId: z.string().min(1) });
 
-export const handler = stepHandler(event, ({ config, pendingVersionId }, deps) => testNewKey(deps, config, pendingVersionId));
+export const handler = stepHandler(
+  event,
+  ({ config, pendingVersionId }, deps) => testNewKey(deps, config, pendingVersionId),
+  { secrets: secretsManagerClient, s3For: () => s3BucketClient },
+);

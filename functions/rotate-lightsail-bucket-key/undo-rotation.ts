@@ -1,5 +1,6 @@
 /** Task "Undo the unfinished rotation": the compensation every failure after the first step goes through. */
-import { z } from 'zod';
+import * as z from 'zod';
+import { lightsailClient, secretsManagerClient } from '../../src/aws/clients';
 import { failureField } from '../../src/lambda/failure-fields';
 import { undoRotation } from '../../src/lightsail/rotation';
 import { STEP_RESULTS } from '../../src/lightsail/rotation-report';
@@ -12,4 +13,4 @@ export const handler = stepHandler(event, async ({ config, failure, progress }, 
   failedState: failedStateOf(STEP_RESULTS, progress),
   error: describeFailure(failure),
   ...(await undoRotation(deps, config)),
-}));
+}), { lightsail: lightsailClient, secrets: secretsManagerClient });

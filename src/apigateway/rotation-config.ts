@@ -3,7 +3,7 @@
  * names the field and the rule, never echoes a value, and unknown fields are rejected. Tags are
  * checked against API Gateway's rules (aws-facts.md) here, before any call.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseInput } from '../validation';
 
 /** Step Functions' Wait limit. */

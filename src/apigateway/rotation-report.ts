@@ -5,7 +5,7 @@
  */
 import type { StepResults } from '../notify/caught-failure';
 import { rotationFailedMessage, rotationSucceededMessage, type RotationFailureReport } from '../notify/rotation-messages';
-import { notifySlack, type NotifyDeps } from '../notify/slack';
+import { notifySlack, notifySlackOnce, type NotifyDeps } from '../notify/slack';
 
 export const WORKFLOW = 'rotate-apigw-client-cert';
 
@@ -29,6 +29,8 @@ export interface RotatedSummary {
   oldCertificateIds: string[];
   deleted: string[];
   kept: { clientCertificateId: string; usedBy: string[] }[];
+  /** The rotation and its credential's secret: Slack is told of it once (notifySlackOnce), not again on a rerun. */
+  rotation?: { secretId: string; rotationId: string };
 }
 
 const target = (restApiId: string) => `REST API ${restApiId}`;
@@ -47,7 +49,7 @@ export async function notifyRotated(deps: NotifyDeps, s: RotatedSummary): Promis
       'Old certificate outcome': [...s.deleted.map((id) => `${id} deleted`), ...keptText].join('; ') || 'nothing to delete',
     },
   });
-  return notifySlack(deps, s.slackWebhookSecretId, message);
+  return (s.rotation ? notifySlackOnce(deps, s.slackWebhookSecretId, message, s.rotation) : notifySlack(deps, s.slackWebhookSecretId, message));
 }
 
 export interface FailureReport extends RotationFailureReport {

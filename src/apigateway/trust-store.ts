@@ -16,7 +16,7 @@
  * its own delta (add our certificate, remove the old ones), keeping entries others added.
  */
 import { PutSecretValueCommand, ResourceExistsException, UpdateSecretVersionStageCommand } from '@aws-sdk/client-secrets-manager';
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidInputError, UnsafeStateError } from '../errors';
 import type { Log } from '../logger';
 import {

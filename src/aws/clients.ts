@@ -3,7 +3,8 @@
  * Endpoints come from the SDK's own environment (`AWS_ENDPOINT_URL`,
  * `AWS_ENDPOINT_URL_<SERVICE>`), which is how local runs reach the simulator.
  *
- * One factory per client so a bundle only carries the clients its function uses.
+ * One factory per client, imported by the handlers that use it (functions/<workflow>/<step>.ts
+ * names its clients to its stepHandler), so a bundle only carries the clients its function uses.
  */
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { CloudFrontClient } from '@aws-sdk/client-cloudfront';

@@ -2,14 +2,14 @@
  * CloudFront errors keyturn throws. Names are string literals (ASL matches them); messages carry
  * ids only. SDK exceptions are translated here, where CloudFront is called, and nowhere else.
  */
-import { KeyturnError, TransientAwsError } from '../errors';
+import { InputTargetError, KeyturnError, TransientAwsError } from '../errors';
 
 /** The key group does not exist (CloudFront answers NoSuchResource: there is no NoSuchKeyGroup). */
-export class KeyGroupNotFoundError extends KeyturnError {
+export class KeyGroupNotFoundError extends InputTargetError {
   override name = 'KeyGroupNotFoundError' as const;
   readonly keyGroupId: string;
   constructor(keyGroupId: string, options?: { cause?: unknown }) {
-    super(`key group ${keyGroupId} does not exist`, options);
+    super('keyGroupId', `key group ${keyGroupId} does not exist`, options);
     this.keyGroupId = keyGroupId;
   }
 }

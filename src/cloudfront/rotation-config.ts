@@ -2,7 +2,7 @@
  * The input of `rotate-cloudfront-key`, validated once at the edge (invariant 8): every error
  * names the field and the rule; unknown fields are rejected.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseInput } from '../validation';
 import { ALGORITHMS } from './key-pair';
 
@@ -41,10 +41,12 @@ export interface RotationConfig {
   slackWebhookSecretId?: string;
   testUrlBase?: string;
   rotationId: string;
+  /** Which attempt of the rotation this run works on (set by the first step; 0 unless an earlier one was undone). */
+  attempt?: number;
 }
 
 /** The config every later state receives (as `$.config`). */
-export const rotationConfigSchema = rotationInputSchema.extend({ rotationId: z.string().min(1) });
+export const rotationConfigSchema = rotationInputSchema.extend({ rotationId: z.string().min(1), attempt: z.number().int().min(0).optional() });
 
 /** Every field the input may hold, listed when an unknown one is found. */
 export const ROTATION_INPUT_FIELDS: readonly string[] = Object.keys(rotationInputSchema.shape);

@@ -5,7 +5,7 @@
  */
 import type { StepResults } from '../notify/caught-failure';
 import { rotationFailedMessage, rotationSucceededMessage, type RotationFailureReport } from '../notify/rotation-messages';
-import { notifySlack, type NotifyDeps } from '../notify/slack';
+import { notifySlack, notifySlackOnce, type NotifyDeps } from '../notify/slack';
 
 export const WORKFLOW = 'rotate-cloudfront-key';
 
@@ -31,6 +31,8 @@ export interface RotatedSummary {
   oldPublicKeyId: string | null;
   oldKeyOutcome: string;
   retiredAt: string | null;
+  /** The rotation and its credential's secret: Slack is told of it once (notifySlackOnce), not again on a rerun. */
+  rotation?: { secretId: string; rotationId: string };
 }
 
 export async function notifyRotated(deps: NotifyDeps, summary: RotatedSummary): Promise<{ notified: boolean }> {
@@ -45,7 +47,7 @@ export async function notifyRotated(deps: NotifyDeps, summary: RotatedSummary): 
       'Old key retired at': summary.retiredAt ?? 'not retired',
     },
   });
-  return notifySlack(deps, summary.slackWebhookSecretId, message);
+  return (summary.rotation ? notifySlackOnce(deps, summary.slackWebhookSecretId, message, summary.rotation) : notifySlack(deps, summary.slackWebhookSecretId, message));
 }
 
 export interface FailureReport extends RotationFailureReport {

@@ -11,7 +11,9 @@ import { QuotaExceededError, UnsafeStateError } from '../errors';
 import { keyAgeVerdict, type KeyAssessment } from '../key-age';
 import type { Log } from '../logger';
 import {
+  assertLockNotTaken,
   assertNoOtherRotation,
+  attemptRotationId,
   describeSecretVersions,
   dropPending,
   ensureSecret,
@@ -19,7 +21,9 @@ import {
   putPendingVersion,
   readVersion,
   requireVersion,
+  resolveRotationAttempt,
   rotationVersionId,
+  underLock,
   type SecretsClient,
 } from '../secrets/credential-store';
 import { SignedUrlRejectedError } from './errors';
@@ -49,14 +53,20 @@ export interface RotationDeps {
   backoff?: Backoff;
 }
 
-/** The two versions a rotation writes: the key as generated, then the key with its publicKeyId. */
+/**
+ * The two versions a rotation writes: the key as generated, then the key with its publicKeyId.
+ * `rotationId` is the attempt's id (attemptOf): a rerun after an undo writes a new pair.
+ */
 export function rotationVersions(rotationId: string) {
   return {
     generated: rotationVersionId(rotationId, 'key'),
     recorded: rotationVersionId(rotationId, 'recorded'),
   };
 }
-const ownVersions = (rotationId: string) => Object.values(rotationVersions(rotationId));
+/** The id this run's tokens and names derive from: the rotation, on the attempt the first step resolved. */
+const attemptOf = (config: RotationConfig) => attemptRotationId(config.rotationId, config.attempt ?? 0);
+const versionsOf = (config: RotationConfig) => rotationVersions(attemptOf(config));
+const ownVersions = (config: RotationConfig) => Object.values(versionsOf(config));
 
 /**
  * Deterministic from the rotation and the stored key's createdAt, so a rerun finds the key it
@@ -79,6 +89,8 @@ export interface Assessment extends KeyAssessment {
   oldKey: OldKey | null;
   /** What AWSCURRENT holds now (in the `retire` phase: this rotation's key). */
   current: { publicKeyId: string | null; versionId: string } | null;
+  /** The attempt this run works on (0 unless an earlier run of this rotation was undone): goes into `config.attempt`. */
+  attempt: number;
 }
 
 /** Step 1: is a rotation due, and which key would it retire? Also takes the rotation lock's measure. */
@@ -86,7 +98,8 @@ export async function assessRotation(deps: RotationDeps, config: RotationConfig)
   const { keyGroupId, secretId, rotationId } = config;
   const group = await readKeyGroup(deps.cloudFront, keyGroupId);
   const versions = await describeSecretVersions(deps.secrets, secretId);
-  const own = ownVersions(rotationId);
+  const attempt = await resolveRotationAttempt(deps.secrets, versions, rotationId, (id) => Object.values(rotationVersions(id)));
+  const own = ownVersions({ ...config, attempt });
   assertNoOtherRotation(versions, own);
 
   const readKey = async (versionId: string | undefined): Promise<SigningKey | undefined> =>
@@ -104,6 +117,7 @@ export async function assessRotation(deps: RotationDeps, config: RotationConfig)
       firstRotation: !previous,
       reason: `rotation ${rotationId} already promoted its key; retiring the old one`,
       oldKey: asOldKey(previous, versions.previousVersionId),
+      attempt,
     };
   }
   const current = await readKey(versions?.currentVersionId);
@@ -112,7 +126,7 @@ export async function assessRotation(deps: RotationDeps, config: RotationConfig)
   }
   const oldKey = asOldKey(current, versions?.currentVersionId);
   const currentRef = current && versions?.currentVersionId ? { publicKeyId: current.publicKeyId, versionId: versions.currentVersionId } : null;
-  const rotate = (reason: string): Assessment => ({ due: true, phase: 'rotate', firstRotation: !current, reason, oldKey, current: currentRef });
+  const rotate = (reason: string): Assessment => ({ due: true, phase: 'rotate', firstRotation: !current, reason, oldKey, current: currentRef, attempt });
 
   if (versions?.pendingVersionId && own.includes(versions.pendingVersionId)) return rotate(`resuming rotation ${rotationId}`);
   if (!current) return rotate('first rotation: the secret holds no current key yet');
@@ -121,14 +135,14 @@ export async function assessRotation(deps: RotationDeps, config: RotationConfig)
   }
   const age = keyAgeVerdict(current.createdAt, deps.now(), config);
   if (age.due) return rotate(age.reason);
-  return { due: false, phase: 'none', firstRotation: false, reason: age.reason, oldKey, current: currentRef };
+  return { due: false, phase: 'none', firstRotation: false, reason: age.reason, oldKey, current: currentRef, attempt };
 }
 
 /** The public key this rotation created, if it got that far (found by its deterministic name). */
 async function findOwnPublicKey(deps: RotationDeps, config: RotationConfig) {
-  const generated = await readVersion(deps.secrets, config.secretId, rotationVersions(config.rotationId).generated, signingKeySchema);
+  const generated = await readVersion(deps.secrets, config.secretId, versionsOf(config).generated, signingKeySchema);
   if (!generated) return undefined;
-  return findPublicKeyByName(deps.cloudFront, publicKeyName(config.keyGroupId, generated.createdAt, config.rotationId));
+  return findPublicKeyByName(deps.cloudFront, publicKeyName(config.keyGroupId, generated.createdAt, attemptOf(config)));
 }
 
 /**
@@ -159,8 +173,9 @@ export async function storePendingKey(
   deps: RotationDeps,
   config: RotationConfig,
 ): Promise<{ pendingVersionId: string; createdAt: string }> {
-  const { secretId, rotationId } = config;
-  const versionId = rotationVersions(rotationId).generated;
+  const { secretId } = config;
+  const own = ownVersions(config);
+  const versionId = versionsOf(config).generated;
   const existing = await readVersion(deps.secrets, secretId, versionId, signingKeySchema);
   if (existing) return { pendingVersionId: versionId, createdAt: existing.createdAt };
 
@@ -169,8 +184,7 @@ export async function storePendingKey(
     { secretId, description: `CloudFront signing key for key group ${config.keyGroupId} (rotated by keyturn)`, tags: { 'managed-by': 'keyturn' } },
     deps.log,
   );
-  // The lock was checked in step 1; check again right before taking it to narrow the race.
-  assertNoOtherRotation(await describeSecretVersions(deps.secrets, secretId), ownVersions(rotationId));
+  // Generated before the lock is checked again, so nothing slow sits between that check and the write.
   const pair = generateKeyPair(config.algorithm);
   const value: SigningKey = {
     publicKeyId: null,
@@ -179,7 +193,12 @@ export async function storePendingKey(
     algorithm: config.algorithm,
     createdAt: deps.now().toISOString(),
   };
+  // The lock was checked in step 1; check again right before taking it to narrow the race.
+  await assertLockNotTaken(deps.secrets, secretId, own);
   await putPendingVersion(deps.secrets, { secretId, versionId, value }, deps.log);
+  // Two runs started together can both pass that check; AWSPENDING ends on the later write, and
+  // the run whose write came first sees the other's version here and stops (its own is left unlabelled).
+  await assertLockNotTaken(deps.secrets, secretId, own);
   // Read back: when a concurrent attempt won the token, its value (and createdAt) is the one that counts.
   const stored = await requireVersion(deps.secrets, secretId, versionId, signingKeySchema);
   return { pendingVersionId: versionId, createdAt: stored.createdAt };
@@ -190,16 +209,17 @@ export async function createNewPublicKey(
   deps: RotationDeps,
   config: RotationConfig,
 ): Promise<{ publicKeyId: string; publicKeyName: string }> {
-  const versions = rotationVersions(config.rotationId);
+  const versions = versionsOf(config);
+  await assertLockNotTaken(deps.secrets, config.secretId, ownVersions(config));
   const key = await requireVersion(deps.secrets, config.secretId, versions.generated, signingKeySchema);
-  const name = publicKeyName(config.keyGroupId, key.createdAt, config.rotationId);
+  const name = publicKeyName(config.keyGroupId, key.createdAt, attemptOf(config));
   const { publicKeyId } = await ensurePublicKey(
     deps.cloudFront,
     {
       name,
       encodedKey: publicKeyOf(key.privateKey),
       comment: `${MANAGED_MARKER} rotation ${config.rotationId}`,
-      callerReference: rotationVersionId(config.rotationId, 'public-key'),
+      callerReference: rotationVersionId(attemptOf(config), 'public-key'),
     },
     deps.log,
   );
@@ -216,7 +236,8 @@ export async function recordPublicKey(
   config: RotationConfig,
   publicKeyId: string,
 ): Promise<{ pendingVersionId: string }> {
-  const versions = rotationVersions(config.rotationId);
+  const versions = versionsOf(config);
+  await assertLockNotTaken(deps.secrets, config.secretId, ownVersions(config));
   const recorded = await readVersion(deps.secrets, config.secretId, versions.recorded, signingKeySchema);
   if (recorded) {
     if (recorded.publicKeyId !== publicKeyId) {
@@ -271,7 +292,9 @@ export async function promoteNewKey(
 ): Promise<{ publicKeyId: string; currentVersionId: string; previousVersionId: string | null }> {
   const key = await requireVersion(deps.secrets, config.secretId, pendingVersionId, signingKeySchema);
   if (!key.publicKeyId) throw new UnsafeStateError(`secret ${config.secretId} version ${pendingVersionId} records no public key`);
-  const out = await promoteToCurrent(deps.secrets, config.secretId, pendingVersionId, deps.log);
+  const out = await underLock(deps.secrets, config.secretId, ownVersions(config), () =>
+    promoteToCurrent(deps.secrets, config.secretId, pendingVersionId, deps.log),
+  );
   return { publicKeyId: key.publicKeyId, currentVersionId: out.currentVersionId, previousVersionId: out.previousVersionId ?? null };
 }
 
@@ -337,7 +360,7 @@ export async function undoRotation(
 ): Promise<{ undone: string[]; kept: string[] }> {
   const undone: string[] = [];
   const kept: string[] = [];
-  const own = ownVersions(config.rotationId);
+  const own = ownVersions(config);
   const versions = await describeSecretVersions(deps.secrets, config.secretId);
   if (versions?.currentVersionId && own.includes(versions.currentVersionId)) {
     kept.push(`the new key is already current (secret version ${versions.currentVersionId}): kept`);

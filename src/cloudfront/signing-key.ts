@@ -3,7 +3,7 @@
  * (publicKeyId is the Key-Pair-Id). publicKeyId is null in the first pending version, stored
  * before the public key exists anywhere.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ALGORITHMS } from './key-pair';
 
 export const signingKeySchema = z.object({

@@ -2,7 +2,7 @@
  * The shape of keyturn.config.yml (README "Configuration"). Unknown fields are errors at every
  * level; each target's `input` is checked afterwards by its workflow's own schema.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { scheduleExpressionProblem } from './schedule-expression';
 
 /** Target names become execution-name prefixes (80 characters at most) and resource ids. */

@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { configFileSchema, targetSchema, TARGET_NAME, type KeyturnConfig, type Target } from './config-schema';
 import { ConfigError, ConfigFileError, type ConfigIssue } from './errors';
 import { inputDeclares, workflowInputSchemas } from './workflow-inputs';

@@ -4,7 +4,7 @@
  * listed; a workflow missing here (the runner's test fixtures) gets a generic check only: its
  * input must be a JSON object.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { rotationInputSchema as apiGatewayInput } from '../apigateway/rotation-config';
 import { rotationInputSchema as cloudFrontInput } from '../cloudfront/rotation-config';
 import { expiryCheckInputSchema, importInputSchema } from '../iam/workflow-inputs';

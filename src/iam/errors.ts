@@ -3,7 +3,7 @@
  * machines match on it, and minifiers rename classes. No message or field ever carries
  * certificate private keys or PEM text (DESIGN.md invariant 2): only names, paths and rules.
  */
-import { KeyturnError } from '../errors';
+import { InputTargetError, KeyturnError } from '../errors';
 
 /** The rules a certificate import is checked against, in the order they are checked. */
 export type ImportRule =
@@ -95,11 +95,11 @@ export class CertificateNameTakenError extends CertificateRejectedError {
 }
 
 /** The source secret is missing, unreadable, or not `{ certificateBody, privateKey, certificateChain? }`. */
-export class CertificateSourceError extends KeyturnError {
+export class CertificateSourceError extends InputTargetError {
   override name = 'CertificateSourceError' as const;
   readonly sourceSecretId: string;
   constructor(sourceSecretId: string, detail: string, options?: { cause?: unknown }) {
-    super(`source secret ${sourceSecretId}: ${detail}`, options);
+    super('sourceSecretId', `source secret ${sourceSecretId} ${detail}`, options);
     this.sourceSecretId = sourceSecretId;
   }
 }
@@ -107,4 +107,18 @@ export class CertificateSourceError extends KeyturnError {
 /** The certificate read back after upload is not the one just uploaded. */
 export class UploadNotConfirmedError extends KeyturnError {
   override name = 'UploadNotConfirmedError' as const;
+}
+
+/** The expiry check's memory would not fit in its secret (Secrets Manager holds at most 64 KB). Not retried. */
+export class MemoryTooLargeError extends KeyturnError {
+  override name = 'MemoryTooLargeError' as const;
+  readonly secretId: string;
+  readonly bytes: number;
+  readonly certificates: number;
+  constructor(secretId: string, bytes: number, limit: number, certificates: number) {
+    super(`threshold memory for ${certificates} certificates within a threshold is ${bytes} bytes, over the ${limit}-byte limit of secret ${secretId}`);
+    this.secretId = secretId;
+    this.bytes = bytes;
+    this.certificates = certificates;
+  }
 }

@@ -18,6 +18,8 @@ export interface ServerCertificateSummary {
 
 /** Guards against a service that keeps answering `IsTruncated` with the same marker. */
 const MAX_PAGES = 1000;
+/** IAM's largest page (its default is 100): one call lists every certificate an account may hold. */
+const PAGE_SIZE = 1000;
 
 export async function listServerCertificates(
   iam: Pick<IAMClient, 'send'>,
@@ -29,7 +31,7 @@ export async function listServerCertificates(
   for (let page = 1; page <= MAX_PAGES; page += 1) {
     let out;
     try {
-      out = await iam.send(new ListServerCertificatesCommand({ PathPrefix: pathPrefix, Marker: marker }));
+      out = await iam.send(new ListServerCertificatesCommand({ PathPrefix: pathPrefix, Marker: marker, MaxItems: PAGE_SIZE }));
     } catch (error) {
       throw translateTransientIamError(error, 'ListServerCertificates');
     }

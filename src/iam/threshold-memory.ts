@@ -9,6 +9,13 @@
  * - Parameter Store would add a service (and a simulator) for one small document.
  * The checking function may only read it; the function that records a finished run may read
  * and write it, on that one secret ARN. It holds names and dates, never secret material.
+ *
+ * Compact, because a secret value holds at most 64 KB and an account may list 1,000
+ * certificates: only certificates within a threshold are kept (one beyond every threshold has
+ * nothing to have crossed from: a missing entry reads as "crossed", as a remembered `null` did),
+ * keyed by path and name under the ARN prefix they share, with the expiry in epoch seconds.
+ * About 45 bytes a certificate with a 20-character name; a memory that would still not fit is
+ * an error that says so (MemoryTooLargeError) rather than Secrets Manager's bare 400.
  */
 import { createHash } from 'node:crypto';
 import {
@@ -22,6 +29,7 @@ import {
 import type { Log } from '../logger';
 import { translateSecretsError } from '../secrets/credential-store';
 import { thresholdFor, type ExpiryClass, type Severity } from './classify-expiry';
+import { MemoryTooLargeError } from './errors';
 
 export const DEFAULT_MEMORY_SECRET_ID = 'keyturn/state/check-iam-cert-expiry';
 
@@ -34,9 +42,82 @@ export interface RememberedCertificate {
 /** Keyed by certificate ARN. */
 export type RememberedThresholds = Record<string, RememberedCertificate>;
 
-interface MemoryDocument {
+/** Secrets Manager's limit on a SecretString, in bytes. */
+export const MAX_MEMORY_BYTES = 65_536;
+
+/** The first memory format: every certificate, keyed by ARN, ISO dates (still read). */
+interface MemoryDocumentV1 {
   version: 1;
   certificates: RememberedThresholds;
+}
+
+/**
+ * `[expiry, threshold]`: the expiry in epoch seconds (the ISO string when it is not a whole
+ * second), the threshold in days or -1 for expired.
+ */
+type CompactEntry = [number | string, number];
+
+interface MemoryDocument {
+  version: 2;
+  /** `arn:<partition>:iam::<account>:server-certificate`: each key is the rest of an ARN (path and name), or a whole ARN that does not start with it. */
+  arnPrefix: string;
+  certificates: Record<string, CompactEntry>;
+}
+
+const ARN_PREFIX = /^(arn:[^:]+:iam::[^:]*:server-certificate)\//;
+const EXPIRED = -1;
+
+function encodeExpiry(expiration: string): number | string {
+  const ms = Date.parse(expiration);
+  return Number.isFinite(ms) && ms % 1000 === 0 && new Date(ms).toISOString() === expiration ? ms / 1000 : expiration;
+}
+
+function decodeExpiry(value: number | string): string {
+  return typeof value === 'number' ? new Date(value * 1000).toISOString() : value;
+}
+
+function encode(certificates: RememberedThresholds): MemoryDocument {
+  const arns = Object.keys(certificates).sort((a, b) => a.localeCompare(b));
+  const arnPrefix = ARN_PREFIX.exec(arns[0] ?? '')?.[1] ?? '';
+  const compact: Record<string, CompactEntry> = {};
+  for (const arn of arns) {
+    const { expiration, threshold } = certificates[arn]!;
+    if (threshold === null) continue;
+    const key = arnPrefix && arn.startsWith(`${arnPrefix}/`) ? arn.slice(arnPrefix.length) : arn;
+    compact[key] = [encodeExpiry(expiration), threshold === 'expired' ? EXPIRED : threshold];
+  }
+  return { version: 2, arnPrefix, certificates: compact };
+}
+
+function decode(document: MemoryDocument): RememberedThresholds {
+  const certificates: RememberedThresholds = {};
+  for (const [key, [expiry, threshold]] of Object.entries(document.certificates)) {
+    certificates[key.startsWith('/') ? `${document.arnPrefix}${key}` : key] = {
+      expiration: decodeExpiry(expiry),
+      threshold: threshold === EXPIRED ? 'expired' : threshold,
+    };
+  }
+  return certificates;
+}
+
+function isCompactEntry(value: unknown): value is CompactEntry {
+  return Array.isArray(value) && value.length === 2 && ['number', 'string'].includes(typeof value[0]) && typeof value[1] === 'number';
+}
+
+/** The remembered thresholds in a stored document of either version, or undefined when it is not ours. */
+function read(text: string): RememberedThresholds | undefined {
+  let document: Partial<MemoryDocument> | Partial<MemoryDocumentV1> | undefined;
+  try {
+    document = JSON.parse(text) as Partial<MemoryDocument> | Partial<MemoryDocumentV1>;
+  } catch {
+    return undefined;
+  }
+  if (typeof document?.certificates !== 'object' || document.certificates === null) return undefined;
+  if (document.version === 1) return document.certificates;
+  if (document.version === 2 && typeof document.arnPrefix === 'string' && Object.values(document.certificates).every(isCompactEntry)) {
+    return decode(document as MemoryDocument);
+  }
+  return undefined;
 }
 
 type Secrets = Pick<SecretsManagerClient, 'send'>;
@@ -55,17 +136,12 @@ export async function loadRememberedThresholds(secrets: Secrets, secretId: strin
     throw translateSecretsError(error, secretId);
   }
   if (!text) return null;
-  let document: MemoryDocument | undefined;
-  try {
-    document = JSON.parse(text) as MemoryDocument;
-  } catch {
-    document = undefined;
-  }
-  if (document?.version !== 1 || typeof document.certificates !== 'object' || document.certificates === null) {
+  const remembered = read(text);
+  if (!remembered) {
     log.warn('threshold memory unreadable, treating this run as the first', { secretId });
     return null;
   }
-  return document.certificates;
+  return remembered;
 }
 
 /**
@@ -86,8 +162,10 @@ export async function saveRememberedThresholds(
     if (!arnPath(arn)?.startsWith(pathPrefix)) certificates[arn] = entry;
   }
   for (const [arn, { expiration, threshold }] of Object.entries(seen)) certificates[arn] = { expiration, threshold };
-  const document: MemoryDocument = { version: 1, certificates: sortKeys(certificates) };
+  const document = encode(certificates);
   const secretString = JSON.stringify(document);
+  const bytes = Buffer.byteLength(secretString, 'utf8');
+  if (bytes > MAX_MEMORY_BYTES) throw new MemoryTooLargeError(secretId, bytes, MAX_MEMORY_BYTES, Object.keys(document.certificates).length);
   const token = createHash('sha256').update(secretString).digest('hex');
   try {
     await secrets.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: secretString, ClientRequestToken: token }));
@@ -108,7 +186,7 @@ export async function saveRememberedThresholds(
       await secrets.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: secretString, ClientRequestToken: token }));
     }
   }
-  log.info('thresholds remembered', { secretId, pathPrefix, certificates: Object.keys(seen).length });
+  log.info('thresholds remembered', { secretId, pathPrefix, certificates: Object.keys(seen).length, bytes });
 }
 
 /** `arn:aws:iam::123456789012:server-certificate/path/name` → `/path/`. */
@@ -116,10 +194,6 @@ function arnPath(arn: string): string | undefined {
   const resource = /:server-certificate(\/.*)$/.exec(arn)?.[1];
   if (!resource) return undefined;
   return resource.slice(0, resource.lastIndexOf('/') + 1);
-}
-
-function sortKeys<T>(record: Record<string, T>): Record<string, T> {
-  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
 }
 
 /** Records what this run saw, for the next run to compare against. */

@@ -4,7 +4,7 @@
  * these (src/lambda/step-handler.ts), so a failure names the field and the rule without echoing
  * the value.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_THRESHOLDS_DAYS } from './classify-expiry';
 
 const secretId = z.string().min(1, 'must be a secret name or ARN').max(2048);

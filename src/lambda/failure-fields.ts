@@ -2,7 +2,7 @@
  * Schemas of the failure a state machine's Catch hands to its compensation and notification
  * Tasks, shared by every workflow (see src/notify/caught-failure.ts for what is said about it).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * A caught error as Step Functions hands it over: `Cause` is Lambda's JSON string on AWS and

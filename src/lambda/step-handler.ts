@@ -6,10 +6,11 @@
  * thrown: their `name` is what the state machine's Retry/Catch match.
  *
  * Builds no AWS client itself: each workflow's wiring in `functions/<workflow>/lib/` says
- * which collaborators its steps get (through src/aws/clients.ts), so a bundle holds only the
- * clients its workflow uses.
+ * which collaborators its steps get, and each handler names the client factories (from
+ * src/aws/clients.ts) its step uses. A client is built the first time the step reads it, and a
+ * factory no handler names is not imported, so esbuild leaves its SDK client out of the bundle.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { logger } from '../logger';
 import { parseInput } from '../validation';
 
@@ -17,9 +18,14 @@ export type LambdaContext = Parameters<typeof logger.addContext>[0];
 
 export type LogKeys = Record<string, unknown>;
 
-export interface StepWiring<D, E extends object> {
-  /** The step's collaborators; called on every invocation, so build them with `once`. */
-  collaborators: () => D;
+/** The factories of the AWS clients a handler names (src/aws/clients.ts), by collaborator. */
+export type ClientFactories<C> = { [K in keyof C]?: () => C[K] };
+
+export interface StepWiring<D extends C, E extends object, C extends object> {
+  /** Every collaborator but the AWS clients; built once per handler, at its first invocation. */
+  collaborators: () => Omit<D, keyof C>;
+  /** The AWS clients the workflow's steps may use: each step gets those its handler names. */
+  clients: readonly (keyof C & string)[];
   /**
    * The workflow's keys for every log line, from the validated event. `E` is what every step's
    * event may hold (declare its fields optional: not every step receives them).
@@ -37,9 +43,34 @@ export function once<T extends object>(build: () => T): () => T {
   return () => (built ??= build());
 }
 
-/** Makes a workflow's `stepHandler(schema, step)`. */
-export function stepHandlerFor<D, E extends object = Readonly<Record<string, unknown>>>(wiring: StepWiring<D, E>) {
-  return function stepHandler<S extends z.ZodType<object>, R>(schema: S, step: (event: z.infer<S>, deps: D) => Promise<R>): StepHandler<R> {
+/**
+ * `base` plus one property per client in `clients`, built by its factory on first read (then
+ * kept). Reading a client the handler did not name is a wiring mistake, said as such.
+ */
+export function withClients<D extends C, C extends object>(base: Omit<D, keyof C>, clients: readonly (keyof C & string)[], named: ClientFactories<C>): D {
+  const deps = { ...base } as D;
+  for (const key of clients) {
+    const factory = named[key];
+    let built: C[typeof key] | undefined;
+    Object.defineProperty(deps, key, {
+      enumerable: true,
+      get: () => {
+        if (!factory) throw new Error(`the ${key} client is not named by this step's handler: add it to stepHandler(schema, step, { ${key} })`);
+        return (built ??= factory());
+      },
+    });
+  }
+  return deps;
+}
+
+/** Makes a workflow's `stepHandler(schema, step, clients)`: `clients` names the AWS clients the step uses. */
+export function stepHandlerFor<D extends C, C extends object, E extends object = Readonly<Record<string, unknown>>>(wiring: StepWiring<D, E, C>) {
+  return function stepHandler<S extends z.ZodType<object>, R>(
+    schema: S,
+    step: (event: z.infer<S>, deps: D) => Promise<R>,
+    clients: ClientFactories<C>,
+  ): StepHandler<R> {
+    const collaborators = once(() => withClients<D, C>(wiring.collaborators(), wiring.clients, clients));
     return async (event, context) => {
       if (context) logger.addContext(context);
       const parsed = parseInput(schema, event, wiring.allowedFields);
@@ -48,7 +79,7 @@ export function stepHandlerFor<D, E extends object = Readonly<Record<string, unk
       const keys = { ...(typeof executionName === 'string' && { executionName }), ...wiring.logKeys?.(parsed as E) };
       logger.appendKeys(keys);
       try {
-        return await step(parsed, wiring.collaborators());
+        return await step(parsed, collaborators());
       } finally {
         logger.removeKeys(Object.keys(keys));
       }

@@ -1,5 +1,5 @@
 /** What the secret holds for a bucket: the documented shape, validated on every read. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const accessKeySecretSchema = z.object({
   accessKeyId: z.string().regex(/^[A-Z0-9]{16,128}$/),

@@ -4,7 +4,7 @@
  * SDK exceptions are translated here, where Lightsail and S3 are called, and nowhere else.
  */
 import { NotFoundException } from '@aws-sdk/client-lightsail';
-import { KeyturnError, TransientAwsError } from '../errors';
+import { InputTargetError, KeyturnError, TransientAwsError } from '../errors';
 
 /** Where and when an access key was last used, as GetBucketAccessKeys reports it. */
 export interface LastUse {
@@ -19,11 +19,11 @@ export function describeLastUse(lastUse: LastUse | null): string {
   return `last used ${lastUse.date}${where ? ` (${where})` : ''}`;
 }
 
-export class BucketNotFoundError extends KeyturnError {
+export class BucketNotFoundError extends InputTargetError {
   override name = 'BucketNotFoundError' as const;
   readonly bucketName: string;
   constructor(bucketName: string, options?: { cause?: unknown }) {
-    super(`Lightsail bucket ${bucketName} does not exist in this region`, options);
+    super('bucketName', `Lightsail bucket ${bucketName} does not exist in this region`, options);
     this.bucketName = bucketName;
   }
 }

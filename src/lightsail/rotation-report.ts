@@ -6,7 +6,7 @@
 import { Blocks, Md, Message } from 'slack-block-builder';
 import type { StepResults } from '../notify/caught-failure';
 import { rotationFailedMessage, rotationSucceededMessage, type RotationFailureReport } from '../notify/rotation-messages';
-import { notifySlack, type NotifyDeps, type SlackMessage } from '../notify/slack';
+import { notifySlack, notifySlackOnce, type NotifyDeps, type SlackMessage } from '../notify/slack';
 import { describeLastUse, type LastUse } from './errors';
 
 export const WORKFLOW = 'rotate-lightsail-bucket-key';
@@ -31,6 +31,8 @@ export interface RotatedSummary {
   oldKeyOutcome: 'deleted' | 'already-gone' | 'kept-in-use' | 'none';
   oldKeyLastUse: LastUse | null;
   promotedAt: string | null;
+  /** The rotation and its credential's secret: Slack is told of it once (notifySlackOnce), not again on a rerun. */
+  rotation?: { secretId: string; rotationId: string };
 }
 
 /** The old key is kept because something used it after the promotion: say where, and what to do. */
@@ -74,7 +76,7 @@ export async function notifyRotated(deps: NotifyDeps, summary: RotatedSummary): 
           Secret: summary.secretId,
         },
       });
-  return { ...(await notifySlack(deps, summary.slackWebhookSecretId, message)), alert };
+  return { ...(await (summary.rotation ? notifySlackOnce(deps, summary.slackWebhookSecretId, message, summary.rotation) : notifySlack(deps, summary.slackWebhookSecretId, message))), alert };
 }
 
 export interface FailureReport extends RotationFailureReport {

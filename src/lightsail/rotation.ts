@@ -8,11 +8,14 @@
  * could not be stored is deleted before the step fails), and read back by the test step itself.
  * Results carry access key ids and version ids only (invariant 2).
  */
-import { QuotaExceededError, UnsafeStateError } from '../errors';
+import { InvalidInputException } from '@aws-sdk/client-lightsail';
+import { QuotaExceededError, RotationInProgressError, UnsafeStateError } from '../errors';
 import { keyAgeVerdict, type KeyAssessment } from '../key-age';
 import type { Log } from '../logger';
 import {
+  assertLockNotTaken,
   assertNoOtherRotation,
+  attemptRotationId,
   describeSecretVersions,
   dropPending,
   ensureSecret,
@@ -20,6 +23,7 @@ import {
   putPendingVersion,
   readVersion,
   requireVersion,
+  resolveRotationAttempt,
   rotationVersionId,
   type SecretsClient,
   type SecretVersions,
@@ -50,14 +54,21 @@ export interface RotationDeps {
   now: () => Date;
 }
 
-/** The one secret version a rotation writes: the new key, as AWSPENDING. */
-export const pendingVersionIdOf = (rotationId: string) => rotationVersionId(rotationId, 'access-key');
+/**
+ * The one secret version a rotation writes: the new key, as AWSPENDING. `rotationId` is the
+ * attempt's id: a rerun after an undo stores its key under a new token (attemptRotationId).
+ */
+export const pendingVersionIdOf = (rotationId: string, attempt = 0) => rotationVersionId(attemptRotationId(rotationId, attempt), 'access-key');
+/** This run's token: the rotation, on the attempt the first step resolved. */
+const ownPendingOf = (config: RotationConfig) => pendingVersionIdOf(config.rotationId, config.attempt ?? 0);
 
 export interface Assessment extends KeyAssessment {
   /** The key this rotation retires: the current one, or on a first rotation the bucket's unmanaged key (adopted). */
   oldAccessKeyId: string | null;
   /** What AWSCURRENT holds now (in the `retire` phase: this rotation's key). */
   current: { accessKeyId: string; versionId: string } | null;
+  /** The attempt this run works on (0 unless an earlier run of this rotation was undone): goes into `config.attempt`. */
+  attempt: number;
 }
 
 async function readKey(deps: RotationDeps, config: RotationConfig, versionId: string | undefined): Promise<AccessKeySecret | undefined> {
@@ -79,9 +90,10 @@ function adoptable(keys: BucketKey[]): string | null {
 /** Step 1: is a rotation due, and which key would it retire? Also takes the rotation lock's measure. */
 export async function assessRotation(deps: RotationDeps, config: RotationConfig): Promise<Assessment> {
   const { bucketName, secretId, rotationId } = config;
-  const pendingVersionId = pendingVersionIdOf(rotationId);
   const keys = await listBucketKeys(deps.lightsail, bucketName);
   const versions = await describeSecretVersions(deps.secrets, secretId);
+  const attempt = await resolveRotationAttempt(deps.secrets, versions, rotationId, (id) => [rotationVersionId(id, 'access-key')]);
+  const pendingVersionId = pendingVersionIdOf(rotationId, attempt);
   assertNoOtherRotation(versions, [pendingVersionId]);
   const onBucket = (id: string | undefined) => keys.find((k) => k.accessKeyId === id);
 
@@ -101,6 +113,7 @@ export async function assessRotation(deps: RotationDeps, config: RotationConfig)
       reason: `rotation ${rotationId} already promoted its key; retiring the old one`,
       oldAccessKeyId: old !== promoted?.accessKeyId ? old : null,
       current: promoted ? { accessKeyId: promoted.accessKeyId, versionId: versions.currentVersionId } : null,
+      attempt,
     };
   }
 
@@ -110,7 +123,7 @@ export async function assessRotation(deps: RotationDeps, config: RotationConfig)
   const others = keys.filter((k) => k.accessKeyId !== ownPending?.accessKeyId);
   const oldAccessKeyId = currentKey ? currentKey.accessKeyId : adoptable(others);
   const currentRef = current && versions?.currentVersionId ? { accessKeyId: current.accessKeyId, versionId: versions.currentVersionId } : null;
-  const rotate = (reason: string): Assessment => ({ due: true, phase: 'rotate', firstRotation: !current, reason, oldAccessKeyId, current: currentRef });
+  const rotate = (reason: string): Assessment => ({ due: true, phase: 'rotate', firstRotation: !current, reason, oldAccessKeyId, current: currentRef, attempt });
 
   if (ownPending) return rotate(`resuming rotation ${rotationId}`);
   if (!current) {
@@ -119,7 +132,7 @@ export async function assessRotation(deps: RotationDeps, config: RotationConfig)
   if (!currentKey) return rotate(`the current key ${current.accessKeyId} is not on bucket ${bucketName}`);
   const age = keyAgeVerdict(currentKey.createdAt, deps.now(), config);
   if (age.due) return rotate(age.reason);
-  return { due: false, phase: 'none', firstRotation: false, reason: age.reason, oldAccessKeyId, current: currentRef };
+  return { due: false, phase: 'none', firstRotation: false, reason: age.reason, oldAccessKeyId, current: currentRef, attempt };
 }
 
 /**
@@ -145,10 +158,12 @@ export async function makeRoom(
   const keys = await listBucketKeys(deps.lightsail, bucketName);
   const none = { keyCount: keys.length, deletedAccessKeyId: null };
   if (keys.length < MAX_KEYS_PER_BUCKET) return none;
-  const own = await readKey(deps, config, pendingVersionIdOf(config.rotationId));
+  const own = await readKey(deps, config, ownPendingOf(config));
   if (own && keys.some((k) => k.accessKeyId === own.accessKeyId)) return none; // room made, key created: a rerun
 
   const versions = await describeSecretVersions(deps.secrets, secretId);
+  // Two runs started together both pass step 1: the second key may be the other run's new one.
+  assertNoOtherRotation(versions, [ownPendingOf(config)]);
   const current = await readKey(deps, config, versions?.currentVersionId);
   const currentKey = keys.find((k) => k.accessKeyId === current?.accessKeyId);
   let spare: BucketKey;
@@ -172,6 +187,8 @@ export async function makeRoom(
     }
     spare = unused[0]!;
   }
+  // Checked again right before the delete: never remove a key another rotation has just stored.
+  await assertLockNotTaken(deps.secrets, secretId, [ownPendingOf(config)]);
   await deleteBucketKey(deps.lightsail, bucketName, spare.accessKeyId, deps.log);
   deps.log.info('made room on bucket', { bucketName, accessKeyId: spare.accessKeyId, lastUse: describeLastUse(spare.lastUse) });
   return { keyCount: keys.length - 1, deletedAccessKeyId: spare.accessKeyId };
@@ -187,7 +204,7 @@ export async function createAndStoreKey(
   config: RotationConfig,
 ): Promise<{ accessKeyId: string; pendingVersionId: string }> {
   const { bucketName, secretId, rotationId } = config;
-  const pendingVersionId = pendingVersionIdOf(rotationId);
+  const pendingVersionId = ownPendingOf(config);
   const existing = await readKey(deps, config, pendingVersionId);
   if (existing) {
     const keys = await listBucketKeys(deps.lightsail, bucketName);
@@ -206,10 +223,21 @@ export async function createAndStoreKey(
   assertNoOtherRotation(await describeSecretVersions(deps.secrets, secretId), [pendingVersionId]);
   const keys = await listBucketKeys(deps.lightsail, bucketName);
   if (keys.length >= MAX_KEYS_PER_BUCKET) {
+    // Step 2 made room: a key that appeared since is another rotation's (started together with this one).
+    await assertLockNotTaken(deps.secrets, secretId, [pendingVersionId]);
     throw new QuotaExceededError(`bucket ${bucketName} already holds ${keys.length} of ${MAX_KEYS_PER_BUCKET} access keys`);
   }
 
-  const created = await createBucketKey(deps.lightsail, bucketName, deps.log);
+  let created;
+  try {
+    created = await createBucketKey(deps.lightsail, bucketName, deps.log);
+  } catch (error) {
+    // The bucket had room a moment ago: if it is full now, a concurrent rotation created its key in between.
+    if (error instanceof InvalidInputException && (await listBucketKeys(deps.lightsail, bucketName)).length >= MAX_KEYS_PER_BUCKET) {
+      throw new RotationInProgressError(`rotation in progress: another rotation created a key on bucket ${bucketName} while this one was creating its own`, { cause: error });
+    }
+    throw error;
+  }
   const value: AccessKeySecret = { accessKeyId: created.accessKeyId, secretAccessKey: created.secretAccessKey, bucketName, region: deps.region };
   let storeError: unknown;
   try {
@@ -219,7 +247,17 @@ export async function createAndStoreKey(
   }
   // Read the world: the value may have landed despite an error, or a concurrent attempt may own the token.
   const stored = await readKey(deps, config, pendingVersionId).catch(() => undefined);
-  if (stored?.accessKeyId === created.accessKeyId) return { accessKeyId: created.accessKeyId, pendingVersionId };
+  if (stored?.accessKeyId === created.accessKeyId) {
+    // Two runs started together: AWSPENDING ends on the later write; the earlier one withdraws its key.
+    const lost = await assertLockNotTaken(deps.secrets, secretId, [pendingVersionId]).then(
+      () => undefined,
+      (error: unknown) => (error instanceof RotationInProgressError ? error : undefined),
+    );
+    if (!lost) return { accessKeyId: created.accessKeyId, pendingVersionId };
+    await deleteBucketKey(deps.lightsail, bucketName, created.accessKeyId, deps.log);
+    deps.log.warn('another rotation took the lock: new key deleted', { bucketName, accessKeyId: created.accessKeyId });
+    throw lost;
+  }
 
   try {
     await deleteBucketKey(deps.lightsail, bucketName, created.accessKeyId, deps.log);
@@ -304,8 +342,8 @@ export async function retireOldKey(deps: RotationDeps, config: RotationConfig, o
  * version (the lock) dropped. Idempotent; reports what it undid.
  */
 export async function undoRotation(deps: RotationDeps, config: RotationConfig): Promise<{ undone: string[]; kept: string[] }> {
-  const { bucketName, secretId, rotationId } = config;
-  const pendingVersionId = pendingVersionIdOf(rotationId);
+  const { bucketName, secretId } = config;
+  const pendingVersionId = ownPendingOf(config);
   const undone: string[] = [];
   const kept: string[] = [];
   const versions = await describeSecretVersions(deps.secrets, secretId);

@@ -2,11 +2,16 @@
  * Slack notification errors. Never carry the webhook URL (it is a secret: whoever holds it can
  * post to the channel), only the secret id that holds it and the HTTP status.
  */
-import { KeyturnError } from '../errors';
+import { InputTargetError, KeyturnError } from '../errors';
 
-/** The webhook secret is missing, or does not hold an https URL. */
-export class SlackWebhookSecretInvalidError extends KeyturnError {
+/** The webhook secret (input field slackWebhookSecretId) is missing, or does not hold an http(s) URL. */
+export class SlackWebhookSecretInvalidError extends InputTargetError {
   override name = 'SlackWebhookSecretInvalidError' as const;
+  readonly secretId: string;
+  constructor(secretId: string, problem: string, options?: { cause?: unknown }) {
+    super('slackWebhookSecretId', `slack webhook secret ${secretId} ${problem}`, options);
+    this.secretId = secretId;
+  }
 }
 
 /** Slack refused the message (4xx other than 429): retrying will not help. */

@@ -5,7 +5,7 @@
 import { GetSecretValueCommand, ResourceNotFoundException } from '@aws-sdk/client-secrets-manager';
 import type { Log } from '../logger';
 import type { SecretsClient } from '../secrets/credential-store';
-import { translateSecretsError } from '../secrets/credential-store';
+import { markNotified, translateSecretsError, wasNotified } from '../secrets/credential-store';
 import { SlackRequestRejectedError, SlackUnavailableError, SlackWebhookSecretInvalidError } from './errors';
 
 export interface SlackMessage {
@@ -44,7 +44,7 @@ export async function readWebhookUrl(client: SecretsClient, secretId: string): P
     text = (await client.send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString;
   } catch (error) {
     if (error instanceof ResourceNotFoundException) {
-      throw new SlackWebhookSecretInvalidError(`slack webhook secret ${secretId} does not exist`, { cause: error });
+      throw new SlackWebhookSecretInvalidError(secretId, 'does not exist', { cause: error });
     }
     throw translateSecretsError(error, secretId);
   }
@@ -58,7 +58,7 @@ export async function readWebhookUrl(client: SecretsClient, secretId: string): P
     }
   }
   if (!/^https?:\/\/\S+$/.test(url)) {
-    throw new SlackWebhookSecretInvalidError(`slack webhook secret ${secretId} does not hold an http(s) URL`);
+    throw new SlackWebhookSecretInvalidError(secretId, 'does not hold an http(s) URL');
   }
   return url;
 }
@@ -109,4 +109,25 @@ export async function notifySlack(deps: NotifyDeps, webhookSecretId: string | un
   const url = await readWebhookUrl(deps.secrets, webhookSecretId);
   await postSlackMessage(url, message, deps);
   return { notified: true };
+}
+
+/**
+ * notifySlack at most once per rotation: the secret of the rotated credential records (a tag
+ * keyed by the rotation) that Slack was told, so a rerun resuming a rotation that already
+ * reported its outcome posts nothing again.
+ */
+export async function notifySlackOnce(
+  deps: NotifyDeps,
+  webhookSecretId: string | undefined,
+  message: SlackMessage,
+  rotation: { secretId: string; rotationId: string },
+): Promise<{ notified: boolean }> {
+  if (!webhookSecretId) return { notified: false };
+  if (await wasNotified(deps.secrets, rotation.secretId, rotation.rotationId)) {
+    deps.log.info('slack already told of this rotation', { secretId: rotation.secretId, rotationId: rotation.rotationId });
+    return { notified: true };
+  }
+  const out = await notifySlack(deps, webhookSecretId, message);
+  await markNotified(deps.secrets, rotation.secretId, rotation.rotationId);
+  return out;
 }

@@ -18,12 +18,13 @@ import {
   GetSecretValueCommand,
   PutSecretValueCommand,
   ResourceExistsException,
+  TagResourceCommand,
   ResourceNotFoundException,
   UpdateSecretVersionStageCommand,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import type { z } from 'zod';
-import { RotationInProgressError, TransientAwsError } from '../errors';
+import type * as z from 'zod';
+import { RotationInProgressError, TransientAwsError, UnsafeStateError } from '../errors';
 import type { Log } from '../logger';
 import { SecretNotFoundError, SecretValueInvalidError } from './errors';
 
@@ -49,6 +50,49 @@ export interface SecretVersions {
 export function rotationVersionId(rotationId: string, purpose: string): string {
   const hash = createHash('sha256').update(`${rotationId}\n${purpose}`).digest('hex').slice(0, 40);
   return `keyturn-${purpose}-${hash}`.slice(0, 64);
+}
+
+/**
+ * The id a rotation's version tokens derive from on its `attempt` (0, 1, …): a rerun after a
+ * completed undo starts a fresh attempt, because the undone attempt's tokens are spent (a version
+ * cannot be deleted, and a token cannot take another value). Attempt 0 is the rotation id itself.
+ */
+export function attemptRotationId(rotationId: string, attempt: number): string {
+  return attempt === 0 ? rotationId : `${rotationId}#attempt-${attempt}`;
+}
+
+/**
+ * The attempt a run of `rotationId` works on: the first whose versions are not all undone. An
+ * attempt was undone when it stored a version and none of its versions holds a label any more
+ * (the undo dropped AWSPENDING before promotion). DescribeSecret lists labelled versions only, so
+ * an unlabelled one is found by reading its token.
+ */
+export async function resolveRotationAttempt(
+  client: SecretsClient,
+  versions: SecretVersions | undefined,
+  rotationId: string,
+  tokensOf: (attemptId: string) => readonly string[],
+): Promise<number> {
+  if (!versions) return 0;
+  for (let attempt = 0; attempt < MAX_ROTATION_ATTEMPTS; attempt += 1) {
+    const tokens = tokensOf(attemptRotationId(rotationId, attempt));
+    if (tokens.some((t) => versions.stagesByVersion[t]?.length)) return attempt;
+    if (!(await versionExists(client, versions.secretId, tokens[0]!))) return attempt;
+  }
+  throw new UnsafeStateError(`rotation ${rotationId} was undone ${MAX_ROTATION_ATTEMPTS} times on secret ${versions.secretId}: start a new rotation`);
+}
+
+/** Undone attempts a rotation id may pile up before a rerun is refused (each costs a read). */
+const MAX_ROTATION_ATTEMPTS = 20;
+
+async function versionExists(client: SecretsClient, secretId: string, versionId: string): Promise<boolean> {
+  try {
+    const out = await call(secretId, () => client.send(new GetSecretValueCommand({ SecretId: secretId, VersionId: versionId })), versionId);
+    return out?.VersionId === versionId;
+  } catch (error) {
+    if (error instanceof SecretNotFoundError) return false;
+    throw error;
+  }
 }
 
 /** Secrets Manager errors that are worth retrying from the state machine once the SDK gave up. */
@@ -178,6 +222,55 @@ export function assertNoOtherRotation(versions: SecretVersions | undefined, ownV
   throw new RotationInProgressError(
     `rotation in progress: secret ${versions.secretId} has pending version ${pending} from another rotation`,
   );
+}
+
+/**
+ * Re-reads the lock where a step of ours is about to act, or has just failed: when another
+ * rotation's version holds AWSPENDING, it took the lock (two runs started together both passed
+ * the first check), so this run must stop and leave the target to it (RotationInProgressError).
+ */
+export async function assertLockNotTaken(client: SecretsClient, secretId: string, ownVersionIds: readonly string[]): Promise<void> {
+  assertNoOtherRotation(await describeSecretVersions(client, secretId), ownVersionIds);
+}
+
+/**
+ * Runs a step; if it fails, checks whether the lock went to another rotation meanwhile and, if so,
+ * reports that (RotationInProgressError, the step's error as its cause) instead of the symptom.
+ */
+export async function underLock<T>(client: SecretsClient, secretId: string, ownVersionIds: readonly string[], step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    if (error instanceof RotationInProgressError || error instanceof TransientAwsError) throw error;
+    let versions: SecretVersions | undefined;
+    try {
+      versions = await describeSecretVersions(client, secretId);
+    } catch {
+      throw error;
+    }
+    try {
+      assertNoOtherRotation(versions, ownVersionIds);
+    } catch (lockError) {
+      throw new RotationInProgressError((lockError as Error).message, { cause: error });
+    }
+    throw error;
+  }
+}
+
+/** The tag that records which rotation Slack was last told about (a hash: tag values are restricted). */
+export const NOTIFIED_TAG = 'keyturn:notified-rotation';
+
+const notifiedValue = (rotationId: string) => createHash('sha256').update(rotationId).digest('hex').slice(0, 40);
+
+/** Whether the secret records that Slack was told that `rotationId` completed. */
+export async function wasNotified(client: SecretsClient, secretId: string, rotationId: string): Promise<boolean> {
+  const out = await call(secretId, () => client.send(new DescribeSecretCommand({ SecretId: secretId })));
+  return (out.Tags ?? []).some((t) => t.Key === NOTIFIED_TAG && t.Value === notifiedValue(rotationId));
+}
+
+/** Records on the secret that Slack was told that `rotationId` completed (idempotent: one tag, overwritten). */
+export async function markNotified(client: SecretsClient, secretId: string, rotationId: string): Promise<void> {
+  await call(secretId, () => client.send(new TagResourceCommand({ SecretId: secretId, Tags: [{ Key: NOTIFIED_TAG, Value: notifiedValue(rotationId) }] })));
 }
 
 /**

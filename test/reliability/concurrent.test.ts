@@ -11,7 +11,7 @@ import { count, tried } from './support/ledger';
 import { LONG, TEST_TIMEOUT_MS } from './support/mode';
 import { KNOWN_BUGS, knownBug } from './known-bugs';
 import { record } from './support/ledger';
-import { duplicatedSlackOutcomes, loadAdapters, referenceRun, uniqueName, workflowsPresent, type Reference } from './support/targets';
+import { duplicatedSlackOutcomes, loadAdapters, sharedReference, uniqueName, workflowsPresent, type Reference } from './support/targets';
 
 const h = useHarness();
 const present = new Set(workflowsPresent());
@@ -40,7 +40,7 @@ for (const adapter of adapters) {
     if (bug) it.skip(`two executions started together — known bug: ${bug}`, () => undefined);
     let reference: Reference | undefined;
     it('(reference)', async () => {
-      reference = await referenceRun(h, adapter);
+      reference = await sharedReference(h, adapter);
     }, TEST_TIMEOUT_MS);
 
     const rounds = LONG ? 5 : 1;

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { useHarness } from './support/harness';
 import { record } from './support/ledger';
 import { PROPERTY_RUNS, PROPERTY_SEED, TEST_TIMEOUT_MS } from './support/mode';
-import { loadAdapters, probeCurrent, referenceRun, uniqueName, workflowsPresent, type Reference } from './support/targets';
+import { loadAdapters, probeCurrent, sharedReference, uniqueName, workflowsPresent, type Reference } from './support/targets';
 
 const h = useHarness();
 const present = new Set(workflowsPresent());
@@ -19,7 +19,7 @@ for (const adapter of adapters) {
   describe(`${adapter.workflow}: racing humans`, () => {
     let reference: Reference | undefined;
     it('(reference)', async () => {
-      reference = await referenceRun(h, adapter);
+      reference = await sharedReference(h, adapter);
     }, TEST_TIMEOUT_MS);
 
     it(`${PROPERTY_RUNS} runs with random edits by a second writer: none lost, invariants hold`, async () => {
@@ -46,8 +46,10 @@ for (const adapter of adapters) {
           },
         });
         runs += 1;
-        h.clearFaults();
+        // Checked before the faults are cleared: a racing writer still pending (no UpdateKeyGroup
+        // came after it) made no edit, and clearing it first made it look consumed, its edit lost.
         const lost = (await Promise.all(checks.map((c) => c()))).flat();
+        h.clearFaults();
         expect(lost, `edits lost (${plan.map((p) => `${adapter.humanEdits[p.edit]!.name} at transition ${p.at}`).join('; ')})`).toEqual([]);
         expect(probes).toEqual([]);
         expect(result.status === 'SUCCEEDED' || result.status === 'FAILED').toBe(true);

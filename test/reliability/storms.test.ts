@@ -10,8 +10,8 @@ import { describe, expect, it } from 'vitest';
 import type { FaultSpec } from '../../src/local/sim/faults';
 import { useHarness } from './support/harness';
 import { count, record } from './support/ledger';
-import { PROPERTY_RUNS, PROPERTY_SEED, TEST_TIMEOUT_MS } from './support/mode';
-import { loadAdapters, probeCurrent, referenceRun, uniqueName, workflowsPresent, type Reference } from './support/targets';
+import { PROPERTY_RUNS, PROPERTY_SEED, STORM_MAX_COUNT, STORM_MAX_FAULTS, TEST_TIMEOUT_MS } from './support/mode';
+import { loadAdapters, probeCurrent, sharedReference, uniqueName, workflowsPresent, type Reference } from './support/targets';
 
 const h = useHarness();
 const present = new Set(workflowsPresent());
@@ -23,13 +23,13 @@ for (const adapter of adapters) {
   describe(`${adapter.workflow}: fault storms`, () => {
     let reference: Reference | undefined;
     it('(reference)', async () => {
-      reference = await referenceRun(h, adapter);
+      reference = await sharedReference(h, adapter);
     }, TEST_TIMEOUT_MS);
 
     it(`${PROPERTY_RUNS} storms: success or compensated failure, then a rerun converges`, async () => {
       const storm = fc.array(
-        fc.record({ target: fc.constantFrom(...adapter.stormOperations), kind: faultKind, count: fc.integer({ min: 1, max: 4 }), skip: fc.integer({ min: 0, max: 3 }) }),
-        { minLength: 1, maxLength: 5 },
+        fc.record({ target: fc.constantFrom(...adapter.stormOperations), kind: faultKind, count: fc.integer({ min: 1, max: STORM_MAX_COUNT }), skip: fc.integer({ min: 0, max: 3 }) }),
+        { minLength: 1, maxLength: STORM_MAX_FAULTS },
       );
       let runs = 0;
       let faults = 0;

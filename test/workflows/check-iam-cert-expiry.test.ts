@@ -163,9 +163,29 @@ describe('check-iam-cert-expiry', () => {
     expect(texts[2]).toContain('*d14* — 6 days left (warning) :new: now within 7 days');
     expect(texts[2]).not.toMatch(/\*d30\*[^"]*:new:/);
 
+    // The memory keys a certificate by its ARN after the shared prefix: [expiry in epoch seconds, threshold].
     const memory = await secrets().send(new GetSecretValueCommand({ SecretId: MEMORY_SECRET }));
-    expect(JSON.parse(memory.SecretString!).certificates[ARN('/', 'd14')].threshold).toBe(7);
+    expect(JSON.parse(memory.SecretString!).certificates['/d14'][1]).toBe(7);
   });
+
+  it('checks 1,000 certificates, every one within a threshold, in one listing call and remembers them all in one secret', async () => {
+    await sim.admin('POST', '/_sim/iam/settings', { serverCertificateQuota: 1000 });
+    const names = Array.from({ length: 1000 }, (_, i) => `fleet-cert-${String(i).padStart(4, '0')}`);
+    // The same certificate under 1,000 names (the check reads metadata only), uploaded 25 at a time.
+    for (let i = 0; i < names.length; i += 25) await Promise.all(names.slice(i, i + 25).map((name) => upload(name, 3)));
+    await seedWebhook();
+
+    const result = await runWorkflow('check-iam-cert-expiry', { slackWebhookSecretId: WEBHOOK_SECRET }, { skipWaits: true });
+
+    expect(result.status).toBe('SUCCEEDED');
+    expect((result.output as { certificates: unknown[] }).certificates).toHaveLength(1000);
+    const { calls } = await sim.admin<{ calls: unknown[] }>('GET', '/_sim/calls?service=iam&operation=ListServerCertificates');
+    expect(calls).toHaveLength(1);
+    const memory = (await secrets().send(new GetSecretValueCommand({ SecretId: MEMORY_SECRET }))).SecretString!;
+    expect(Buffer.byteLength(memory)).toBeLessThan(64 * 1024);
+    expect(Object.keys(JSON.parse(memory).certificates)).toHaveLength(1000);
+    expect((await sim.admin<SlackMessages>('GET', '/_sim/slack')).messages).toHaveLength(1);
+  }, 30_000);
 
   it('lists 250 certificates across short pages and emits one days-to-expiry metric each', async () => {
     await sim.admin('POST', '/_sim/iam/settings', { serverCertificateQuota: 300, maxPageItems: 7 });

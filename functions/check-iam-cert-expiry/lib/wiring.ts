@@ -1,13 +1,13 @@
 /**
  * What check-iam-cert-expiry's steps receive (src/lambda/step-handler.ts does the rest): its
- * collaborators, built once per container.
+ * collaborators, and the AWS clients (and metrics) each handler names.
  */
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { IAMClient } from '@aws-sdk/client-iam';
-import { iamClient, secretsManagerClient } from '../../../src/aws/clients';
 import { DEFAULT_MEMORY_SECRET_ID } from '../../../src/iam/threshold-memory';
-import { notifyCollaborators, now } from '../../../src/lambda/runtime';
-import { once, stepHandlerFor } from '../../../src/lambda/step-handler';
+import { httpFetch, now, sleep } from '../../../src/lambda/runtime';
+import { stepHandlerFor } from '../../../src/lambda/step-handler';
+import { logger } from '../../../src/logger';
 import type { NotifyDeps } from '../../../src/notify/slack';
 
 export interface CheckCollaborators extends NotifyDeps {
@@ -20,15 +20,18 @@ export interface CheckCollaborators extends NotifyDeps {
   region: string;
 }
 
-export const collaborators = once(
-  (): CheckCollaborators => ({
-    iam: iamClient(),
-    ...notifyCollaborators(secretsManagerClient()),
-    metrics: new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'keyturn', serviceName: 'check-iam-cert-expiry' }),
+/** Named like a client by the one step that emits metrics, so the others leave Powertools Metrics out. */
+export const expiryMetrics = (): Metrics =>
+  new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'keyturn', serviceName: 'check-iam-cert-expiry' });
+
+export const stepHandler = stepHandlerFor<CheckCollaborators, Pick<CheckCollaborators, 'iam' | 'secrets' | 'metrics'>>({
+  collaborators: () => ({
+    fetch: httpFetch,
+    sleep,
+    log: logger,
     now,
     memorySecretId: process.env.KEYTURN_EXPIRY_MEMORY_SECRET_ID ?? DEFAULT_MEMORY_SECRET_ID,
     region: process.env.AWS_REGION ?? 'us-east-1',
   }),
-);
-
-export const stepHandler = stepHandlerFor({ collaborators });
+  clients: ['iam', 'secrets', 'metrics'],
+});

@@ -1,11 +1,11 @@
 /**
  * What import-iam-server-cert's steps receive (src/lambda/step-handler.ts does the rest): its
- * collaborators, built once per container, and the certificate name on every log line.
+ * collaborators, the AWS clients each handler names, and the certificate name on every log line.
  */
 import type { IAMClient } from '@aws-sdk/client-iam';
-import { iamClient, secretsManagerClient } from '../../../src/aws/clients';
-import { notifyCollaborators, now } from '../../../src/lambda/runtime';
-import { once, stepHandlerFor } from '../../../src/lambda/step-handler';
+import { httpFetch, now, sleep } from '../../../src/lambda/runtime';
+import { stepHandlerFor } from '../../../src/lambda/step-handler';
+import { logger } from '../../../src/logger';
 import type { NotifyDeps } from '../../../src/notify/slack';
 
 export interface ImportCollaborators extends NotifyDeps {
@@ -13,10 +13,10 @@ export interface ImportCollaborators extends NotifyDeps {
   now: () => Date;
 }
 
-export const collaborators = once((): ImportCollaborators => ({ iam: iamClient(), ...notifyCollaborators(secretsManagerClient()), now }));
+type Clients = Pick<ImportCollaborators, 'iam' | 'secrets'>;
 
-export const stepHandler = stepHandlerFor({
-  collaborators,
-  logKeys: ({ serverCertificateName }: { serverCertificateName?: unknown }) =>
-    typeof serverCertificateName === 'string' ? { serverCertificateName } : {},
+export const stepHandler = stepHandlerFor<ImportCollaborators, Clients, { serverCertificateName?: unknown }>({
+  collaborators: () => ({ fetch: httpFetch, sleep, log: logger, now }),
+  clients: ['iam', 'secrets'],
+  logKeys: ({ serverCertificateName }) => (typeof serverCertificateName === 'string' ? { serverCertificateName } : {}),
 });

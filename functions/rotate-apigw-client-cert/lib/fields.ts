@@ -1,5 +1,5 @@
 /** Schemas of the state fields more than one handler receives. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const stageNamesField = z.array(z.string().min(1));
 export const certificateIdField = z.string().min(1);

@@ -1,23 +1,19 @@
 /**
  * What rotate-cloudfront-key's steps receive (src/lambda/step-handler.ts does the rest): its
- * collaborators, and the rotation on every log line.
+ * collaborators, the AWS clients each handler names, and the rotation on every log line.
  */
-import type { z } from 'zod';
-import { cloudFrontClient, secretsManagerClient } from '../../../src/aws/clients';
+import type * as z from 'zod';
 import { ROTATION_INPUT_FIELDS, rotationConfigSchema, type RotationConfig } from '../../../src/cloudfront/rotation-config';
 import type { RotationDeps } from '../../../src/cloudfront/rotation';
 import { httpFetch, now } from '../../../src/lambda/runtime';
-import { once, stepHandlerFor } from '../../../src/lambda/step-handler';
+import { stepHandlerFor } from '../../../src/lambda/step-handler';
 import { logger } from '../../../src/logger';
-
-export const collaborators = once(
-  (): RotationDeps => ({ cloudFront: cloudFrontClient(), secrets: secretsManagerClient(), log: logger, now, fetch: httpFetch }),
-);
 
 export const configField = rotationConfigSchema as unknown as z.ZodType<RotationConfig>;
 
-export const stepHandler = stepHandlerFor({
-  collaborators,
-  logKeys: ({ config }: { config?: RotationConfig }) => ({ rotationId: config?.rotationId, keyGroupId: config?.keyGroupId }),
+export const stepHandler = stepHandlerFor<RotationDeps, Pick<RotationDeps, 'cloudFront' | 'secrets'>, { config?: RotationConfig }>({
+  collaborators: () => ({ log: logger, now, fetch: httpFetch }),
+  clients: ['cloudFront', 'secrets'],
+  logKeys: ({ config }) => ({ rotationId: config?.rotationId, keyGroupId: config?.keyGroupId }),
   allowedFields: ROTATION_INPUT_FIELDS,
 });

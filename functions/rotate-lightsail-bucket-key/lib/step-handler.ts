@@ -1,29 +1,22 @@
 /**
  * What rotate-lightsail-bucket-key's steps receive (src/lambda/step-handler.ts does the rest): its
- * collaborators, and the rotation on every log line.
+ * collaborators, the AWS clients each handler names, and the rotation on every log line.
  */
-import { clientSettings, lightsailClient, s3BucketClient, secretsManagerClient } from '../../../src/aws/clients';
+import { clientSettings } from '../../../src/aws/clients';
 import { ROTATION_INPUT_FIELDS, rotationConfigSchema, type RotationConfig } from '../../../src/lightsail/rotation-config';
 import type { RotationDeps } from '../../../src/lightsail/rotation';
 import { now } from '../../../src/lambda/runtime';
-import { once, stepHandlerFor } from '../../../src/lambda/step-handler';
+import { stepHandlerFor } from '../../../src/lambda/step-handler';
 import { logger } from '../../../src/logger';
 
-export const collaborators = once(
-  (): RotationDeps => ({
-    lightsail: lightsailClient(),
-    secrets: secretsManagerClient(),
-    s3For: (options) => s3BucketClient(options),
-    region: clientSettings().region,
-    log: logger,
-    now,
-  }),
-);
+/** The clients a step may name: `s3For` builds an S3 client per bucket access key (only the key test uses it). */
+type Clients = Pick<RotationDeps, 'lightsail' | 'secrets' | 's3For'>;
 
 export const configField = rotationConfigSchema;
 
-export const stepHandler = stepHandlerFor({
-  collaborators,
-  logKeys: ({ config }: { config?: RotationConfig }) => ({ rotationId: config?.rotationId, bucketName: config?.bucketName }),
+export const stepHandler = stepHandlerFor<RotationDeps, Clients, { config?: RotationConfig }>({
+  collaborators: () => ({ region: clientSettings().region, log: logger, now }),
+  clients: ['lightsail', 'secrets', 's3For'],
+  logKeys: ({ config }) => ({ rotationId: config?.rotationId, bucketName: config?.bucketName }),
   allowedFields: ROTATION_INPUT_FIELDS,
 });

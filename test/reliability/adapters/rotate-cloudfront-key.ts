@@ -25,7 +25,9 @@ function publicKeyPem(): string {
   return generateKeyPairSync('ec', { namedCurve: 'prime256v1', publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } }).publicKey;
 }
 
-async function handMadeKey(name: string): Promise<string> {
+async function handMadeKey(prefix: string): Promise<string> {
+  // Public key names are unique in the account: the same edit may be made twice in one run.
+  const name = `${prefix}-${Math.random().toString(36).slice(2, 10)}`;
   const out = await cf().send(new CreatePublicKeyCommand({ PublicKeyConfig: { Name: name, CallerReference: `${name}-${Math.random()}`, EncodedKey: publicKeyPem(), Comment: 'made by hand' } }));
   return out.PublicKey!.Id!;
 }

@@ -15,5 +15,13 @@ export const PROPERTY_RUNS = Number(process.env.KEYTURN_RELIABILITY_RUNS ?? (LON
 export const PROPERTY_SEED =
   process.env.KEYTURN_RELIABILITY_SEED !== undefined ? Number(process.env.KEYTURN_RELIABILITY_SEED) : LONG ? undefined : 20_261_124;
 
+/**
+ * Fault storms: at most STORM_MAX_FAULTS fault lists a storm, each failing up to STORM_MAX_COUNT
+ * calls. The default slice keeps every kind of fault (throttling, 5xx, latency) but shorter
+ * storms: a throttled call waits out the SDK's real backoff (up to seconds per retry).
+ */
+export const STORM_MAX_FAULTS = LONG ? 5 : 3;
+export const STORM_MAX_COUNT = LONG ? 4 : 2;
+
 /** Long runs wait longer per test: a workflow run is ~0.3-1 s and a property makes dozens. */
 export const TEST_TIMEOUT_MS = LONG ? 600_000 : 60_000;

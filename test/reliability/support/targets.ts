@@ -2,8 +2,10 @@
  * The adapters (every file in test/reliability/adapters/), the states of each workflow's ASL, and
  * the checks every part shares: an uninterrupted reference run, Slack duplicates, invariants.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { expect } from 'vitest';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, inject } from 'vitest';
+import { markerRoot } from '../../support/packaged-template';
 import { listWorkflows, type RunResult } from '../../../src/local/runner';
 import type { Target, TargetAdapter } from './adapter';
 import type { Harness } from './harness';
@@ -80,6 +82,48 @@ export async function referenceRun(h: Harness, adapter: TargetAdapter): Promise<
   expect(adapter.didWork(result), 'reference run did its routine work').toBe(true);
   expect(await adapter.invariants(h, target)).toEqual([]);
   return { snapshot: await adapter.snapshot(h, target), path: visited(result), callsByState, transitions };
+}
+
+/** Where this vitest run keeps a workflow's reference (under the run's marker directory, removed after the run). */
+function referenceFile(workflow: string): string | undefined {
+  let runId: string | undefined;
+  try {
+    runId = inject('keyturnRunId');
+  } catch {
+    return undefined;
+  }
+  return runId ? join(markerRoot(runId), 'reliability-references', `${workflow}.json`) : undefined;
+}
+
+/** Writes the reference for the harness's other files of this vitest run (see sharedReference). */
+function keepReference(workflow: string, reference: Reference): void {
+  const file = referenceFile(workflow);
+  if (!file) return;
+  mkdirSync(join(file, '..'), { recursive: true });
+  const temporary = `${file}.${process.pid}`;
+  writeFileSync(temporary, JSON.stringify({ ...reference, callsByState: [...reference.callsByState] }));
+  renameSync(temporary, file);
+}
+
+/** The reference run, made and kept for the run's other files (the crash part makes its own: it proves the reference). */
+export async function referenceRunKept(h: Harness, adapter: TargetAdapter): Promise<Reference> {
+  const reference = await referenceRun(h, adapter);
+  keepReference(adapter.workflow, reference);
+  return reference;
+}
+
+/**
+ * The workflow's reference as another file of this vitest run already made it (its end state is
+ * normalised to roles, so it holds for every fresh seed), else a new reference run. Each part
+ * needs one, and making it (seed plus a routine run) is a second or more per workflow and part.
+ */
+export async function sharedReference(h: Harness, adapter: TargetAdapter): Promise<Reference> {
+  const file = referenceFile(adapter.workflow);
+  if (file && existsSync(file)) {
+    const kept = JSON.parse(readFileSync(file, 'utf8')) as Omit<Reference, 'callsByState'> & { callsByState: [string, string[]][] };
+    return { ...kept, callsByState: new Map(kept.callsByState) };
+  }
+  return referenceRunKept(h, adapter);
 }
 
 /** Slack texts with ids, numbers and dates blanked: one outcome, one text. */

@@ -17,7 +17,7 @@ const meta = (name: string) => ({
 });
 
 describe('listServerCertificates', () => {
-  it('follows Marker through short and empty pages while IsTruncated is true', async () => {
+  it('asks for 1,000 a page and follows Marker through short and empty pages while IsTruncated is true', async () => {
     iamMock
       .on(ListServerCertificatesCommand, { Marker: undefined })
       .resolves({ ServerCertificateMetadataList: [meta('a')], IsTruncated: true, Marker: 'm1' })
@@ -37,9 +37,9 @@ describe('listServerCertificates', () => {
       expiration: '2027-01-01T00:00:00.000Z',
     });
     expect(iamMock.commandCalls(ListServerCertificatesCommand).map((c) => c.args[0].input)).toEqual([
-      { PathPrefix: '/', Marker: undefined },
-      { PathPrefix: '/', Marker: 'm1' },
-      { PathPrefix: '/', Marker: 'm2' },
+      { PathPrefix: '/', Marker: undefined, MaxItems: 1000 },
+      { PathPrefix: '/', Marker: 'm1', MaxItems: 1000 },
+      { PathPrefix: '/', Marker: 'm2', MaxItems: 1000 },
     ]);
   });
 

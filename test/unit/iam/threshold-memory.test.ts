@@ -7,7 +7,8 @@ import {
   ResourceNotFoundException,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { loadRememberedThresholds, rememberThresholds } from '../../../src/iam/threshold-memory';
+import { MemoryTooLargeError } from '../../../src/iam/errors';
+import { loadRememberedThresholds, MAX_MEMORY_BYTES, rememberThresholds } from '../../../src/iam/threshold-memory';
 import { silentLog } from './fakes';
 
 const smMock = mockClient(SecretsManagerClient);
@@ -28,7 +29,7 @@ describe('threshold memory', () => {
     expect(await loadRememberedThresholds(new SecretsManagerClient({}), SECRET, silentLog)).toBeNull();
   });
 
-  it('creates the secret on the first run with the threshold each certificate is within', async () => {
+  it('creates the secret on the first run with the threshold of each certificate within one, compactly', async () => {
     smMock.on(GetSecretValueCommand).rejects(notFound());
     smMock.on(PutSecretValueCommand).rejects(notFound());
     smMock.on(CreateSecretCommand).resolves({});
@@ -50,17 +51,20 @@ describe('threshold memory', () => {
 
     const input = smMock.commandCalls(CreateSecretCommand)[0]!.args[0].input;
     expect(input.Name).toBe(SECRET);
+    // c is beyond every threshold: nothing to have crossed from, so not kept (missing reads as crossed).
     expect(JSON.parse(input.SecretString!)).toEqual({
-      version: 1,
-      certificates: {
-        [arn('/', 'a')]: { expiration: '2026-01-01T00:00:00.000Z', threshold: 'expired' },
-        [arn('/', 'b')]: { expiration: '2026-02-01T00:00:00.000Z', threshold: 14 },
-        [arn('/', 'c')]: { expiration: '2027-02-01T00:00:00.000Z', threshold: null },
-      },
+      version: 2,
+      arnPrefix: 'arn:aws:iam::123456789012:server-certificate',
+      certificates: { '/a': [Date.parse('2026-01-01T00:00:00Z') / 1000, -1], '/b': [Date.parse('2026-02-01T00:00:00Z') / 1000, 14] },
+    });
+    smMock.on(GetSecretValueCommand).resolves({ SecretString: input.SecretString });
+    expect(await loadRememberedThresholds(new SecretsManagerClient({}), SECRET, silentLog)).toEqual({
+      [arn('/', 'a')]: { expiration: '2026-01-01T00:00:00.000Z', threshold: 'expired' },
+      [arn('/', 'b')]: { expiration: '2026-02-01T00:00:00.000Z', threshold: 14 },
     });
   });
 
-  it('replaces only the entries under its path prefix, with a content-derived token so a rerun is a no-op', async () => {
+  it('reads the first format and replaces only the entries under its path prefix, with a content-derived token so a rerun is a no-op', async () => {
     smMock.on(GetSecretValueCommand).resolves({
       SecretString: JSON.stringify({
         version: 1,
@@ -77,10 +81,44 @@ describe('threshold memory', () => {
     await rememberThresholds(new SecretsManagerClient({}), SECRET, run, silentLog);
 
     const [first, second] = smMock.commandCalls(PutSecretValueCommand).map((c) => c.args[0].input);
-    expect(JSON.parse(first!.SecretString!).certificates).toEqual({
-      [arn('/api/', 'kept')]: { expiration: 'y', threshold: 3 },
-      [arn('/web/', 'new')]: { expiration: 'z', threshold: 30 },
-    });
+    expect(JSON.parse(first!.SecretString!).certificates).toEqual({ '/api/kept': ['y', 3], '/web/new': ['z', 30] });
     expect(second!.ClientRequestToken).toBe(first!.ClientRequestToken);
+  });
+
+  it('fits 1,000 certificates, every one within a threshold, in one secret value and reads them back', async () => {
+    smMock.on(GetSecretValueCommand).rejects(notFound());
+    smMock.on(PutSecretValueCommand).resolves({});
+    const certificates = Array.from({ length: 1000 }, (_, i) => ({
+      arn: arn('/cloudfront/', `keyturn-demo-copy-${String(i).padStart(4, '0')}`),
+      expiration: new Date(Date.UTC(2027, 0, 1) + i * 1000).toISOString(),
+      daysLeft: i % 30,
+      severity: 'notice' as const,
+    }));
+
+    await rememberThresholds(new SecretsManagerClient({}), SECRET, { pathPrefix: '/', thresholdsDays: [30, 14, 7, 3, 1], certificates }, silentLog);
+
+    const written = smMock.commandCalls(PutSecretValueCommand)[0]!.args[0].input.SecretString!;
+    expect(Buffer.byteLength(written)).toBeLessThan(MAX_MEMORY_BYTES);
+    smMock.on(GetSecretValueCommand).resolves({ SecretString: written });
+    const remembered = await loadRememberedThresholds(new SecretsManagerClient({}), SECRET, silentLog);
+    expect(Object.keys(remembered ?? {})).toHaveLength(1000);
+    expect(remembered?.[certificates[999]!.arn]).toEqual({ expiration: certificates[999]!.expiration, threshold: 14 });
+  });
+
+  it('refuses, naming the size and the limit, a memory that would not fit rather than writing part of it', async () => {
+    smMock.on(GetSecretValueCommand).rejects(notFound());
+    smMock.on(PutSecretValueCommand).resolves({});
+    const certificates = Array.from({ length: 1000 }, (_, i) => ({
+      arn: arn('/', `${'x'.repeat(120)}-${String(i).padStart(4, '0')}`),
+      expiration: '2027-01-01T00:00:00.000Z',
+      daysLeft: 1,
+      severity: 'critical' as const,
+    }));
+
+    const attempt = rememberThresholds(new SecretsManagerClient({}), SECRET, { pathPrefix: '/', thresholdsDays: [30, 7, 1], certificates }, silentLog);
+
+    await expect(attempt).rejects.toThrow(MemoryTooLargeError);
+    await expect(attempt).rejects.toThrow(/over the 65536-byte limit of secret keyturn\/state\/check-iam-cert-expiry/);
+    expect(smMock.commandCalls(PutSecretValueCommand)).toHaveLength(0);
   });
 });

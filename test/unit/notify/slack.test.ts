@@ -1,9 +1,9 @@
-import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DescribeSecretCommand, GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient, TagResourceCommand } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SlackRequestRejectedError, SlackUnavailableError, SlackWebhookSecretInvalidError } from '../../../src/notify/errors';
 import { rotationFailedMessage } from '../../../src/notify/rotation-messages';
-import { postSlackMessage, readWebhookUrl, type HttpPost } from '../../../src/notify/slack';
+import { notifySlackOnce, postSlackMessage, readWebhookUrl, type HttpPost } from '../../../src/notify/slack';
 
 const sm = mockClient(SecretsManagerClient);
 const client = new SecretsManagerClient({ region: 'us-east-1' });
@@ -34,6 +34,31 @@ describe('readWebhookUrl', () => {
     const error = await readWebhookUrl(client, 'keyturn/slack').catch((e: Error) => e);
     expect(error).toBeInstanceOf(SlackWebhookSecretInvalidError);
     expect((error as Error).message).not.toContain('SECRETPART');
+  });
+
+  it('names the input field that points at the secret (invariant 8)', async () => {
+    sm.on(GetSecretValueCommand).rejects(new ResourceNotFoundException({ message: 'no', $metadata: {} }));
+    const error = (await readWebhookUrl(client, 'keyturn/slack/missing').catch((e: unknown) => e)) as SlackWebhookSecretInvalidError;
+    expect(error.field).toBe('slackWebhookSecretId');
+    expect(error.message).toMatch(/^slackWebhookSecretId: slack webhook secret keyturn\/slack\/missing does not exist$/);
+  });
+});
+
+describe('notifySlackOnce', () => {
+  it('posts once per rotation: a rerun that finds the marker on the secret posts nothing', async () => {
+    const posts: unknown[] = [];
+    const fetch: HttpPost = async (...args) => (posts.push(args), reply(200));
+    const tags: { Key?: string; Value?: string }[] = [];
+    sm.on(GetSecretValueCommand).resolves({ SecretString: URL });
+    sm.on(DescribeSecretCommand).callsFake(() => ({ Tags: [...tags] }));
+    sm.on(TagResourceCommand).callsFake((input: { Tags: typeof tags }) => void tags.push(...input.Tags));
+    const deps = { secrets: client, fetch, sleep, log };
+    const rotation = { secretId: 'keyturn/key', rotationId: 'exec-1' };
+    expect(await notifySlackOnce(deps, 'keyturn/slack', message, rotation)).toEqual({ notified: true });
+    expect(await notifySlackOnce(deps, 'keyturn/slack', message, rotation)).toEqual({ notified: true });
+    expect(posts).toHaveLength(1);
+    await notifySlackOnce(deps, 'keyturn/slack', message, { ...rotation, rotationId: 'exec-2' });
+    expect(posts).toHaveLength(2);
   });
 });
 

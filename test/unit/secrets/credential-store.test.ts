@@ -6,6 +6,7 @@ import {
   ResourceExistsException,
   ResourceNotFoundException,
   SecretsManagerClient,
+  TagResourceCommand,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -14,12 +15,18 @@ import { z } from 'zod';
 import { RotationInProgressError, TransientAwsError } from '../../../src/errors';
 import {
   assertNoOtherRotation,
+  attemptRotationId,
   dropPending,
   ensureSecret,
+  markNotified,
+  NOTIFIED_TAG,
   promoteToCurrent,
   putPendingVersion,
   readVersion,
+  resolveRotationAttempt,
   rotationVersionId,
+  underLock,
+  wasNotified,
 } from '../../../src/secrets/credential-store';
 import { SecretValueInvalidError } from '../../../src/secrets/errors';
 
@@ -152,5 +159,49 @@ describe('dropPending', () => {
     sm.on(DescribeSecretCommand).resolves({ VersionIdsToStages: { theirs: ['AWSPENDING'] } });
     expect(await dropPending(client, 'keyturn/s', ['mine'], log)).toEqual({});
     expect(sm.commandCalls(UpdateSecretVersionStageCommand)).toHaveLength(0);
+  });
+});
+
+describe('resolveRotationAttempt', () => {
+  const tokens = (id: string) => [rotationVersionId(id, 'key'), rotationVersionId(id, 'recorded')];
+  const versions = (stagesByVersion: Record<string, string[]>) => ({ secretId: 'keyturn/k', stagesByVersion });
+
+  it('stays on attempt 0 while it has stored nothing, or while one of its versions holds a label', async () => {
+    sm.on(GetSecretValueCommand).rejects(notFound());
+    expect(await resolveRotationAttempt(client, versions({}), 'exec-1', tokens)).toBe(0);
+    expect(await resolveRotationAttempt(client, versions({ [tokens('exec-1')[1]!]: ['AWSPENDING'] }), 'exec-1', tokens)).toBe(0);
+  });
+
+  it('moves past an undone attempt: stored, but none of its versions labelled any more', async () => {
+    const undone = tokens('exec-1')[0]!;
+    sm.on(GetSecretValueCommand).rejects(notFound());
+    sm.on(GetSecretValueCommand, { SecretId: 'keyturn/k', VersionId: undone }).resolves({ VersionId: undone, SecretString: '{}' });
+    const attempt = await resolveRotationAttempt(client, versions({}), 'exec-1', tokens);
+    expect(attempt).toBe(1);
+    expect(attemptRotationId('exec-1', attempt)).not.toBe('exec-1');
+  });
+});
+
+describe('the notified marker', () => {
+  it('records on the secret, keyed by rotation, that Slack was told', async () => {
+    sm.on(TagResourceCommand).resolves({});
+    await markNotified(client, 'keyturn/k', 'exec-1');
+    const tag = sm.commandCalls(TagResourceCommand)[0]!.args[0].input.Tags![0]!;
+    expect(tag.Key).toBe(NOTIFIED_TAG);
+    sm.on(DescribeSecretCommand).resolves({ Tags: [tag] });
+    expect(await wasNotified(client, 'keyturn/k', 'exec-1')).toBe(true);
+    expect(await wasNotified(client, 'keyturn/k', 'exec-2')).toBe(false);
+  });
+});
+
+describe('underLock', () => {
+  it('reports a failure as RotationInProgressError when another rotation took AWSPENDING meanwhile', async () => {
+    sm.on(DescribeSecretCommand).resolves({ VersionIdsToStages: { theirs: ['AWSPENDING'], old: ['AWSCURRENT'] } });
+    await expect(underLock(client, 'keyturn/k', ['ours'], () => Promise.reject(new Error('version lost its label')))).rejects.toBeInstanceOf(RotationInProgressError);
+  });
+
+  it('rethrows the failure as it is when the lock is still ours', async () => {
+    sm.on(DescribeSecretCommand).resolves({ VersionIdsToStages: { ours: ['AWSPENDING'], old: ['AWSCURRENT'] } });
+    await expect(underLock(client, 'keyturn/k', ['ours'], () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
   });
 });
