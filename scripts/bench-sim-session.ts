@@ -3,6 +3,7 @@
  * credentials (as `npm start` does), and its admin API (call log, faults, state) at hand.
  */
 import { startSimulator, type Simulator } from '../src/local/sim/server';
+import { isolateFromRealAws } from '../src/local/offline-env';
 
 export interface SimCall {
   seq: number;
@@ -23,7 +24,7 @@ export interface SimSession {
 }
 
 export async function startSimSession(): Promise<SimSession> {
-  isolateFromRealAws();
+  isolateFromRealAws('SILENT');
   const sim: Simulator = await startSimulator({ port: 0 });
   process.env.AWS_ENDPOINT_URL = sim.url;
   const admin = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
@@ -41,14 +42,3 @@ export async function startSimSession(): Promise<SimSession> {
   };
 }
 
-/** Dummy credentials, no profile, no per-service endpoint: nothing can reach a real account. */
-function isolateFromRealAws(): void {
-  process.env.AWS_ACCESS_KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
-  process.env.AWS_SECRET_ACCESS_KEY = 'bench-secret-access-key';
-  delete process.env.AWS_SESSION_TOKEN;
-  delete process.env.AWS_PROFILE;
-  delete process.env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS;
-  for (const name of Object.keys(process.env)) if (name.startsWith('AWS_ENDPOINT_URL_')) delete process.env[name];
-  process.env.AWS_REGION ??= 'us-east-1';
-  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-}

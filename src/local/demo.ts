@@ -8,6 +8,7 @@ import { formatProgress } from '../cli/run';
 import { scenarios as registered, type DemoScenario } from './demo/scenarios';
 import { runWorkflow, type RunResult } from './runner';
 import { startSimulator } from './sim/server';
+import { isolateFromRealAws } from './offline-env';
 
 interface CallRecord {
   seq: number;
@@ -28,7 +29,7 @@ interface SlackMessage {
 const READ_OPERATION = /^(Get|List|Describe|Head)/;
 
 export async function runDemo(scenarios: readonly DemoScenario[] = registered, out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<number> {
-  isolateFromRealAws();
+  isolateFromRealAws('WARN');
   const sim = await startSimulator({ port: 0 });
   process.env.AWS_ENDPOINT_URL = sim.url;
   out(`keyturn demo: AWS simulator on ${sim.url} (dummy credentials; no AWS account is used)`);
@@ -68,17 +69,6 @@ export async function runDemo(scenarios: readonly DemoScenario[] = registered, o
   }
 }
 
-/** Dummy credentials, no profile and no per-service endpoint: every call goes to the simulator. */
-function isolateFromRealAws(): void {
-  process.env.AWS_ACCESS_KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
-  process.env.AWS_SECRET_ACCESS_KEY = 'demo-secret-access-key';
-  delete process.env.AWS_SESSION_TOKEN;
-  delete process.env.AWS_PROFILE;
-  delete process.env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS;
-  for (const name of Object.keys(process.env)) if (name.startsWith('AWS_ENDPOINT_URL_')) delete process.env[name];
-  process.env.AWS_REGION ??= 'us-east-1';
-  process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
-}
 
 async function admin<T>(simUrl: string, area: string): Promise<T> {
   const res = await fetch(`${simUrl}/_sim/${area}`);
