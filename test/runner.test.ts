@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runWorkflow, UnknownWorkflowError, WorkflowDefinitionError, type ProgressEvent, type RunOptions } from '../src/local/runner';
+import { payloadBytes } from '../src/local/runner-payload-limit';
 import { lambdaLogicalId } from '../src/local/runner-workflow';
 import { useSimulator } from './support/sim';
 
@@ -137,6 +138,66 @@ describe('runWorkflow', () => {
       const waited = skipped.history.filter((e) => e.state === 'Wait a moment');
       expect(waited.at(-1)!.timestamp - waited[0]!.timestamp).toBeLessThan(1_000);
       expect(skipped.history.at(-1)!.elapsedMs).toBeLessThan(1_000); // two retries of 2 s and 4 s, skipped
+    });
+  });
+
+  describe('payload quota (256 KiB)', () => {
+    const emit = (resultBytes: number, options: RunOptions = {}) => runWorkflow('fixture-payload', { resultBytes }, { root, skipWaits: true, ...options });
+    const inputOfBytes = (bytes: number, filler = 'x') => {
+      const base = { value: 1, failTimes: 0, boom: 'none', pad: '' };
+      return { ...base, pad: `${'x'.repeat(bytes - payloadBytes(base) - Buffer.byteLength(filler))}${filler}` };
+    };
+
+    it('fails a Task whose result is over 256 KiB with States.DataLimitExceeded, which neither Retry nor Catch on States.ALL matches', async () => {
+      const invoked: string[] = [];
+
+      const result = await emit(300_000, { onTransition: (t) => void (t.phase === 'before' && invoked.push(t.state)) });
+
+      expect(result.status).toBe('FAILED');
+      expect(result.error).toMatchObject({ name: 'States.DataLimitExceeded', state: 'Emit' });
+      expect(result.error?.cause).toContain('300014 bytes');
+      expect(invoked).toEqual(['Emit']);
+      expect(result.history.some((e) => e.state === 'Caught')).toBe(false);
+      expect(result.history.at(-1)).toMatchObject({ type: 'ExecutionFailed', error: 'States.DataLimitExceeded' });
+    });
+
+    it('fails a state whose output is over 256 KiB though its input and the Task results were within it', async () => {
+      const progress: ProgressEvent[] = [];
+
+      const result = await emit(140_000, { onProgress: (p) => progress.push(p) });
+
+      expect(result.status).toBe('FAILED');
+      expect(result.error).toMatchObject({ name: 'States.DataLimitExceeded', state: 'Double' });
+      expect(result.output).toBeUndefined();
+      expect(result.history.slice(-2).map((e) => `${e.type}:${e.state ?? ''}:${e.error ?? ''}`)).toEqual([
+        'StateFailed:Double:States.DataLimitExceeded',
+        'ExecutionFailed::States.DataLimitExceeded',
+      ]);
+      expect(progress.filter((p) => p.state === 'Double').map((p) => p.kind)).toEqual(['entered', 'failed']);
+    });
+
+    it('passes payloads within 256 KiB', async () => {
+      const result = await emit(100_000);
+
+      expect(result.status).toBe('SUCCEEDED');
+    });
+
+    it('accepts an execution input of exactly 262,144 bytes and fails one a byte larger (UTF-8) before any state runs', async () => {
+      const invoked: string[] = [];
+      const onTransition: RunOptions['onTransition'] = (t) => void (t.phase === 'before' && invoked.push(t.state));
+      const atLimit = inputOfBytes(262_144);
+      const overLimit = inputOfBytes(262_145, 'é'); // as many characters as atLimit: bytes are what count
+      expect(overLimit.pad.length).toBe(atLimit.pad.length);
+
+      const within = await runWorkflow('fixture-flow', atLimit, { root, skipWaits: true });
+      const over = await runWorkflow('fixture-flow', overLimit, { root, skipWaits: true, onTransition });
+
+      expect(within.status).toBe('SUCCEEDED');
+      expect(over.status).toBe('FAILED');
+      expect(over.error).toMatchObject({ name: 'States.DataLimitExceeded' });
+      expect(over.error?.cause).toContain('262145 bytes');
+      expect(over.history.map((e) => e.type)).toEqual(['ExecutionFailed']);
+      expect(invoked).toEqual([]);
     });
   });
 

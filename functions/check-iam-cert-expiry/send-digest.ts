@@ -21,6 +21,6 @@ export const handler = stepHandler(eventSchema, async ({ config, report }, deps)
   });
   const url = await readWebhookUrl(deps.secrets, config.slackWebhookSecretId);
   const { attempts } = await postSlackMessage(url, digest, deps);
-  deps.log.info('expiry digest sent', { alerts: report.alerts.length, attempts });
+  deps.log.info('expiry digest sent', { alerts: report.alertCount ?? report.alerts.length, attempts });
   return { sent: true };
 }, { secrets: secretsManagerClient });

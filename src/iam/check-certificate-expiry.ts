@@ -9,6 +9,7 @@ import { classifyExpiry, urgencyRank, type ExpiryClass, type Severity } from './
 import { listServerCertificates } from './list-server-certificates';
 import type { RememberedThresholds } from './threshold-memory';
 import type { ExpiryMetrics } from './expiry-metrics';
+import { MAX_LISTED } from './expiry-digest-listing';
 
 export interface ExpiryCheckSettings {
   pathPrefix: string;
@@ -42,8 +43,14 @@ export interface MutedCertificate {
 export interface ExpiryReport {
   /** Non-muted certificates per severity. */
   counts: Record<Severity, number>;
-  /** Most urgent first. */
+  /**
+   * Most urgent first, cut to the ones the digest lists (MAX_LISTED): the report travels in the
+   * workflow's state beside `certificates`, and Step Functions caps state at 256 KiB — a full
+   * list of 1,000 alerts alone is ~210 KB.
+   */
   alerts: ExpiryAlert[];
+  /** Every certificate within a threshold and not muted, listed or not (default: alerts.length). */
+  alertCount?: number;
   muted: MutedCertificate[];
   crossedCount: number;
 }
@@ -116,7 +123,11 @@ export async function checkCertificateExpiry(deps: ExpiryCheckDeps, settings: Ex
     crossed: crossedCount,
     digestDue,
   });
-  return { certificates, report: { counts, alerts, muted: mutedCertificates, crossedCount }, digestDue };
+  return {
+    certificates,
+    report: { counts, alerts: alerts.slice(0, MAX_LISTED), alertCount: alerts.length, muted: mutedCertificates, crossedCount },
+    digestDue,
+  };
 }
 
 function crossed(

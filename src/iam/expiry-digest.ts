@@ -9,8 +9,9 @@
 import { Blocks, Md, Message } from 'slack-block-builder';
 import type { Severity } from './classify-expiry';
 import type { ExpiryAlert, ExpiryReport } from './check-certificate-expiry';
+import { MAX_LISTED } from './expiry-digest-listing';
 
-export const MAX_LISTED = 40;
+export { MAX_LISTED };
 
 export interface DigestContext {
   accountLabel?: string;
@@ -36,6 +37,8 @@ const ICONS: Record<Severity, string> = {
 
 export function buildExpiryDigest(report: ExpiryReport, context: DigestContext): SlackDigest {
   const { counts, alerts, muted } = report;
+  const listed = alerts.slice(0, MAX_LISTED);
+  const unlisted = (report.alertCount ?? alerts.length) - listed.length;
   const label = context.accountLabel ? ` — ${context.accountLabel}` : '';
   const summary = (['expired', 'critical', 'warning', 'notice'] as const)
     .filter((s) => counts[s] > 0)
@@ -70,10 +73,8 @@ export function buildExpiryDigest(report: ExpiryReport, context: DigestContext):
         ]
       : []),
     Blocks.Divider(),
-    ...alerts.slice(0, MAX_LISTED).map((alert) => Blocks.Section({ text: alertText(alert, context.consoleRegion) })),
-    ...(alerts.length > MAX_LISTED
-      ? [Blocks.Context().elements(`…and ${alerts.length - MAX_LISTED} more within thresholds: see the execution output.`)]
-      : []),
+    ...listed.map((alert) => Blocks.Section({ text: alertText(alert, context.consoleRegion) })),
+    ...(unlisted > 0 ? [Blocks.Context().elements(`…and ${unlisted} more within thresholds: see the execution output.`)] : []),
     ...(muted.length > 0
       ? [
           Blocks.Context().elements(

@@ -10,6 +10,7 @@ import './polyfills';
 import { randomBytes } from 'node:crypto';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { invokeFunction, localFunctionArn } from './runner-lambda';
+import { DATA_LIMIT_EXCEEDED, DataLimitExceededError, dataLimitCause, exceedsPayloadLimit } from './runner-payload-limit';
 import {
   LOCAL_ACCOUNT_ID,
   WorkflowDefinitionError,
@@ -117,6 +118,15 @@ export async function runWorkflow(workflow: string, input: unknown, options: Run
     throw new WorkflowDefinitionError(`stopAfterState: no state named '${options.stopAfterState}' in ${config.definitionFile}`);
   }
 
+  // AWS refuses such an input at StartExecution (ValidationException, as the simulator does), so
+  // no state runs; runWorkflow has no API call to refuse, so it reports a run that failed at once.
+  const inputBytes = exceedsPayloadLimit(input);
+  if (inputBytes !== undefined) {
+    const error = { name: DATA_LIMIT_EXCEEDED, cause: dataLimitCause('the execution input', inputBytes) };
+    const now = Date.now();
+    return { status: 'FAILED', error, history: [{ type: 'ExecutionFailed', timestamp: now, elapsedMs: 0, error: error.name, cause: error.cause }], executionName };
+  }
+
   const definition = resolveFunctionArns(config, region);
   const tasks = taskFunctions(config, definition);
   const machine = new StateMachine(definition as unknown as StateMachineDefinition);
@@ -133,6 +143,8 @@ export async function runWorkflow(workflow: string, input: unknown, options: Run
         // Let the event log catch up: a stop requested by the previous state is seen before anything runs.
         await new Promise<void>((resolve) => setImmediate(resolve));
         if (stopRequested) throw new RunStoppedError();
+        const inputBytes = exceedsPayloadLimit(stateInput);
+        if (inputBytes !== undefined) throw new DataLimitExceededError(dataLimitCause(`the input of '${state}' (after Parameters)`, inputBytes));
         const event = task.integration ? (stateInput as { Payload?: unknown } | null)?.Payload : stateInput;
         await options.onTransition?.({ state, phase: 'before', input: event });
         let output: unknown;
@@ -144,9 +156,13 @@ export async function runWorkflow(workflow: string, input: unknown, options: Run
           throw error;
         }
         await options.onTransition?.({ state, phase: 'after', output });
-        if (state === options.stopAfterState) stopRequested = true;
         // The optimised integration (`arn:aws:states:::lambda:invoke`) wraps the result as AWS does.
-        return (task.integration ? { ExecutedVersion: '$LATEST', Payload: output, StatusCode: 200 } : output) as never;
+        const result = task.integration ? { ExecutedVersion: '$LATEST', Payload: output, StatusCode: 200 } : output;
+        // The function succeeded (Lambda allows 6 MB); Step Functions refuses the result.
+        const resultBytes = exceedsPayloadLimit(result);
+        if (resultBytes !== undefined) throw new DataLimitExceededError(dataLimitCause(`the result of '${state}'`, resultBytes));
+        if (state === options.stopAfterState) stopRequested = true;
+        return result as never;
       },
     ]),
   );
@@ -174,11 +190,38 @@ export async function runWorkflow(workflow: string, input: unknown, options: Run
   let startedAt: number | undefined;
   let failure: RunResult['error'];
   let lastFailedState: string | undefined;
+  /** A state's output broke the payload quota: the run failed there, whatever the engine does next. */
+  let overLimit = false;
 
   const consume = (async () => {
     for await (const raw of execution.eventLogs) {
       const event = toHistoryEvent(raw as unknown as RawEvent, (startedAt ??= raw.timestamp));
+      if (overLimit) continue;
       if (stopped && event.type !== 'ExecutionAborted') continue; // the run is over; the engine is winding down
+      const outputBytes = event.type === 'StateExited' ? exceedsPayloadLimit(event.output) : undefined;
+      if (outputBytes !== undefined && event.state) {
+        // The engine has no hook after ResultPath/OutputPath, so the output (the execution's own,
+        // for a last state) is checked here. The state fails instead of exiting, uncaught (see
+        // DataLimitExceededError); no Task runs after it: its handler sees stopRequested first.
+        overLimit = stopRequested = true;
+        failure = { name: DATA_LIMIT_EXCEEDED, cause: dataLimitCause(`the output of '${event.state}'`, outputBytes), state: event.state };
+        const { output: _output, ...exited } = event;
+        history.push({ ...exited, type: 'StateFailed', error: failure.name, cause: failure.cause });
+        history.push({ type: 'ExecutionFailed', timestamp: event.timestamp, elapsedMs: event.elapsedMs, error: failure.name, cause: failure.cause });
+        const since = enteredAt.get(`${event.state}#${event.index ?? ''}`);
+        options.onProgress?.({
+          kind: 'failed',
+          state: event.state,
+          stateType: event.stateType ?? '',
+          elapsedMs: event.elapsedMs,
+          ...(event.index !== undefined ? { index: event.index } : {}),
+          ...(since === undefined ? {} : { durationMs: event.timestamp - since }),
+          error: failure.name,
+          cause: failure.cause,
+        });
+        execution.abort();
+        continue;
+      }
       history.push(event);
       if (event.type === 'ExecutionFailed') failure = { name: event.error ?? 'States.Runtime', cause: event.cause, state: lastFailedState };
       if (event.type === 'ExecutionTimeout') failure = { name: 'States.Timeout', state: lastFailedState };
