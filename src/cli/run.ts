@@ -13,6 +13,7 @@ import { hasDefaultConfig, readConfig } from './config';
 import { executionName, followExecution, stateMachineName, stateMachinesByName } from './deployed-executions';
 import type { Command } from './main';
 import { UsageError } from './usage-error';
+import { quietHandlerLogs } from '../local/offline-env';
 
 export const runCommand: Command = {
   summary: 'run a workflow: the deployed state machine, or --local on this machine',
@@ -48,7 +49,7 @@ export const runCommand: Command = {
     }
 
     // Handler logs would drown the progress lines; --verbose shows them.
-    if (!values.verbose) process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+    if (!values.verbose) quietHandlerLogs();
     const { runWorkflow, UnknownWorkflowError } = await import('../local/runner');
 
     const out = (line: string) => process.stdout.write(`${line}\n`);

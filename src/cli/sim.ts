@@ -1,3 +1,4 @@
+import { ensureSimulatorCredentials } from '../local/offline-env';
 import { startSimulator } from '../local/sim/server';
 import { parseFlags } from './args';
 import type { Command } from './main';
@@ -36,9 +37,7 @@ export const simCommand: Command = {
  */
 async function seedDemo(simUrl: string): Promise<void> {
   const { scenarios } = await import('../local/demo/scenarios');
-  // Seeding signs its requests like any SDK call; the simulator accepts any credentials.
-  process.env.AWS_ACCESS_KEY_ID ??= 'test';
-  process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
+  ensureSimulatorCredentials();
   process.stdout.write(`\nseeded the demo account; in another shell:\n  export AWS_ENDPOINT_URL=${simUrl} AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test\n`);
   for (const scenario of scenarios) {
     const input = await scenario.seed(simUrl);

@@ -13,3 +13,14 @@ export function isolateFromRealAws(logLevel: 'WARN' | 'SILENT'): void {
   process.env.AWS_REGION ??= 'us-east-1';
   process.env.POWERTOOLS_LOG_LEVEL ??= logLevel;
 }
+
+/** Requests to the simulator are signed like any SDK call; it accepts any credentials. */
+export function ensureSimulatorCredentials(): void {
+  process.env.AWS_ACCESS_KEY_ID ??= 'test';
+  process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
+}
+
+/** Handler logs (Powertools) at WARN unless the user chose a level, so progress lines stay readable. */
+export function quietHandlerLogs(): void {
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+}
