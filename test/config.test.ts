@@ -119,3 +119,15 @@ describe('workflowInputSchemas', () => {
     expect(Object.keys(workflowInputSchemas).sort()).toEqual(listWorkflows(repo));
   });
 });
+
+describe('README "Configuration"', () => {
+  it('shows an example config that passes keyturn config check', async () => {
+    const { readFileSync } = await import('node:fs');
+    const readme = readFileSync(join(repo, 'README.md'), 'utf8');
+    const example = /## Configuration[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(example, 'README has a yaml example under "Configuration"').toBeDefined();
+    const { code, stdout } = await check(example!);
+    expect(code).toBe(0);
+    expect(stdout).toContain('5 target(s), 4 scheduled');
+  });
+});
