@@ -9,7 +9,9 @@ import { expiryMetrics, stepHandler } from './lib/wiring';
 export const handler = stepHandler(expiryCheckInputSchema, async (config, deps) => {
   const remembered = await loadRememberedThresholds(deps.secrets, deps.memorySecretId, deps.log);
   const result = await checkCertificateExpiry(
-    { iam: deps.iam, remembered, metrics: powertoolsExpiryMetrics(deps.metrics), now: deps.now, log: deps.log },
+    { iam: deps.iam, remembered, // A dry run emits no metric either: it writes nothing.
+      metrics: config.dryRun ? { recordDaysToExpiry: () => undefined } : powertoolsExpiryMetrics(deps.metrics),
+      now: deps.now, log: deps.log },
     config,
   );
   return { config, ...result };

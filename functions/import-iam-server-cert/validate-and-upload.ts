@@ -4,18 +4,18 @@
  */
 import { iamClient, secretsManagerClient } from '../../src/aws/clients';
 import { readSourceMaterial } from '../../src/iam/certificate-source';
-import { importServerCertificate } from '../../src/iam/import-server-certificate';
+import { importServerCertificate, planServerCertificateImport } from '../../src/iam/import-server-certificate';
 import { importInputSchema } from '../../src/iam/workflow-inputs';
 import { stepHandler } from './lib/wiring';
 
 export const handler = stepHandler(importInputSchema, async (input, deps) => {
-  return importServerCertificate(
-    {
-      iam: deps.iam,
-      readMaterial: () => readSourceMaterial(deps.secrets, input.sourceSecretId),
-      now: deps.now,
-      log: deps.log,
-    },
-    { serverCertificateName: input.serverCertificateName, path: input.path },
-  );
+  const importDeps = {
+    iam: deps.iam,
+    readMaterial: () => readSourceMaterial(deps.secrets, input.sourceSecretId),
+    now: deps.now,
+    log: deps.log,
+  };
+  const request = { serverCertificateName: input.serverCertificateName, path: input.path };
+  // A dry run validates and checks the name, uploading nothing.
+  return input.dryRun ? planServerCertificateImport(importDeps, request) : importServerCertificate(importDeps, request);
 }, { iam: iamClient, secrets: secretsManagerClient });

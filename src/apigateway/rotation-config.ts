@@ -49,6 +49,8 @@ export const rotationInputSchema = z
       .max(MAX_RENEW_BEFORE_DAYS, `must be at most ${MAX_RENEW_BEFORE_DAYS} (certificates last 365 days)`)
       .default(30),
     force: z.boolean().default(false),
+    /** Read everything and report what would happen, writing nothing. */
+    dryRun: z.boolean().default(false),
     graceSeconds: z.number().int('must be a whole number of seconds').min(0, 'must not be negative').max(MAX_WAIT_SECONDS).default(3600),
     slackWebhookSecretId: z.string().regex(SECRET_NAME, 'must be a secret name under keyturn/').optional(),
     tags: tagsSchema.optional(),
@@ -65,6 +67,8 @@ export interface RotationConfig {
   trustStoreSecretId: string;
   renewBeforeDays: number;
   force: boolean;
+  /** Set: read and report only (see rotationPlan). */
+  dryRun?: boolean;
   graceSeconds: number;
   slackWebhookSecretId?: string;
   tags?: Record<string, string>;

@@ -325,3 +325,28 @@ export async function undoRotation(deps: RotationDeps, config: RotationConfig, s
   deps.log.info('rotation undone', { restApiId: config.restApiId, undone: undone.length, kept: kept.length });
   return { undone, kept };
 }
+
+/** What a dry run reports (`dryRun: true`): built from the assessment alone, so nothing is written. */
+export interface RotationPlan {
+  dryRun: true;
+  restApiId: string;
+  wouldRotate: boolean;
+  reason: string;
+  stageNames: string[];
+  /** Client certificates the rotation would delete (after the grace period). */
+  wouldDelete: string[];
+  /** Whether Slack would be told. */
+  wouldAlert: boolean;
+}
+
+export function rotationPlan(config: RotationConfig, assessment: Assessment): RotationPlan {
+  return {
+    dryRun: true,
+    restApiId: config.restApiId,
+    wouldRotate: assessment.due,
+    reason: assessment.reason,
+    stageNames: assessment.stageNames,
+    wouldDelete: assessment.due ? assessment.oldCertificateIds : [],
+    wouldAlert: assessment.due && config.slackWebhookSecretId !== undefined,
+  };
+}

@@ -3,6 +3,7 @@
  * module and returns the process exit code: 0 success, 1 the work failed, 2 bad usage.
  */
 import { configCommand } from './config';
+import { planCommand } from './plan';
 import { runCommand } from './run';
 import { simCommand } from './sim';
 import { statusCommand } from './status';
@@ -17,6 +18,7 @@ export interface Command {
 export const commands: Record<string, Command> = {
   sim: simCommand,
   run: runCommand,
+  plan: planCommand,
   status: statusCommand,
   config: configCommand,
 };

@@ -50,24 +50,11 @@ export const runCommand: Command = {
 
     // Handler logs would drown the progress lines; --verbose shows them.
     if (!values.verbose) quietHandlerLogs();
-    const { runWorkflow, UnknownWorkflowError } = await import('../local/runner');
-
     const out = (line: string) => process.stdout.write(`${line}\n`);
     const err = (line: string) => process.stderr.write(`${line}\n`);
-    let result;
-    try {
-      result = await runWorkflow(workflow, input, {
-        root,
-        skipWaits: values['skip-waits'],
-        executionName: values['execution-name'],
-        onProgress: (p) => err(formatProgress(p)),
-      });
-    } catch (error) {
-      if (error instanceof UnknownWorkflowError) throw new UsageError(error.message);
-      throw error;
-    }
+    const result = await runLocal(workflow, input, { root, skipWaits: values['skip-waits'], executionName: values['execution-name'], onProgress: (p) => err(formatProgress(p)) });
 
-    const seconds = `${((result.history.at(-1)?.elapsedMs ?? 0) / 1000).toFixed(2)}s`;
+    const seconds = `${(result.elapsedMs / 1000).toFixed(2)}s`;
     if (result.status === 'SUCCEEDED') {
       err(`SUCCEEDED ${workflow} (execution ${result.executionName}) in ${seconds}`);
       out(values.json ? JSON.stringify(result.output ?? null) : JSON.stringify(result.output ?? null, null, 2));
@@ -113,41 +100,93 @@ function selectRun(
   return { workflow: target.workflow, input: target.input, label: target.name, stage: values.stage ?? config.stage };
 }
 
-function pollMs(value: string | undefined): number {
+export function pollMs(value: string | undefined): number {
   if (value === undefined) return 1000;
   const ms = Number(value);
   if (!Number.isInteger(ms) || ms < 1 || ms > 60_000) throw new UsageError(`--poll-ms must be an integer 1-60000, got '${value}'`);
   return ms;
 }
 
-async function runDeployed(run: { workflow: string; input: unknown; label: string; stage: string; json: boolean; executionName?: string; pollMs: number }): Promise<number> {
+/** How a run ended, local or deployed. */
+export interface RunOutcome {
+  status: string;
+  executionName: string;
+  executionArn?: string;
+  output?: unknown;
+  error?: { name: string; cause?: string; state?: string };
+  elapsedMs: number;
+}
+
+/** Runs a workflow on this machine (the local runner); an unknown workflow is a usage error. */
+export async function runLocal(
+  workflow: string,
+  input: unknown,
+  options: { root: string; skipWaits: boolean; executionName?: string; onProgress?: (p: ProgressEvent) => void },
+): Promise<RunOutcome> {
+  const { runWorkflow, UnknownWorkflowError } = await import('../local/runner');
+  let result;
+  try {
+    result = await runWorkflow(workflow, input, options);
+  } catch (error) {
+    if (error instanceof UnknownWorkflowError) throw new UsageError(error.message);
+    throw error;
+  }
+  return { status: result.status, executionName: result.executionName, output: result.output, error: result.error, elapsedMs: result.history.at(-1)?.elapsedMs ?? 0 };
+}
+
+/** Starts the deployed state machine and follows it; undefined (said on stderr) when it is not deployed. */
+export async function runDeployedExecution(run: {
+  workflow: string;
+  input: unknown;
+  label: string;
+  stage: string;
+  executionName?: string;
+  pollMs: number;
+  onProgress?: (p: ProgressEvent) => void;
+  onStarted?: (machineName: string, name: string) => void;
+}): Promise<RunOutcome | undefined> {
   const { sfnClient } = await import('../aws/clients');
   const { StartExecutionCommand } = await import('@aws-sdk/client-sfn');
   const client = sfnClient();
-  const out = (line: string) => process.stdout.write(`${line}\n`);
-  const err = (line: string) => process.stderr.write(`${line}\n`);
   const machineName = stateMachineName(run.workflow, run.stage);
   const stateMachineArn = (await stateMachinesByName(client)).get(machineName);
   if (!stateMachineArn) {
-    err(`keyturn run: no state machine ${machineName} in this account and region: deploy first (npx serverless deploy --stage ${run.stage}) or give --stage`);
-    return 1;
+    process.stderr.write(`keyturn: no state machine ${machineName} in this account and region: deploy first (npx serverless deploy --stage ${run.stage}) or give --stage\n`);
+    return undefined;
   }
   const name = run.executionName ?? executionName(run.label, new Date());
   const started = await client.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(run.input) }));
-  err(`started ${machineName} (execution ${name})`);
-  const { execution, failedState, elapsedMs } = await followExecution(client, started.executionArn!, { pollMs: run.pollMs, onProgress: (p) => err(formatProgress(p)) });
-  const seconds = `${(elapsedMs / 1000).toFixed(2)}s`;
-  if (execution.status === 'SUCCEEDED') {
-    err(`SUCCEEDED ${run.workflow} (execution ${name}) in ${seconds}`);
+  run.onStarted?.(machineName, name);
+  const { execution, failedState, elapsedMs } = await followExecution(client, started.executionArn!, { pollMs: run.pollMs, ...(run.onProgress && { onProgress: run.onProgress }) });
+  const status = execution.status ?? 'FAILED';
+  if (status === 'SUCCEEDED') {
     const output = execution.output === undefined ? null : (JSON.parse(execution.output) as unknown);
-    out(run.json ? JSON.stringify(output) : JSON.stringify(output, null, 2));
+    return { status, executionName: name, executionArn: started.executionArn, output, elapsedMs };
+  }
+  const error = { name: execution.error ?? status, ...(execution.cause !== undefined ? { cause: execution.cause } : {}), ...(failedState !== undefined ? { state: failedState } : {}) };
+  return { status, executionName: name, executionArn: started.executionArn, error, elapsedMs };
+}
+
+async function runDeployed(run: { workflow: string; input: unknown; label: string; stage: string; json: boolean; executionName?: string; pollMs: number }): Promise<number> {
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  const err = (line: string) => process.stderr.write(`${line}\n`);
+  const result = await runDeployedExecution({
+    ...run,
+    onProgress: (p) => err(formatProgress(p)),
+    onStarted: (machineName, name) => err(`started ${machineName} (execution ${name})`),
+  });
+  if (!result) return 1;
+  const seconds = `${(result.elapsedMs / 1000).toFixed(2)}s`;
+  if (result.status === 'SUCCEEDED') {
+    err(`SUCCEEDED ${run.workflow} (execution ${result.executionName}) in ${seconds}`);
+    out(run.json ? JSON.stringify(result.output) : JSON.stringify(result.output, null, 2));
     return 0;
   }
-  const error = { name: execution.error ?? execution.status ?? 'FAILED', ...(execution.cause !== undefined ? { cause: execution.cause } : {}), ...(failedState !== undefined ? { state: failedState } : {}) };
-  err(`${execution.status} ${run.workflow} (execution ${name}) in ${seconds}: ${error.name}${failedState ? ` in state '${failedState}'` : ''}`);
+  const error = result.error ?? { name: result.status };
+  err(`${result.status} ${run.workflow} (execution ${result.executionName}) in ${seconds}: ${error.name}${error.state ? ` in state '${error.state}'` : ''}`);
   const message = causeMessage(error.cause);
   if (message) err(`  ${message}`);
-  if (run.json) out(JSON.stringify({ status: execution.status, executionName: name, executionArn: started.executionArn, error }));
+  if (run.json) out(JSON.stringify({ status: result.status, executionName: result.executionName, executionArn: result.executionArn, error }));
   return 1;
 }
 
@@ -169,7 +208,7 @@ function readInput(inline: string | undefined, file: string | undefined): unknow
 }
 
 /** A Lambda error's Cause is `{"errorType","errorMessage"}` JSON; a Fail state's is plain text. */
-function causeMessage(cause: string | undefined): string | undefined {
+export function causeMessage(cause: string | undefined): string | undefined {
   if (!cause) return undefined;
   try {
     const parsed = JSON.parse(cause) as { errorMessage?: unknown };

@@ -18,6 +18,8 @@ export const rotationInputSchema = z
     graceSeconds: z.number().int('must be a whole number of seconds').min(0).max(MAX_WAIT_SECONDS).default(86_400),
     maxKeyAgeDays: z.number().int('must be a whole number of days').min(1).max(3650).default(90),
     force: z.boolean().default(false),
+    /** Read everything and report what would happen, writing nothing. */
+    dryRun: z.boolean().default(false),
     algorithm: z.enum(ALGORITHMS).default('RSA_2048'),
     slackWebhookSecretId: z
       .string()
@@ -37,6 +39,8 @@ export interface RotationConfig {
   graceSeconds: number;
   maxKeyAgeDays: number;
   force: boolean;
+  /** Set: read and report only (see rotationPlan). */
+  dryRun?: boolean;
   algorithm: (typeof ALGORITHMS)[number];
   slackWebhookSecretId?: string;
   testUrlBase?: string;

@@ -382,3 +382,27 @@ export async function undoRotation(
   deps.log.info('rotation undone', { keyGroupId: config.keyGroupId, undone: undone.length, kept: kept.length });
   return { undone, kept };
 }
+
+/** What a dry run reports (`dryRun: true`): built from the assessment alone, so nothing is written. */
+export interface RotationPlan {
+  dryRun: true;
+  keyGroupId: string;
+  wouldRotate: boolean;
+  reason: string;
+  /** Public keys the rotation would delete (after the grace period). */
+  wouldDelete: string[];
+  /** Whether Slack would be told. */
+  wouldAlert: boolean;
+}
+
+export function rotationPlan(config: RotationConfig, assessment: Assessment): RotationPlan {
+  const old = assessment.oldKey?.publicKeyId;
+  return {
+    dryRun: true,
+    keyGroupId: config.keyGroupId,
+    wouldRotate: assessment.due,
+    reason: assessment.reason,
+    wouldDelete: assessment.due && old ? [old] : [],
+    wouldAlert: assessment.due && config.slackWebhookSecretId !== undefined,
+  };
+}

@@ -53,7 +53,31 @@ export interface ImportDeps {
   log: Log;
 }
 
-export async function importServerCertificate(deps: ImportDeps, request: ImportRequest): Promise<ImportedCertificate> {
+/** What a dry run reports: the certificate was validated and the name checked; nothing uploaded. */
+export interface ImportPlan {
+  dryRun: true;
+  serverCertificateName: string;
+  path: string;
+  /** False when the name already holds this very certificate. */
+  wouldUpload: boolean;
+  expiration: string;
+  usableByCloudFront: boolean;
+}
+
+/** Validates as an import would and reports whether it would upload: reads only. */
+export async function planServerCertificateImport(deps: ImportDeps, request: ImportRequest): Promise<ImportPlan> {
+  const { existing, validated } = await validateAndFind(deps, request);
+  return {
+    dryRun: true,
+    serverCertificateName: request.serverCertificateName,
+    path: request.path,
+    wouldUpload: !existing,
+    expiration: existing?.expiration ?? validated.notAfter,
+    usableByCloudFront: usableByCloudFront(request.path),
+  };
+}
+
+async function validateAndFind(deps: ImportDeps, request: ImportRequest) {
   const { serverCertificateName: name, path } = request;
   checkServerCertificateName(name);
   checkServerCertificatePath(path);
@@ -66,8 +90,13 @@ export async function importServerCertificate(deps: ImportDeps, request: ImportR
     notAfter: validated.notAfter,
     chainLength: validated.chainLength,
   });
-
   const existing = await findExisting(deps.iam, name, material.certificateBody, path);
+  return { material, validated, existing };
+}
+
+export async function importServerCertificate(deps: ImportDeps, request: ImportRequest): Promise<ImportedCertificate> {
+  const { serverCertificateName: name, path } = request;
+  const { material, validated, existing } = await validateAndFind(deps, request);
   if (existing) {
     deps.log.info('certificate already imported', { serverCertificateName: name, arn: existing.arn });
     return existing;

@@ -23,6 +23,8 @@ export const expiryCheckInputSchema = z.strictObject({
   slackWebhookSecretId: secretId,
   mutedCertificateNames: z.array(z.string().min(1).max(128)).max(1000).default([]),
   accountLabel: z.string().min(1).max(80).optional(),
+  /** Classify and report, sending nothing to Slack and remembering nothing. */
+  dryRun: z.boolean().default(false),
 });
 export type ExpiryCheckInput = z.infer<typeof expiryCheckInputSchema>;
 
@@ -32,6 +34,8 @@ export const importInputSchema = z.strictObject({
   serverCertificateName: z.string(),
   path: z.string().default('/'),
   slackWebhookSecretId: secretId.optional(),
+  /** Validate only: report whether it would upload, uploading nothing. */
+  dryRun: z.boolean().default(false),
 });
 export type ImportInput = z.infer<typeof importInputSchema>;
 

@@ -15,6 +15,8 @@ export const rotationInputSchema = z
     secretId: z.string().regex(SECRET_NAME, 'must be a secret name under keyturn/ (letters, digits, /_+=.@-)'),
     maxKeyAgeDays: z.number().int('must be a whole number of days').min(1).max(3650).default(90),
     force: z.boolean().default(false),
+    /** Read everything and report what would happen, writing nothing. */
+    dryRun: z.boolean().default(false),
     graceSeconds: z.number().int('must be a whole number of seconds').min(0).max(MAX_WAIT_SECONDS).default(86_400),
     slackWebhookSecretId: z.string().regex(SECRET_NAME, 'must be a secret name under keyturn/').optional(),
     /** Resumes a crashed rotation from another execution (defaults to this execution's name). */
@@ -29,6 +31,8 @@ export interface RotationConfig {
   secretId: string;
   maxKeyAgeDays: number;
   force: boolean;
+  /** Set: read and report only (see rotationPlan). */
+  dryRun?: boolean;
   graceSeconds: number;
   slackWebhookSecretId?: string;
   rotationId: string;

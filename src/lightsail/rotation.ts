@@ -362,3 +362,26 @@ export async function undoRotation(deps: RotationDeps, config: RotationConfig): 
   deps.log.info('rotation undone', { bucketName, undone: undone.length, kept: kept.length });
   return { undone, kept };
 }
+
+/** What a dry run reports (`dryRun: true`): built from the assessment alone, so nothing is written. */
+export interface RotationPlan {
+  dryRun: true;
+  bucketName: string;
+  wouldRotate: boolean;
+  reason: string;
+  /** Access keys the rotation would delete (the old one, after the grace period, unless still used). */
+  wouldDelete: string[];
+  /** Whether Slack would be told. */
+  wouldAlert: boolean;
+}
+
+export function rotationPlan(config: RotationConfig, assessment: Assessment): RotationPlan {
+  return {
+    dryRun: true,
+    bucketName: config.bucketName,
+    wouldRotate: assessment.due,
+    reason: assessment.reason,
+    wouldDelete: assessment.due && assessment.oldAccessKeyId ? [assessment.oldAccessKeyId] : [],
+    wouldAlert: assessment.due && config.slackWebhookSecretId !== undefined,
+  };
+}

@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { IAMClient, UploadServerCertificateCommand } from '@aws-sdk/client-iam';
-import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CreateSecretCommand, DescribeSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { runWorkflow } from '../../src/local/runner';
 import { useSimulator } from '../support/sim';
 import { DAY_MS, makeCertificate, type GeneratedCertificate } from '../support/certs';
@@ -125,6 +125,25 @@ describe('check-iam-cert-expiry', () => {
 
     // The webhook URL is a secret: never in state, history or output.
     expect(JSON.stringify(result)).not.toContain('/_sim/slack');
+  });
+
+  it('plans without writing anything when dryRun is true', async () => {
+    await upload('d3', 3);
+    await upload('d400', 400);
+    await seedWebhook();
+    await sim.admin('DELETE', '/_sim/calls');
+
+    const result = await runWorkflow('check-iam-cert-expiry', { slackWebhookSecretId: WEBHOOK_SECRET, dryRun: true }, { skipWaits: true });
+
+    expect(result.status).toBe('SUCCEEDED');
+    const output = result.output as { dryRun: boolean; wouldAlert: boolean; certificates: { name: string }[] };
+    expect(output).toMatchObject({ dryRun: true, wouldAlert: true });
+    expect(output.certificates.map((c) => c.name).sort()).toEqual(['d3', 'd400']);
+    const { calls } = await sim.admin<{ calls: { operation: string }[] }>('GET', '/_sim/calls');
+    expect(calls.length).toBeGreaterThan(0);
+    expect(calls.map((c) => c.operation).filter((op) => !/^(Get|List|Describe|Head)/.test(op))).toEqual([]);
+    expect((await sim.admin<SlackMessages>('GET', '/_sim/slack')).messages).toEqual([]);
+    await expect(secrets().send(new DescribeSecretCommand({ SecretId: MEMORY_SECRET }))).rejects.toThrow();
   });
 
   it('sends nothing when nothing unmuted is within the largest threshold', async () => {

@@ -136,6 +136,25 @@ describe('import-iam-server-cert', () => {
     expect(await uploads()).toEqual([]);
   });
 
+  it('plans without writing anything when dryRun is true', async () => {
+    await seed(good());
+    await sim.admin('DELETE', '/_sim/calls');
+
+    const result = await runWorkflow(
+      'import-iam-server-cert',
+      { sourceSecretId: SOURCE_SECRET, serverCertificateName: 'www-2026', path: '/cloudfront/www/', slackWebhookSecretId: WEBHOOK_SECRET, dryRun: true },
+      { skipWaits: true },
+    );
+
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.output).toEqual({ dryRun: true, serverCertificateName: 'www-2026', path: '/cloudfront/www/', wouldUpload: true, expiration: expect.any(String), usableByCloudFront: true });
+    const { calls } = await sim.admin<{ calls: { operation: string }[] }>('GET', '/_sim/calls');
+    expect(calls.length).toBeGreaterThan(0);
+    expect(calls.map((c) => c.operation).filter((op) => !/^(Get|List|Describe|Head)/.test(op))).toEqual([]);
+    expect((await sim.admin<{ messages: unknown[] }>('GET', '/_sim/slack')).messages).toEqual([]);
+    expectNoKeyMaterial(result);
+  });
+
   it('refuses unknown input fields before reading anything', async () => {
     const result = await runWorkflow('import-iam-server-cert', { sourceSecretId: SOURCE_SECRET, serverCertificateName: 'www', privateKey: 'x' }, { skipWaits: true });
     expect(result.status).toBe('FAILED');

@@ -164,6 +164,29 @@ describe('rotate-apigw-client-cert', () => {
     expect(await writeCalls()).toEqual([]);
   });
 
+  it('plans without writing anything when dryRun is true', async () => {
+    const seeded = await seed({ ageDays: 350 });
+    const stagesBefore = await stagesOf(seeded.restApiId);
+    await sim.admin('DELETE', '/_sim/calls');
+    const result = await run({ ...seeded.input, dryRun: true });
+
+    expect(result).toMatchObject({ status: 'SUCCEEDED' });
+    expect(result.output).toEqual({
+      dryRun: true,
+      restApiId: seeded.restApiId,
+      wouldRotate: true,
+      reason: expect.stringMatching(/expires in 14 days \(renew 30 days before\)/),
+      stageNames: Object.keys(stagesBefore),
+      wouldDelete: [seeded.oldCertificateId],
+      wouldAlert: true,
+    });
+    const all = await calls();
+    expect(all.length).toBeGreaterThan(0);
+    expect(all.map((c) => c.operation).filter((op) => !/^(Get|List|Describe|Head)/.test(op))).toEqual([]);
+    expect(await slackMessages()).toEqual([]);
+    expect(await stagesOf(seeded.restApiId)).toEqual(stagesBefore);
+  });
+
   it('due: switches every stage in AWS’s order, the backend accepting each stage at every transition', async () => {
     const seeded = await seed();
     await sim.admin('DELETE', '/_sim/calls');

@@ -124,6 +124,14 @@ async function slackMessages(): Promise<{ body: { text: string; blocks: unknown[
   return (await sim.admin<{ messages: { body: { text: string; blocks: unknown[] } }[] }>('GET', '/_sim/slack')).messages;
 }
 
+/** A dry run's evidence: every AWS call since the log was cleared is a read, and Slack got nothing. */
+async function expectOnlyReads(): Promise<void> {
+  const all = (await sim.admin<{ calls: { operation: string }[] }>('GET', '/_sim/calls')).calls;
+  expect(all.length).toBeGreaterThan(0);
+  expect(all.map((c) => c.operation).filter((op) => !/^(Get|List|Describe|Head)/.test(op))).toEqual([]);
+  expect(await slackMessages()).toEqual([]);
+}
+
 async function calls(operation: string) {
   return (await sim.admin<{ calls: { status: number; errorCode?: string }[] }>('GET', `/_sim/calls?operation=${operation}`)).calls;
 }
@@ -215,6 +223,26 @@ describe('rotate-cloudfront-key', () => {
     expect(result).toMatchObject({ status: 'SUCCEEDED', output: { rotated: false, reason: expect.stringMatching(/0 days old/) } });
     expect(await calls('CreatePublicKey')).toEqual([]);
     expect(await calls('PutSecretValue')).toEqual([]);
+  });
+
+  it('plans without writing anything when dryRun is true', async () => {
+    const seeded = await seed();
+    await sim.admin('DELETE', '/_sim/calls');
+    const first = await run({ ...seeded.input, dryRun: true });
+    expect(first).toMatchObject({ status: 'SUCCEEDED', output: { dryRun: true, keyGroupId: seeded.keyGroupId, wouldRotate: true, reason: expect.stringMatching(/first rotation/), wouldDelete: [], wouldAlert: true } });
+    await expectOnlyReads();
+    expect(await secretStages()).toBeUndefined(); // the secret a first rotation creates is not created
+
+    await run(seeded.input);
+    const rotatedKey = (await currentKey())!.publicKeyId;
+    const before = await endState(seeded);
+    await sim.admin('DELETE', '/_sim/calls');
+    await sim.admin('DELETE', '/_sim/slack');
+    const forced = await run({ ...seeded.input, force: true, dryRun: true });
+    expect(forced.output).toEqual({ dryRun: true, keyGroupId: seeded.keyGroupId, wouldRotate: true, reason: expect.any(String), wouldDelete: [rotatedKey], wouldAlert: true });
+
+    await expectOnlyReads();
+    expect(await endState(seeded)).toEqual(before);
   });
 
   it('ends cleanly with "rotation in progress" when another rotation holds the pending version', async () => {

@@ -239,6 +239,22 @@ describe('rotate-lightsail-bucket-key', () => {
     expect((await calls()).slice(before).filter((c) => WRITES.test(c.operation))).toEqual([]);
   });
 
+  it('plans without writing anything when dryRun is true', async () => {
+    const key = await seedManagedBucket(120);
+    await sim.admin('DELETE', '/_sim/calls');
+
+    const { result } = await run(input({ dryRun: true }));
+
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.output).toEqual({ dryRun: true, bucketName: BUCKET, wouldRotate: true, reason: expect.stringMatching(/120 days old/), wouldDelete: [key.accessKeyId], wouldAlert: true });
+    const all = await calls();
+    expect(all.length).toBeGreaterThan(0);
+    expect(all.map((c) => c.operation).filter((op) => !/^(Get|List|Describe|Head)/.test(op))).toEqual([]);
+    expect(await slackTexts()).toEqual([]);
+    expect(await bucketKeyIds()).toEqual([key.accessKeyId]);
+    expect((await byStage('AWSCURRENT'))?.accessKeyId).toBe(key.accessKeyId);
+  });
+
   it('rotates a young key when forced', async () => {
     const old = await seedManagedBucket(1);
 

@@ -16,7 +16,7 @@ function rejection(input: unknown): InvalidInputError {
 
 describe('parseRotationInput', () => {
   it('applies the documented defaults and takes the execution name as rotationId', () => {
-    expect(parseRotationInput(valid, 'exec-1')).toEqual({ ...valid, renewBeforeDays: 30, force: false, graceSeconds: 3600, rotationId: 'exec-1' });
+    expect(parseRotationInput(valid, 'exec-1')).toEqual({ ...valid, renewBeforeDays: 30, force: false, dryRun: false, graceSeconds: 3600, rotationId: 'exec-1' });
   });
 
   it.each([

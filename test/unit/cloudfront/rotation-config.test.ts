@@ -19,6 +19,7 @@ describe('parseRotationInput', () => {
       graceSeconds: 86_400,
       maxKeyAgeDays: 90,
       force: false,
+      dryRun: false,
       algorithm: 'RSA_2048',
       rotationId: 'exec-1',
     });

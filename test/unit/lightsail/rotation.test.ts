@@ -72,6 +72,7 @@ describe('parseRotationInput', () => {
       secretId: 'keyturn/media',
       maxKeyAgeDays: 90,
       force: false,
+      dryRun: false,
       graceSeconds: 86_400,
       rotationId: 'exec-9',
     });
