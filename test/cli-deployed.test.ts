@@ -12,26 +12,14 @@ import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secre
 import { CreateStateMachineCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { stringify } from 'yaml';
-import { main } from '../src/cli/main';
+import { keyturn, lastLine } from './support/cli';
 import { runnerExecutor } from '../src/local/runner-executor';
 import { startSimulator, type Simulator } from '../src/local/sim/server';
 
 const root = fileURLToPath(new URL('./fixtures/runner', import.meta.url));
 const definition = readFileSync(join(root, 'state-machines', 'fixture-flow.asl.json'), 'utf8');
 
-async function keyturn(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-  try {
-    return { code: await main(args), stdout, stderr };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
 
-const lastLine = (text: string) => text.trimEnd().split('\n').at(-1)!;
 
 describe('keyturn run (deployed) and keyturn status', () => {
   let sim: Simulator;

@@ -9,21 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { stringify } from 'yaml';
-import { main } from '../src/cli/main';
+import { keyturn } from './support/cli';
 import { scenarios } from '../src/local/demo/scenarios';
 import { startSimulator, type Simulator } from '../src/local/sim/server';
 
-async function keyturn(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-  try {
-    return { code: await main(args), stdout, stderr };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
 
 async function admin<T>(sim: Simulator, method: string, path: string): Promise<T> {
   const res = await fetch(`${sim.url}${path}`, { method });

@@ -3,26 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../src/cli/main';
+import { keyturn, lastLine } from './support/cli';
 
 const root = fileURLToPath(new URL('./fixtures/runner', import.meta.url));
 
-/** Runs `keyturn <args>` in-process and captures what it writes. */
-async function keyturn(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-  try {
-    const code = await main(args);
-    return { code, stdout, stderr };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
 
 const runFixture = (...args: string[]) => keyturn('run', 'fixture-flow', '--local', '--root', root, '--skip-waits', ...args);
-const lastLine = (text: string) => text.trimEnd().split('\n').at(-1)!;
 
 describe('keyturn run', () => {
   afterEach(() => {

@@ -9,22 +9,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { stringify } from 'yaml';
-import { main } from '../src/cli/main';
+import { keyturn } from './support/cli';
 import { scheduleExpressionProblem } from '../src/config/schedule-expression';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 
-async function keyturn(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-  try {
-    return { code: await main(args), stdout, stderr };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
 
 function configFile(config: unknown): string {
   const file = join(mkdtempSync(join(tmpdir(), 'keyturn-config-')), 'keyturn.config.yml');

@@ -2,8 +2,9 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startSimulator } from '../../src/local/sim/server';
+import { keyturn } from '../support/cli';
 import { useSimulator } from '../support/sim';
 
 describe('simulator core', () => {
@@ -108,17 +109,14 @@ describe('keyturn sim', () => {
       const url = /listening on (\S+)/.exec(out)![1]!;
       const command = out.split('\n').find((l) => l.includes('keyturn run rotate-cloudfront-key'))!;
       const input = /--input '(.*)'$/.exec(command)![1]!;
-      const { main } = await import('../../src/cli/main');
       const previous = process.env.AWS_ENDPOINT_URL;
       process.env.AWS_ENDPOINT_URL = url;
-      const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-      const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
       try {
-        expect(await main(['run', 'rotate-cloudfront-key', '--local', '--skip-waits', '--input', input])).toBe(0);
+        const { code, stderr } = await keyturn('run', 'rotate-cloudfront-key', '--local', '--skip-waits', '--input', input);
+        expect(code, stderr).toBe(0);
       } finally {
-        stderr.mockRestore();
-        stdout.mockRestore();
-        process.env.AWS_ENDPOINT_URL = previous;
+        if (previous === undefined) delete process.env.AWS_ENDPOINT_URL;
+        else process.env.AWS_ENDPOINT_URL = previous;
       }
     } finally {
       child.kill('SIGTERM');
