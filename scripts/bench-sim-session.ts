@@ -3,16 +3,11 @@
  * credentials (as `npm start` does), and its admin API (call log, faults, state) at hand.
  */
 import { startSimulator, type Simulator } from '../src/local/sim/server';
+import type { CallRecord } from '../src/local/sim/state';
 import { isolateFromRealAws } from '../src/local/offline-env';
 
-export interface SimCall {
-  seq: number;
-  service: string;
-  operation: string;
-  status: number;
-  errorCode?: string;
-  caller?: string;
-}
+/** A call in the simulator's log (`GET /_sim/calls`). */
+export type SimCall = CallRecord;
 
 export interface SimSession {
   url: string;

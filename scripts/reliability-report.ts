@@ -10,17 +10,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { LedgerEntry } from '../test/reliability/support/ledger';
 
-interface Entry {
-  part: string;
-  workflow: string;
-  case: string;
-  held: boolean;
-  runs: number;
-  counts?: Record<string, number>;
-  note?: string;
-  skipped?: boolean;
-}
+type Entry = LedgerEntry;
 
 const LEDGER = join(tmpdir(), 'keyturn-reliability', 'ledger.jsonl');
 const PARTS: [string, string][] = [

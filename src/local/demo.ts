@@ -8,23 +8,9 @@ import { formatProgress } from '../cli/run';
 import { scenarios as registered, type DemoScenario } from './demo/scenarios';
 import { runWorkflow, type RunResult } from './runner';
 import { startSimulator } from './sim/server';
+import type { CallRecord, SlackMessage } from './sim/state';
 import { isolateFromRealAws } from './offline-env';
 
-interface CallRecord {
-  seq: number;
-  service: string;
-  operation: string;
-  status: number;
-  errorCode?: string;
-  caller?: string;
-}
-
-interface SlackMessage {
-  seq: number;
-  path: string;
-  status: number;
-  body: unknown;
-}
 
 const READ_OPERATION = /^(Get|List|Describe|Head)/;
 

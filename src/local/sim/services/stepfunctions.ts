@@ -9,8 +9,9 @@
  * DescribeExecution, GetExecutionHistory, ListExecutions, ListStateMachines).
  */
 import { randomUUID } from 'node:crypto';
-import { AwsError, json, type ServiceModule, type SimContext, type SimRequest, type SimResponse } from '../protocol';
+import { AwsError, type ServiceModule, type SimContext, type SimResponse } from '../protocol';
 import { slice } from '../state';
+import { awsJson, epochSeconds, readJsonInput, renderAwsJsonError, routeByTarget, type JsonInput } from '../aws-json';
 
 const TARGET_PREFIX = 'AWSStepFunctions.';
 const OPERATIONS = new Set(['CreateStateMachine', 'ListStateMachines', 'StartExecution', 'DescribeExecution', 'GetExecutionHistory', 'ListExecutions']);
@@ -84,22 +85,16 @@ interface StatesState {
   executions: Record<string, ExecutionRecord>;
 }
 
-type Input = Record<string, unknown>;
+type Input = JsonInput;
 
 const statesState = (ctx: SimContext) => slice<StatesState>(ctx.state, 'states', () => ({ machines: {}, executions: {} }));
 
 export function stepFunctions(executor?: StateMachineExecutor): ServiceModule {
   return {
     service: 'states',
-    matches: (req) => targetOf(req).startsWith(TARGET_PREFIX),
-    operation(req) {
-      const target = targetOf(req);
-      const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
-      if (!OPERATIONS.has(operation)) throw new AwsError('UnknownOperationException', 400, `operation ${target || '(no X-Amz-Target)'} is not simulated`);
-      return operation;
-    },
+    ...routeByTarget(TARGET_PREFIX, OPERATIONS),
     handle(operation, req, ctx) {
-      const input = parseInput(req);
+      const input = readJsonInput(req);
       switch (operation) {
         case 'CreateStateMachine':
           return createStateMachine(input, ctx);
@@ -117,10 +112,10 @@ export function stepFunctions(executor?: StateMachineExecutor): ServiceModule {
           throw new AwsError('UnknownOperationException', 400, `operation ${operation} is not simulated`);
       }
     },
-    renderError: (error) => awsJson(error.status, { __type: error.code, message: error.message }),
+    renderError: (error) => renderAwsJsonError('1.0', error),
     throttlingError: () => new AwsError('ThrottlingException', 400, 'Rate exceeded'),
     resourceOf(_operation, req) {
-      const input = parseInput(req);
+      const input = readJsonInput(req);
       const arn = input.executionArn ?? input.stateMachineArn;
       return typeof arn === 'string' ? arn : undefined;
     },
@@ -150,19 +145,19 @@ function createStateMachine(input: Input, ctx: SimContext): SimResponse {
   if (existing) {
     // Idempotent when everything matches; otherwise the name is taken.
     if (existing.definition === definition && existing.roleArn === roleArn && existing.type === type) {
-      return awsJson(200, { stateMachineArn, creationDate: seconds(existing.creationDate) });
+      return awsJson('1.0', 200, { stateMachineArn, creationDate: epochSeconds(existing.creationDate) });
     }
     throw new AwsError('StateMachineAlreadyExists', 400, `State Machine Already Exists: '${stateMachineArn}'`);
   }
   const record: MachineRecord = { stateMachineArn, name, definition, roleArn, type, creationDate: ctx.now() };
   store.machines[stateMachineArn] = record;
-  return awsJson(200, { stateMachineArn, creationDate: seconds(record.creationDate) });
+  return awsJson('1.0', 200, { stateMachineArn, creationDate: epochSeconds(record.creationDate) });
 }
 
 function listStateMachines(ctx: SimContext): SimResponse {
   const machines = Object.values(statesState(ctx).machines).sort((a, b) => a.name.localeCompare(b.name));
-  return awsJson(200, {
-    stateMachines: machines.map((m) => ({ stateMachineArn: m.stateMachineArn, name: m.name, type: m.type, creationDate: seconds(m.creationDate) })),
+  return awsJson('1.0', 200, {
+    stateMachines: machines.map((m) => ({ stateMachineArn: m.stateMachineArn, name: m.name, type: m.type, creationDate: epochSeconds(m.creationDate) })),
   });
 }
 
@@ -183,7 +178,7 @@ function startExecution(input: Input, ctx: SimContext, executor: StateMachineExe
   const existing = store.executions[executionArn];
   if (existing) {
     // Standard workflows: the same name and input while running is idempotent; anything else is a conflict.
-    if (existing.status === 'RUNNING' && existing.input === inputText) return awsJson(200, { executionArn, startDate: seconds(existing.startDate) });
+    if (existing.status === 'RUNNING' && existing.input === inputText) return awsJson('1.0', 200, { executionArn, startDate: epochSeconds(existing.startDate) });
     throw new AwsError('ExecutionAlreadyExists', 400, `Execution Already Exists: '${executionArn}'`);
   }
   if (!executor) throw new AwsError('ServiceUnavailable', 503, 'this simulator was started without an executor: it cannot run state machines');
@@ -222,7 +217,7 @@ function startExecution(input: Input, ctx: SimContext, executor: StateMachineExe
       .then(finish)
       .catch((error: unknown) => finish({ status: 'FAILED', error: 'States.Runtime', cause: (error as Error)?.message ?? String(error) }));
   });
-  return awsJson(200, { executionArn, startDate: seconds(execution.startDate) });
+  return awsJson('1.0', 200, { executionArn, startDate: epochSeconds(execution.startDate) });
 }
 
 /** AWS's event types: `<Type>StateEntered`/`Exited`, `TaskScheduled`, `TaskFailed` (a retry is a new TaskScheduled). */
@@ -254,13 +249,13 @@ function recordStep(step: ExecutionStep, record: (type: string, details?: Record
 
 function describeExecution(input: Input, ctx: SimContext): SimResponse {
   const e = findExecution(ctx, requiredString(input, 'executionArn'));
-  return awsJson(200, {
+  return awsJson('1.0', 200, {
     executionArn: e.executionArn,
     stateMachineArn: e.stateMachineArn,
     name: e.name,
     status: e.status,
-    startDate: seconds(e.startDate),
-    ...(e.stopDate !== undefined ? { stopDate: seconds(e.stopDate) } : {}),
+    startDate: epochSeconds(e.startDate),
+    ...(e.stopDate !== undefined ? { stopDate: epochSeconds(e.stopDate) } : {}),
     input: e.input,
     inputDetails: { included: true },
     ...(e.output !== undefined ? { output: e.output, outputDetails: { included: true } } : {}),
@@ -277,12 +272,12 @@ function getExecutionHistory(input: Input, ctx: SimContext): SimResponse {
   const start = tokenOffset(input.nextToken);
   const page = ordered.slice(start, start + maxResults).map((event) => render(event, includeData));
   const next = start + maxResults < ordered.length ? Buffer.from(String(start + maxResults)).toString('base64') : undefined;
-  return awsJson(200, { events: page, ...(next ? { nextToken: next } : {}) });
+  return awsJson('1.0', 200, { events: page, ...(next ? { nextToken: next } : {}) });
 }
 
 /** includeExecutionData: false drops inputs and outputs, as on AWS. */
 function render(event: HistoryEvent, includeData: boolean): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...event, timestamp: seconds(event.timestamp) };
+  const out: Record<string, unknown> = { ...event, timestamp: epochSeconds(event.timestamp) };
   if (includeData) return out;
   for (const [key, value] of Object.entries(out)) {
     if (key.endsWith('EventDetails') && value && typeof value === 'object') {
@@ -303,14 +298,14 @@ function listExecutions(input: Input, ctx: SimContext): SimResponse {
   const start = tokenOffset(input.nextToken);
   const page = all.slice(start, start + maxResults);
   const next = start + maxResults < all.length ? Buffer.from(String(start + maxResults)).toString('base64') : undefined;
-  return awsJson(200, {
+  return awsJson('1.0', 200, {
     executions: page.map((e) => ({
       executionArn: e.executionArn,
       stateMachineArn: e.stateMachineArn,
       name: e.name,
       status: e.status,
-      startDate: seconds(e.startDate),
-      ...(e.stopDate !== undefined ? { stopDate: seconds(e.stopDate) } : {}),
+      startDate: epochSeconds(e.startDate),
+      ...(e.stopDate !== undefined ? { stopDate: epochSeconds(e.stopDate) } : {}),
     })),
     ...(next ? { nextToken: next } : {}),
   });
@@ -353,26 +348,3 @@ function requiredString(input: Input, field: string): string {
 
 const validation = (message: string) => new AwsError('ValidationException', 400, `1 validation error detected: ${message}`);
 
-/** awsJson timestamps are epoch seconds. */
-const seconds = (ms: number) => ms / 1000;
-
-function targetOf(req: SimRequest): string {
-  const target = req.headers['x-amz-target'];
-  return typeof target === 'string' ? target : '';
-}
-
-function parseInput(req: SimRequest): Input {
-  const text = req.body.toString('utf8');
-  if (text.trim() === '') return {};
-  try {
-    const value: unknown = JSON.parse(text);
-    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Input;
-  } catch {
-    // fall through
-  }
-  throw new AwsError('SerializationException', 400, 'The request body is not a JSON object.');
-}
-
-function awsJson(status: number, value: unknown): SimResponse {
-  return json(status, value, { 'content-type': 'application/x-amz-json-1.0' });
-}
