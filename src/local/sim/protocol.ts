@@ -22,6 +22,22 @@ export interface SimRequest {
   signingService?: string;
   /** The access key id from the SigV4 Authorization header, when signed. */
   accessKeyId?: string;
+  /** The SigV4 credential scope's region, when signed. */
+  signingRegion?: string;
+  /** Who signed the request, resolved by the server from the access key (STS sessions included). */
+  principal?: Principal;
+}
+
+/**
+ * The caller of a request. Credentials the simulator did not issue belong to its own account
+ * (the "home" account every existing test and the demo use); credentials from AssumeRole belong
+ * to the role's account.
+ */
+export interface Principal {
+  accountId: string;
+  arn: string;
+  userId: string;
+  assumedRole?: { roleArn: string; sessionName: string };
 }
 
 export interface SimResponse {
@@ -47,7 +63,13 @@ export class AwsError extends Error {
 }
 
 export interface SimContext {
+  /**
+   * The world the request acts in: the caller's account, in the signing region (global services:
+   * the simulator's home region). `state.accountId` and `state.region` name it.
+   */
   state: SimState;
+  /** The simulator's own account and region: the root of the whole simulated state. */
+  home: SimState;
   faults: Faults;
   /** The simulator's clock (ms since epoch); admin `/_sim/clock` can shift it. */
   now(): number;
@@ -58,8 +80,19 @@ export interface SimContext {
 }
 
 export interface ServiceModule {
-  /** Service name as recorded in `/_sim/calls` (cloudfront, iam, apigateway, lightsail, secretsmanager, s3). */
+  /** Service name as recorded in `/_sim/calls` (cloudfront, iam, apigateway, lightsail, secretsmanager, s3, sts). */
   readonly service: string;
+  /**
+   * Where its data lives: `regional` (default) per account and signing region; `global`
+   * (CloudFront, IAM) per account; `home` always in the simulator's own world (STS: roles and
+   * sessions span accounts).
+   */
+  readonly scope?: 'regional' | 'global' | 'home';
+  /**
+   * The account and region a request acts in, when the caller's credentials do not say it (S3:
+   * a Lightsail bucket access key belongs to the account and region of its bucket).
+   */
+  locate?(req: SimRequest, worlds: readonly SimState[]): { accountId: string; region: string } | undefined;
   /** Whether this module owns the request (checked in registration order after the signing-service lookup). */
   matches(req: SimRequest): boolean;
   /** The operation name (AWS's, e.g. `UpdateKeyGroup`), or throws the service's own unknown-operation AwsError. */

@@ -7,11 +7,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { AwsError, json, type ServiceModule, type SimContext, type SimRequest, type SimResponse } from './protocol';
-import { emptyState, persistable, restore, type SimState } from './state';
+import { AwsError, json, type Principal, type ServiceModule, type SimContext, type SimRequest, type SimResponse } from './protocol';
+import { allWorlds, emptyState, persistable, restore, worldOf, type SimState } from './state';
 import { Faults, type FaultSpec, type RacingWriterSpec } from './faults';
 import { services as defaultServices } from './services/index';
 import { stepFunctions, type StateMachineExecutor } from './services/stepfunctions';
+import { stsState } from './services/sts';
 
 export interface SimulatorOptions {
   port?: number;
@@ -47,6 +48,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     get state() {
       return state;
     },
+    get home() {
+      return state;
+    },
     faults,
     now: () => Date.now() + state.clockOffsetMs,
     persist: () => {
@@ -77,8 +81,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     }
     let operation = 'Unknown';
     let out: SimResponse;
+    let scoped: SimContext = ctx;
     try {
       operation = module.operation(req);
+      req.principal = principalOf(req, module);
+      scoped = contextFor(module, req);
       const fault = faults.take(module.service, operation);
       if (fault.latencyMs > 0) await new Promise((r) => setTimeout(r, fault.latencyMs));
       if (fault.error?.throttle) throw module.throttlingError();
@@ -86,7 +93,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         const e = fault.error.error;
         throw new AwsError(e.code, e.status, e.message ?? `injected ${e.code}`);
       }
-      out = await module.handle(operation, req, ctx);
+      out = await module.handle(operation, req, scoped);
       if (options.stateFile && !READ_PREFIXES.some((p) => operation.startsWith(p))) ctx.persist();
     } catch (error) {
       out = module.renderError(error instanceof AwsError ? error : internal(error), req);
@@ -101,14 +108,62 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       errorCode: out.status >= 400 ? errorCodeOf(out) : undefined,
       caller: callerOf(req),
       accessKeyId: req.accessKeyId,
-      resource: resourceOf(module, operation, req),
+      account: scoped.state.accountId,
+      region: scoped.state.region,
+      principal: req.principal?.assumedRole ? req.principal.arn : undefined,
+      resource: resourceOf(module, operation, req, scoped),
     });
     return out;
   }
 
-  function resourceOf(module: ServiceModule, operation: string, req: SimRequest): string | undefined {
+  /**
+   * Who signed the request. Credentials AssumeRole issued must come with their session token and
+   * be unexpired (by the simulator's clock); any other credentials are the home account's.
+   */
+  function principalOf(req: SimRequest, module: ServiceModule): Principal {
+    const accessKeyId = req.accessKeyId;
+    const session = accessKeyId ? stsState(ctx).sessions[accessKeyId] : undefined;
+    const jsonStyle = ['lightsail', 'secretsmanager', 'apigateway', 'states'].includes(module.service);
+    if (session) {
+      const token = req.headers['x-amz-security-token'] ?? req.query.get('X-Amz-Security-Token') ?? undefined;
+      if (token !== session.sessionToken) {
+        throw new AwsError(jsonStyle ? 'UnrecognizedClientException' : 'InvalidClientTokenId', 403, 'The security token included in the request is invalid.');
+      }
+      if (Date.parse(session.expiration) <= ctx.now()) {
+        throw new AwsError(jsonStyle ? 'ExpiredTokenException' : 'ExpiredToken', 400, 'The security token included in the request is expired');
+      }
+      const roleId = stsState(ctx).roles[session.roleArn]?.roleId ?? 'AROA';
+      return {
+        accountId: session.accountId,
+        arn: session.assumedRoleArn,
+        userId: `${roleId}:${session.sessionName}`,
+        assumedRole: { roleArn: session.roleArn, sessionName: session.sessionName },
+      };
+    }
+    if (accessKeyId?.startsWith('ASIA') && module.service !== 's3') {
+      // Temporary credentials the simulator never issued (or issued before a reset).
+      throw new AwsError(jsonStyle ? 'UnrecognizedClientException' : 'InvalidClientTokenId', 403, 'The security token included in the request is invalid.');
+    }
+    return { accountId: state.accountId, arn: `arn:aws:iam::${state.accountId}:user/keyturn-local`, userId: 'AIDAKEYTURNLOCALUSER' };
+  }
+
+  /** The world a request acts in: see SimContext.state. */
+  function contextFor(module: ServiceModule, req: SimRequest): SimContext {
+    if (module.scope === 'home') return ctx;
+    const where = module.locate?.(req, allWorlds(state)) ?? {
+      accountId: req.principal?.accountId ?? state.accountId,
+      region: module.scope === 'global' ? state.region : req.signingRegion ?? state.region,
+    };
+    return worldContext(where.accountId, where.region);
+  }
+
+  function worldContext(accountId: string, region: string): SimContext {
+    return { state: worldOf(state, accountId, region), home: state, faults, now: ctx.now, persist: ctx.persist, baseUrl: ctx.baseUrl };
+  }
+
+  function resourceOf(module: ServiceModule, operation: string, req: SimRequest, scoped: SimContext): string | undefined {
     try {
-      return module.resourceOf?.(operation, req, ctx);
+      return module.resourceOf?.(operation, req, scoped);
     } catch {
       return undefined; // a malformed request names no resource
     }
@@ -172,7 +227,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
           return slack(req, rest);
         default: {
           const module = services[area];
-          if (module?.probe) return await module.probe(`/${rest.join('/')}`, req, ctx);
+          // A probe looks at the home world unless `account` (and `region`) name another.
+          const account = req.query.get('account');
+          const probeCtx = account ? worldContext(account, req.query.get('region') ?? state.region) : ctx;
+          if (module?.probe) return await module.probe(`/${rest.join('/')}`, req, probeCtx);
           return json(404, { error: `no admin route ${req.method} /_sim/${area}` });
         }
       }
@@ -276,7 +334,7 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-const CREDENTIAL = /Credential=([^/,\s]+)\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/;
+const CREDENTIAL = /Credential=([^/,\s]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/;
 
 function toSimRequest(req: IncomingMessage, body: Buffer): SimRequest {
   const raw = req.url ?? '/';
@@ -299,7 +357,8 @@ function toSimRequest(req: IncomingMessage, body: Buffer): SimRequest {
     rawQuery: q === -1 ? '' : raw.slice(q + 1),
     headers: req.headers,
     body,
-    signingService: match?.[2],
+    signingService: match?.[3],
+    signingRegion: match?.[2],
     accessKeyId: match?.[1],
   };
 }

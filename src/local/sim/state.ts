@@ -12,6 +12,12 @@ export interface CallRecord {
   /** The keyturn function that made the call, from the `fn/<name>` user-agent token, if any. */
   caller?: string;
   accessKeyId?: string;
+  /** The account the call acted in (the caller's, or an assumed role's). */
+  account?: string;
+  /** The region of the world the call acted in. */
+  region?: string;
+  /** The assumed-role ARN (`arn:aws:sts::<account>:assumed-role/<role>/<session>`), for calls made with AssumeRole credentials. */
+  principal?: string;
   /** The ARN of the resource the call touched, when the service knows it (least-privilege checks). */
   resource?: string;
 }
@@ -30,7 +36,10 @@ export interface SimState {
   accountId: string;
   region: string;
   clockOffsetMs: number;
+  /** The home world: the simulator's own account in its own region. */
   services: Record<string, unknown>;
+  /** Every other world, keyed `<accountId>/<region>`, created when a request first acts there. */
+  worlds?: Record<string, { services: Record<string, unknown> }>;
   slack: SlackMessage[];
   calls: CallRecord[];
 }
@@ -63,6 +72,30 @@ export function restore(saved: Partial<SimState>): SimState {
     ...base,
     clockOffsetMs: saved.clockOffsetMs ?? 0,
     services: saved.services ?? {},
+    ...(saved.worlds ? { worlds: saved.worlds } : {}),
     slack: saved.slack ?? [],
   };
+}
+
+/**
+ * The world of `accountId` in `region`, as a SimState sharing the root's clock, call log and
+ * Slack sink. The home world is the root itself, so state files and tests from before accounts
+ * existed keep working.
+ */
+export function worldOf(root: SimState, accountId: string, region: string): SimState {
+  if (accountId === root.accountId && region === root.region) return root;
+  const key = `${accountId}/${region}`;
+  const world = ((root.worlds ??= {})[key] ??= { services: {} });
+  return { ...root, accountId, region, services: world.services };
+}
+
+/** Every world that exists: home first. */
+export function allWorlds(root: SimState): SimState[] {
+  return [
+    root,
+    ...Object.keys(root.worlds ?? {}).map((key) => {
+      const [accountId = '', region = ''] = key.split('/');
+      return worldOf(root, accountId, region);
+    }),
+  ];
 }

@@ -91,6 +91,7 @@ const HANDLERS: Record<string, Handler> = {
 
 export const cloudfront: ServiceModule = {
   service: 'cloudfront',
+  scope: 'global',
   matches: (req) => req.path === API || req.path.startsWith(`${API}/`),
   operation: (req) => {
     const route = findRoute(req);

@@ -407,6 +407,7 @@ function settingsProbe(req: SimRequest, ctx: SimContext): SimResponse {
 
 export const iam: ServiceModule = {
   service: 'iam',
+  scope: 'global',
   matches: (req) => req.method === 'POST' && req.path === '/' && /(^|&)Version=2010-05-08(&|$)/.test(req.body.toString('utf8')),
   operation: (req) => {
     const form = formOf(req);

@@ -6,6 +6,7 @@ import { lightsail } from './lightsail';
 import { s3 } from './s3';
 import { secretsmanager } from './secretsmanager';
 import { stepFunctions } from './stepfunctions';
+import { sts } from './sts';
 
 /** Every simulated service, keyed by its SigV4 signing name. */
 export const services: Record<string, ServiceModule> = {
@@ -15,6 +16,7 @@ export const services: Record<string, ServiceModule> = {
   lightsail,
   secretsmanager,
   s3,
+  sts,
   // Without an executor StartExecution fails; startSimulator({ executor }) replaces this entry.
   states: stepFunctions(),
 };

@@ -16,6 +16,13 @@ export const s3: ServiceModule = {
   service: 's3',
   // Only reached through the signing service: unsigned requests have no owner to check.
   matches: () => false,
+  // A bucket access key acts in the account and region of its bucket, whoever's world that is.
+  locate(req, worlds) {
+    const auth = parseAuthorization(req);
+    if (!auth) return undefined;
+    const world = worlds.find((w) => w.services.lightsail !== undefined && lightsailState(w).accessKeys[auth.accessKeyId] !== undefined);
+    return world ? { accountId: world.accountId, region: world.region } : undefined;
+  },
   operation(req) {
     const segments = req.path.split('/').filter(Boolean);
     if (segments.length === 1 && req.method === 'HEAD') return 'HeadBucket';
