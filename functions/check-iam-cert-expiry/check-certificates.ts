@@ -1,18 +1,19 @@
-/** Task "Check certificate expiry": list, classify, emit metrics, compare with the last run. */
+/**
+ * Task "Check certificate expiry": validates the input (the edge), then lists, classifies, emits
+ * metrics and compares with the last run. With `accounts`, it only validates: the Map state that
+ * follows checks each account (check-account-certificates.ts).
+ */
+import * as z from 'zod';
 import { iamClient, secretsManagerClient } from '../../src/aws/clients';
-import { checkCertificateExpiry } from '../../src/iam/check-certificate-expiry';
-import { powertoolsExpiryMetrics } from '../../src/iam/expiry-metrics';
-import { loadRememberedThresholds } from '../../src/iam/threshold-memory';
 import { expiryCheckInputSchema } from '../../src/iam/workflow-inputs';
+import { parseInput } from '../../src/validation';
+import { runExpiryCheck } from './lib/run-check';
 import { expiryMetrics, stepHandler } from './lib/wiring';
 
-export const handler = stepHandler(expiryCheckInputSchema, async (config, deps) => {
-  const remembered = await loadRememberedThresholds(deps.secrets, deps.memorySecretId, deps.log);
-  const result = await checkCertificateExpiry(
-    { iam: deps.iam, remembered, // A dry run emits no metric either: it writes nothing.
-      metrics: config.dryRun ? { recordDaysToExpiry: () => undefined } : powertoolsExpiryMetrics(deps.metrics),
-      now: deps.now, log: deps.log },
-    config,
-  );
-  return { config, ...result };
+const event = z.object({ input: z.unknown(), executionName: z.string().min(1) });
+
+export const handler = stepHandler(event, async ({ input }, deps) => {
+  const config = parseInput(expiryCheckInputSchema, input);
+  if (config.accounts) return { config, perAccount: true };
+  return { config, ...(await runExpiryCheck(deps, config)) };
 }, { iam: iamClient, secrets: secretsManagerClient, metrics: expiryMetrics });

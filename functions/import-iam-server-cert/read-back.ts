@@ -1,13 +1,22 @@
 /** Task "Read certificate back from IAM": confirm IAM holds what was uploaded. */
 import * as z from 'zod';
 import { iamClient } from '../../src/aws/clients';
+import { targetAccountSchema } from '../../src/aws/target-account';
 import { confirmServerCertificate } from '../../src/iam/import-server-certificate';
 import { stepHandler } from './lib/wiring';
 
-const eventSchema = z.strictObject({ serverCertificateName: z.string(), serverCertificateId: z.string(), arn: z.string() });
+const eventSchema = z.strictObject({
+  serverCertificateName: z.string(),
+  serverCertificateId: z.string(),
+  arn: z.string(),
+  executionName: z.string().optional(),
+  /** Where the certificate was uploaded: `account` when not keyturn's own. */
+  target: z.strictObject({ account: targetAccountSchema.optional() }).default({}),
+});
 
 export const handler = stepHandler(
   eventSchema,
-  async (certificate, deps) => confirmServerCertificate(deps.iam, certificate, deps.log),
+  async ({ serverCertificateName, serverCertificateId, arn }, deps) =>
+    confirmServerCertificate(deps.iam, { serverCertificateName, serverCertificateId, arn }, deps.log),
   { iam: iamClient },
 );

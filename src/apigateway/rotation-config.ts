@@ -4,6 +4,7 @@
  * checked against API Gateway's rules (aws-facts.md) here, before any call.
  */
 import * as z from 'zod';
+import { targetAccountSchema, type TargetAccount } from '../aws/target-account';
 import { parseInput } from '../validation';
 
 /** Step Functions' Wait limit. */
@@ -56,6 +57,8 @@ export const rotationInputSchema = z
     tags: tagsSchema.optional(),
     /** Resumes a crashed rotation from another execution (defaults to this execution's name). */
     rotationId: z.string().regex(/^[A-Za-z0-9_.:-]{1,80}$/, 'must be 1-80 letters, digits or _.:-').optional(),
+    /** The target's account and region, when not keyturn's own (src/aws/target-account.ts). */
+    account: targetAccountSchema.optional(),
   })
   .strict();
 
@@ -63,6 +66,8 @@ export type RotationInput = z.input<typeof rotationInputSchema>;
 
 export interface RotationConfig {
   restApiId: string;
+  /** The target's account and region, when not keyturn's own. */
+  account?: TargetAccount;
   stageNames?: string[];
   trustStoreSecretId: string;
   renewBeforeDays: number;

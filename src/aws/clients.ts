@@ -13,8 +13,12 @@ import { LightsailClient } from '@aws-sdk/client-lightsail';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { STSClient } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { version } from '../version';
+import { assumeRoleCredentials } from './assume-role';
+import { sessionNameFor, type TargetAccount } from './target-account';
 
 export interface ClientSettings {
   region: string;
@@ -22,6 +26,13 @@ export interface ClientSettings {
   retryMode: 'standard' | 'adaptive';
   /** Appended to the user agent so calls can be attributed to a function (least-privilege checks). */
   caller?: string;
+  /** Set for a client acting in a target's account (an assumed role); else the SDK's own chain. */
+  credentials?: AwsCredentialIdentityProvider;
+  /**
+   * The target a Task works on, when it lives in another account or region
+   * (src/aws/target-account.ts). Only the clients of the targets' own services act there.
+   */
+  target?: { account?: TargetAccount; executionName?: string };
 }
 
 export function clientSettings(env: NodeJS.ProcessEnv = process.env): ClientSettings {
@@ -52,6 +63,7 @@ function common(settings: ClientSettings) {
     maxAttempts: settings.maxAttempts,
     retryMode: settings.retryMode,
     customUserAgent: [['keyturn', version]] as [string, string][],
+    ...(settings.credentials && { credentials: settings.credentials }),
   };
 }
 
@@ -84,11 +96,37 @@ function attributed<C extends { middlewareStack: unknown }>(client: C, settings:
   return client;
 }
 
-export const cloudFrontClient = (s: ClientSettings = clientSettings()) => attributed(new CloudFrontClient(common(s)), s);
+/**
+ * The settings of a client of a target's own service: the target's region, and the role assumed
+ * there with a session named after the execution (STS is called in keyturn's own region, with
+ * keyturn's own credentials). Without a target account or region, `s` itself.
+ */
+function inTarget(s: ClientSettings): ClientSettings {
+  const account = s.target?.account;
+  if (!account?.roleArn && !account?.region) return s;
+  const home = { ...s, target: undefined };
+  return {
+    ...home,
+    region: account.region ?? s.region,
+    ...(account.roleArn && { credentials: assumeRoleCredentials(stsClient(home), account.roleArn, sessionNameFor(s.target?.executionName)) }),
+  };
+}
+
+function targetClient<C extends { middlewareStack: unknown }>(make: (config: ReturnType<typeof common>) => C) {
+  return (s: ClientSettings = clientSettings()): C => {
+    const settings = inTarget(s);
+    return attributed(make(common(settings)), settings);
+  };
+}
+
+// The targets' own services: they act in the target's account and region. (`@__PURE__`: a
+// bundle that does not name one leaves its SDK client out.)
+export const cloudFrontClient = /* @__PURE__ */ targetClient((c) => new CloudFrontClient(c));
+export const iamClient = /* @__PURE__ */ targetClient((c) => new IAMClient(c));
+export const apiGatewayClient = /* @__PURE__ */ targetClient((c) => new APIGatewayClient(c));
+export const lightsailClient = /* @__PURE__ */ targetClient((c) => new LightsailClient(c));
+// keyturn's own credential store, Slack webhook and expiry memory: always its own account and region.
 export const secretsManagerClient = (s: ClientSettings = clientSettings()) => attributed(new SecretsManagerClient(common(s)), s);
-export const iamClient = (s: ClientSettings = clientSettings()) => attributed(new IAMClient(common(s)), s);
-export const apiGatewayClient = (s: ClientSettings = clientSettings()) => attributed(new APIGatewayClient(common(s)), s);
-export const lightsailClient = (s: ClientSettings = clientSettings()) => attributed(new LightsailClient(common(s)), s);
 
 /**
  * An S3 client that signs with a Lightsail bucket access key (not the function's role), for a
@@ -108,3 +146,4 @@ export function s3BucketClient(
   );
 }
 export const sfnClient = (s: ClientSettings = clientSettings()) => attributed(new SFNClient(common(s)), s);
+export const stsClient = (s: ClientSettings = clientSettings()) => attributed(new STSClient(common(s)), s);

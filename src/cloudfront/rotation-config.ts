@@ -3,6 +3,7 @@
  * names the field and the rule; unknown fields are rejected.
  */
 import * as z from 'zod';
+import { targetAccountSchema, type TargetAccount } from '../aws/target-account';
 import { parseInput } from '../validation';
 import { ALGORITHMS } from './key-pair';
 
@@ -28,6 +29,8 @@ export const rotationInputSchema = z
     testUrlBase: z.url({ protocol: /^https?$/ }).optional(),
     /** Resumes a crashed rotation from another execution (defaults to this execution's name). */
     rotationId: z.string().regex(/^[A-Za-z0-9_.:-]{1,80}$/, 'must be 1-80 letters, digits or _.:-').optional(),
+    /** The target's account and region, when not keyturn's own (src/aws/target-account.ts). */
+    account: targetAccountSchema.optional(),
   })
   .strict();
 
@@ -35,6 +38,8 @@ export type RotationInput = z.input<typeof rotationInputSchema>;
 
 export interface RotationConfig {
   keyGroupId: string;
+  /** The target's account and region, when not keyturn's own. */
+  account?: TargetAccount;
   secretId: string;
   graceSeconds: number;
   maxKeyAgeDays: number;

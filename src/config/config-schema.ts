@@ -3,12 +3,12 @@
  * level; each target's `input` is checked afterwards by its workflow's own schema.
  */
 import * as z from 'zod';
+import { REGION, ROLE_ARN, type TargetAccount } from '../aws/target-account';
 import { scheduleExpressionProblem } from './schedule-expression';
 
 /** Target names become execution-name prefixes (80 characters at most) and resource ids. */
 export const TARGET_NAME = /^[a-z0-9][a-z0-9-]{0,39}$/;
 const SECRET_NAME = /^keyturn\/[A-Za-z0-9/_+=.@-]{1,500}$/;
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
 
 export const targetSchema = z.strictObject({
   workflow: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a workflow name such as rotate-cloudfront-key'),
@@ -21,6 +21,11 @@ export const targetSchema = z.strictObject({
     })
     .optional(),
   enabled: z.boolean('must be true or false').default(true),
+  // Where the target lives when not in keyturn's own account and region: passed to the workflow
+  // as `input.account` (src/aws/target-account.ts, which also checks them together).
+  accountId: z.string('must be a string').regex(/^\d{12}$/, 'must be a 12-digit AWS account id').optional(),
+  roleArn: z.string('must be a string').regex(ROLE_ARN, 'must be an IAM role ARN: arn:aws:iam::<account id>:role/<name>').optional(),
+  region: z.string('must be a string').regex(REGION, 'must be an AWS region such as eu-west-1').optional(),
 });
 
 export const configFileSchema = z.strictObject({
@@ -40,6 +45,8 @@ export interface Target {
   input: Record<string, unknown>;
   schedule?: string;
   enabled: boolean;
+  /** Where the target lives (also in `input.account`), when not keyturn's own account and region. */
+  account?: TargetAccount;
   /** `workflow`: checked by the workflow's exported schema; `generic`: only checked to be a map. */
   inputCheck: 'workflow' | 'generic';
 }

@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import type * as z from 'zod';
+import { targetAccountSchema, type TargetAccount } from '../aws/target-account';
 import { configFileSchema, targetSchema, TARGET_NAME, type KeyturnConfig, type Target } from './config-schema';
 import { ConfigError, ConfigFileError, type ConfigIssue } from './errors';
 import { inputDeclares, workflowInputSchemas } from './workflow-inputs';
@@ -54,13 +55,28 @@ export function validateConfig(raw: unknown, options: LoadOptions & { file: stri
     if (global.slackWebhookSecretId !== undefined && input.slackWebhookSecretId === undefined && schema && inputDeclares(schema, 'slackWebhookSecretId')) {
       input.slackWebhookSecretId = global.slackWebhookSecretId;
     }
+    const account = targetAccountOf(value, name, issues);
+    if (account) {
+      if (input.account !== undefined) {
+        issues.push({ target: name, field: 'input.account', rule: 'set by the target itself: use the target fields accountId, roleArn and region' });
+      }
+      input.account = account;
+    }
     if (schema) {
       const checked = schema.safeParse(input);
       if (!checked.success) issues.push(...toIssues(checked.error, input, name, 'input', shapeKeys(schema)));
     }
     if (!parsed.success) continue;
     const { schedule, enabled } = parsed.data;
-    targets.push({ name, workflow, input, ...(schedule !== undefined ? { schedule } : {}), enabled, inputCheck: schema ? 'workflow' : 'generic' });
+    targets.push({
+      name,
+      workflow,
+      input,
+      ...(schedule !== undefined ? { schedule } : {}),
+      enabled,
+      ...(account ? { account } : {}),
+      inputCheck: schema ? 'workflow' : 'generic',
+    });
   }
   if (issues.length) throw new ConfigError(options.file, issues);
   return {
@@ -70,6 +86,24 @@ export function validateConfig(raw: unknown, options: LoadOptions & { file: stri
     ...(global.slackWebhookSecretId !== undefined ? { slackWebhookSecretId: global.slackWebhookSecretId } : {}),
     targets,
   };
+}
+
+/**
+ * The target's `accountId`, `roleArn` and `region` as the workflow's `account`, checked together
+ * (a role in the named account; no account without a role). Each field's own format is checked by
+ * the target schema; a problem here is added to `issues` under the target field's name.
+ */
+function targetAccountOf(value: unknown, target: string, issues: ConfigIssue[]): TargetAccount | undefined {
+  if (!isMap(value)) return undefined;
+  const fields = Object.fromEntries(['accountId', 'roleArn', 'region'].filter((f) => value[f] !== undefined).map((f) => [f, value[f]]));
+  if (Object.keys(fields).length === 0) return undefined;
+  const parsed = targetAccountSchema.safeParse(fields);
+  if (parsed.success) return parsed.data;
+  // Format problems are already reported by the target schema; add only the cross-field rules.
+  for (const issue of parsed.error.issues) {
+    if (issue.code === 'custom') issues.push({ target, field: issue.path.map(String).join('.'), rule: issue.message });
+  }
+  return undefined;
 }
 
 /** The workflows of this project: every serverless/<name>.yml fragment that declares a stateMachine. */

@@ -10,6 +10,7 @@ import { listServerCertificates } from './list-server-certificates';
 import type { RememberedThresholds } from './threshold-memory';
 import type { ExpiryMetrics } from './expiry-metrics';
 import { MAX_LISTED } from './expiry-digest-listing';
+import type { AccountLine } from './combine-account-checks';
 
 export interface ExpiryCheckSettings {
   pathPrefix: string;
@@ -24,6 +25,8 @@ export interface CertificateExpiry {
   expiration: string;
   daysLeft: number;
   severity: Severity;
+  /** The label of the account it is in, when the check covers several accounts. */
+  account?: string;
 }
 
 /** A certificate the digest lists: within a threshold, not muted. */
@@ -38,6 +41,8 @@ export interface MutedCertificate {
   name: string;
   daysLeft: number;
   severity: Severity;
+  /** The account's label, when the check covers several accounts. */
+  account?: string;
 }
 
 export interface ExpiryReport {
@@ -53,6 +58,8 @@ export interface ExpiryReport {
   alertCount?: number;
   muted: MutedCertificate[];
   crossedCount: number;
+  /** One line per account, when the check covers several (src/iam/combine-account-checks.ts). */
+  accounts?: AccountLine[];
 }
 
 export interface ExpiryCheckResult {

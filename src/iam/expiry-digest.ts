@@ -9,6 +9,7 @@
 import { Blocks, Md, Message } from 'slack-block-builder';
 import type { Severity } from './classify-expiry';
 import type { ExpiryAlert, ExpiryReport } from './check-certificate-expiry';
+import type { AccountLine } from './combine-account-checks';
 import { MAX_LISTED } from './expiry-digest-listing';
 
 export { MAX_LISTED };
@@ -37,7 +38,9 @@ const ICONS: Record<Severity, string> = {
 
 export function buildExpiryDigest(report: ExpiryReport, context: DigestContext): SlackDigest {
   const { counts, alerts, muted } = report;
-  const listed = alerts.slice(0, MAX_LISTED);
+  const accountSections = accountLines(report.accounts ?? []);
+  // Slack's 50 blocks: the account lines take the place of some listed alerts.
+  const listed = alerts.slice(0, MAX_LISTED - accountSections.length);
   const unlisted = (report.alertCount ?? alerts.length) - listed.length;
   const label = context.accountLabel ? ` — ${context.accountLabel}` : '';
   const summary = (['expired', 'critical', 'warning', 'notice'] as const)
@@ -58,6 +61,7 @@ export function buildExpiryDigest(report: ExpiryReport, context: DigestContext):
   const blocks = [
     Blocks.Header({ text: truncate(`IAM server certificate expiry${label}`, 150) }),
     Blocks.Section({ text: countLine }),
+    ...accountSections.map((text) => Blocks.Section({ text })),
     ...(counts.expired > 0
       ? [
           Blocks.Section({
@@ -78,7 +82,7 @@ export function buildExpiryDigest(report: ExpiryReport, context: DigestContext):
     ...(muted.length > 0
       ? [
           Blocks.Context().elements(
-            `Muted (not alerted): ${muted.map((m) => `${escape(m.name)} (${m.severity === 'expired' ? 'expired' : `${m.daysLeft} ${plural(m.daysLeft, 'day', 'days')} left`})`).join(', ')}`,
+            `Muted (not alerted): ${muted.map((m) => `${escape(m.name)}${m.account ? ` in ${escape(m.account)}` : ''} (${m.severity === 'expired' ? 'expired' : `${m.daysLeft} ${plural(m.daysLeft, 'day', 'days')} left`})`).join(', ')}`,
           ),
         ]
       : []),
@@ -89,6 +93,27 @@ export function buildExpiryDigest(report: ExpiryReport, context: DigestContext):
 
   const message = Message({ text }).blocks(...blocks).buildToObject() as { text: string; blocks: unknown[] };
   return { text: message.text, blocks: message.blocks };
+}
+
+/**
+ * One line per account, in sections of at most 3,000 characters (Slack's limit for a section's
+ * text): its label and id, then its counts, or that it could not be checked and why.
+ */
+function accountLines(accounts: AccountLine[]): string[] {
+  const lines = accounts.map((a) => {
+    const name = `${Md.bold(escape(a.label))}${a.accountId ? ` (${a.accountId})` : ''}`;
+    if (a.error || !a.counts) return `:warning: ${name}: could not be checked (${escape(a.error ?? 'unknown error')}): its certificates are not in this digest`;
+    const c = a.counts;
+    const worst = (['expired', 'critical', 'warning', 'notice', 'ok'] as const).find((s) => c[s] > 0) ?? 'ok';
+    return `${ICONS[worst]} ${name}: ${c.expired} expired · ${c.critical} critical · ${c.warning} warning · ${c.notice} notice · ${c.ok} ok`;
+  });
+  const sections: string[] = [];
+  for (const line of lines) {
+    const last = sections.length - 1;
+    if (last >= 0 && sections[last]!.length + 1 + line.length <= 3000) sections[last] += `\n${line}`;
+    else sections.push(line);
+  }
+  return sections;
 }
 
 function alertText(alert: ExpiryAlert, consoleRegion: string): string {
@@ -102,7 +127,7 @@ function alertText(alert: ExpiryAlert, consoleRegion: string): string {
     ? ` :new: ${alert.threshold === 'expired' ? 'newly expired' : `now within ${alert.threshold} ${plural(alert.threshold, 'day', 'days')}`}`
     : '';
   return [
-    `${ICONS[alert.severity]} ${Md.bold(escape(alert.name))} — ${when} (${alert.severity})${crossed}`,
+    `${ICONS[alert.severity]} ${Md.bold(escape(alert.name))}${alert.account ? ` in ${escape(alert.account)}` : ''} — ${when} (${alert.severity})${crossed}`,
     `${alert.severity === 'expired' ? 'Expired' : 'Expires'} ${formatUtc(alert.expiration)} · path ${Md.codeInline(escape(alert.path))}`,
     Md.codeInline(escape(alert.arn)),
     `${consoleLink(consoleRegion)}: ${Md.codeInline(`aws iam get-server-certificate --server-certificate-name ${alert.name}`)}`,

@@ -3,6 +3,7 @@
  * error names the field and the rule; unknown fields are rejected; values are never echoed.
  */
 import * as z from 'zod';
+import { targetAccountSchema, type TargetAccount } from '../aws/target-account';
 import { parseInput } from '../validation';
 
 /** Step Functions' Wait limit. */
@@ -21,6 +22,8 @@ export const rotationInputSchema = z
     slackWebhookSecretId: z.string().regex(SECRET_NAME, 'must be a secret name under keyturn/').optional(),
     /** Resumes a crashed rotation from another execution (defaults to this execution's name). */
     rotationId: z.string().regex(/^[A-Za-z0-9_.:-]{1,80}$/, 'must be 1-80 letters, digits or _.:-').optional(),
+    /** The target's account and region, when not keyturn's own (src/aws/target-account.ts). */
+    account: targetAccountSchema.optional(),
   })
   .strict();
 
@@ -28,6 +31,8 @@ export type RotationInput = z.input<typeof rotationInputSchema>;
 
 export interface RotationConfig {
   bucketName: string;
+  /** The target's account and region, when not keyturn's own. */
+  account?: TargetAccount;
   secretId: string;
   maxKeyAgeDays: number;
   force: boolean;

@@ -25,13 +25,13 @@ export const expiryMetrics = (): Metrics =>
   new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'keyturn', serviceName: 'check-iam-cert-expiry' });
 
 export const stepHandler = stepHandlerFor<CheckCollaborators, Pick<CheckCollaborators, 'iam' | 'secrets' | 'metrics'>>({
-  collaborators: () => ({
+  collaborators: ({ region }) => ({
     fetch: httpFetch,
     sleep,
     log: logger,
     now,
     memorySecretId: process.env.KEYTURN_EXPIRY_MEMORY_SECRET_ID ?? DEFAULT_MEMORY_SECRET_ID,
-    region: process.env.AWS_REGION ?? 'us-east-1',
+    region,
   }),
   clients: ['iam', 'secrets', 'metrics'],
 });

@@ -15,8 +15,12 @@ export interface ImportCollaborators extends NotifyDeps {
 
 type Clients = Pick<ImportCollaborators, 'iam' | 'secrets'>;
 
-export const stepHandler = stepHandlerFor<ImportCollaborators, Clients, { serverCertificateName?: unknown }>({
+export const stepHandler = stepHandlerFor<ImportCollaborators, Clients, { serverCertificateName?: unknown; input?: unknown }>({
   collaborators: () => ({ fetch: httpFetch, sleep, log: logger, now }),
   clients: ['iam', 'secrets'],
-  logKeys: ({ serverCertificateName }) => (typeof serverCertificateName === 'string' ? { serverCertificateName } : {}),
+  logKeys: ({ serverCertificateName, input }) => {
+    // The first step's event holds the workflow input; later steps name the certificate themselves.
+    const name = serverCertificateName ?? (typeof input === 'object' && input !== null ? (input as { serverCertificateName?: unknown }).serverCertificateName : undefined);
+    return typeof name === 'string' ? { serverCertificateName: name } : {};
+  },
 });

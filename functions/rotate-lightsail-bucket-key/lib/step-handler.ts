@@ -2,7 +2,6 @@
  * What rotate-lightsail-bucket-key's steps receive (src/lambda/step-handler.ts does the rest): its
  * collaborators, the AWS clients each handler names, and the rotation on every log line.
  */
-import { clientSettings } from '../../../src/aws/clients';
 import { ROTATION_INPUT_FIELDS, rotationConfigSchema, type RotationConfig } from '../../../src/lightsail/rotation-config';
 import type { RotationDeps } from '../../../src/lightsail/rotation';
 import { now } from '../../../src/lambda/runtime';
@@ -15,7 +14,7 @@ type Clients = Pick<RotationDeps, 'lightsail' | 'secrets' | 's3For'>;
 export const configField = rotationConfigSchema;
 
 export const stepHandler = stepHandlerFor<RotationDeps, Clients, { config?: RotationConfig }>({
-  collaborators: () => ({ region: clientSettings().region, log: logger, now }),
+  collaborators: ({ region }) => ({ region, log: logger, now }),
   clients: ['lightsail', 'secrets', 's3For'],
   logKeys: ({ config }) => ({ rotationId: config?.rotationId, bucketName: config?.bucketName }),
   allowedFields: ROTATION_INPUT_FIELDS,

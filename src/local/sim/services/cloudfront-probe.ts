@@ -22,6 +22,7 @@
 import { verify, createPublicKey } from 'node:crypto';
 import { json, type SimContext, type SimRequest, type SimResponse } from '../protocol';
 import { cloudfrontState } from './cloudfront-state';
+import { allWorlds } from '../state';
 
 const SIGNING_PARAMS = new Set(['Expires', 'Policy', 'Signature', 'Key-Pair-Id', 'Hash-Algorithm']);
 const URL_SAFE_BASE64 = /^[A-Za-z0-9\-_~]+$/;
@@ -38,7 +39,10 @@ export function probeSignedUrl(subpath: string, req: SimRequest, ctx: SimContext
 
 function check(subpath: string, req: SimRequest, ctx: SimContext): Verdict {
   const keyGroupId = subpath.split('/')[1] ?? '';
-  const cf = cloudfrontState(ctx);
+  // Key group ids are unique across accounts: the probe stands for a distribution of whichever
+  // account owns the group.
+  const owner = allWorlds(ctx.home).find((state) => state.services.cloudfront !== undefined && cloudfrontState({ state }).keyGroups[keyGroupId]);
+  const cf = cloudfrontState(owner ? { state: owner } : ctx);
   const group = cf.keyGroups[keyGroupId];
   if (!group) return deny(`no key group ${keyGroupId || '(missing)'}: probe URLs are /_sim/cloudfront/<keyGroupId>/<path>`);
 

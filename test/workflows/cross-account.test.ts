@@ -1,0 +1,261 @@
+/**
+ * Issue 7, "Many accounts and regions": a target may live in another account (keyturn assumes a
+ * role there, in a session named after the execution) or another region. The real state-machine
+ * files run on the simulator, which keeps every account and region apart and records, per call,
+ * the account it acted in and the assumed-role principal (test/sim/sts.test.ts).
+ */
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { CloudFrontClient, CreateKeyGroupCommand, CreatePublicKeyCommand, GetKeyGroupCommand, ListKeyGroupsCommand, ListPublicKeysCommand } from '@aws-sdk/client-cloudfront';
+import { GetServerCertificateCommand, IAMClient, UploadServerCertificateCommand } from '@aws-sdk/client-iam';
+import { CreateBucketAccessKeyCommand, CreateBucketCommand, GetBucketAccessKeysCommand, LightsailClient } from '@aws-sdk/client-lightsail';
+import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { generateKeyPairSync } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runWorkflow, type RunResult } from '../../src/local/runner';
+import type { CallRecord, SlackMessage } from '../../src/local/sim/state';
+import { DAY_MS, makeCertificate, type GeneratedCertificate } from '../support/certs';
+import { useSimulator } from '../support/sim';
+
+const sim = useSimulator();
+const HOME = '123456789012';
+const PRODUCTION = '111122223333';
+const SANDBOX = '444455556666';
+const ROLE = (account: string) => `arn:aws:iam::${account}:role/keyturn-target`;
+const WEBHOOK = 'keyturn/slack/webhook';
+
+/** Declares the role keyturn assumes in `account`, trusting keyturn's (home) account. */
+async function declareRole(account: string, trustedAccountIds = [HOME]): Promise<void> {
+  await sim.admin('POST', '/_sim/sts/roles', { roleArn: ROLE(account), trustedAccountIds });
+}
+
+/** Credentials in `account`, as an operator there would have, to seed and inspect it. */
+async function credentialsIn(account: string) {
+  await declareRole(account);
+  const out = await new STSClient({ region: 'us-east-1' }).send(new AssumeRoleCommand({ RoleArn: ROLE(account), RoleSessionName: 'operator' }));
+  const c = out.Credentials!;
+  return { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! };
+}
+
+/** The calls keyturn's functions made (not this test's own seeding and checks). */
+async function calls(filter: Partial<Pick<CallRecord, 'service' | 'operation'>> = {}): Promise<CallRecord[]> {
+  const query = new URLSearchParams(filter as Record<string, string>).toString();
+  return (await sim.admin<{ calls: CallRecord[] }>('GET', `/_sim/calls?${query}`)).calls.filter((c) => c.caller !== undefined);
+}
+
+async function slack(): Promise<SlackMessage[]> {
+  return (await sim.admin<{ messages: SlackMessage[] }>('GET', '/_sim/slack')).messages;
+}
+
+async function seedWebhook(): Promise<void> {
+  await new SecretsManagerClient({}).send(new CreateSecretCommand({ Name: WEBHOOK, SecretString: JSON.stringify({ url: `${sim.url}/_sim/slack/T0/B0/x` }) }));
+}
+
+function publicKeyPem(): string {
+  return generateKeyPairSync('ec', { namedCurve: 'prime256v1', publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } }).publicKey;
+}
+
+function expectNoSecrets(result: RunResult): void {
+  const recorded = JSON.stringify([result.history, result.output, result.error]);
+  expect(recorded).not.toContain('PRIVATE KEY');
+  expect(recorded).not.toContain('/_sim/slack/');
+  expect(recorded).not.toMatch(/SecretAccessKey|SessionToken/i);
+}
+
+describe('rotate-cloudfront-key in another account', () => {
+  async function seedProductionKeyGroup() {
+    const cf = new CloudFrontClient({ region: 'us-east-1', credentials: await credentialsIn(PRODUCTION) });
+    const key = await cf.send(new CreatePublicKeyCommand({ PublicKeyConfig: { Name: 'legacy', CallerReference: 'legacy', EncodedKey: publicKeyPem() } }));
+    const group = await cf.send(new CreateKeyGroupCommand({ KeyGroupConfig: { Name: 'media', Items: [key.PublicKey!.Id!] } }));
+    await seedWebhook();
+    await sim.admin('DELETE', '/_sim/calls');
+    return { cf, keyGroupId: group.KeyGroup!.Id!, legacyKeyId: key.PublicKey!.Id! };
+  }
+
+  it("rotates the key group in the target's account through its role, each session named after the execution, secrets kept in keyturn's", async () => {
+    const { cf, keyGroupId, legacyKeyId } = await seedProductionKeyGroup();
+    const executionName = 'media-signing-key-production-20261130T0900Z';
+
+    const result = await runWorkflow(
+      'rotate-cloudfront-key',
+      {
+        keyGroupId,
+        secretId: 'keyturn/cloudfront/production-media',
+        graceSeconds: 60,
+        slackWebhookSecretId: WEBHOOK,
+        testUrlBase: `${sim.url}/_sim/cloudfront/${keyGroupId}`,
+        account: { accountId: PRODUCTION, roleArn: ROLE(PRODUCTION) },
+      },
+      { skipWaits: true, executionName },
+    );
+
+    expect(result.status, JSON.stringify(result.error)).toBe('SUCCEEDED');
+    expectNoSecrets(result);
+    const items = (await cf.send(new GetKeyGroupCommand({ Id: keyGroupId }))).KeyGroup?.KeyGroupConfig?.Items ?? [];
+    expect(items).toHaveLength(2);
+    expect(items).toContain(legacyKeyId);
+    // Nothing landed in keyturn's own account's CloudFront.
+    const home = new CloudFrontClient({ region: 'us-east-1' });
+    expect((await home.send(new ListKeyGroupsCommand({}))).KeyGroupList?.Quantity).toBe(0);
+    expect((await home.send(new ListPublicKeysCommand({}))).PublicKeyList?.Quantity).toBe(0);
+
+    const cloudFrontCalls = await calls({ service: 'cloudfront' });
+    expect(cloudFrontCalls.length).toBeGreaterThan(0);
+    for (const call of cloudFrontCalls) {
+      expect(call).toMatchObject({ account: PRODUCTION, principal: `arn:aws:sts::${PRODUCTION}:assumed-role/keyturn-target/${executionName}` });
+    }
+    const secretCalls = await calls({ service: 'secretsmanager' });
+    expect(secretCalls.every((c) => c.account === HOME && c.principal === undefined)).toBe(true);
+    const assumed = await calls({ service: 'sts', operation: 'AssumeRole' });
+    expect(assumed.length).toBeGreaterThan(0);
+    expect(assumed.every((c) => c.status === 200 && c.account === HOME && c.resource === ROLE(PRODUCTION) && c.caller)).toBe(true);
+    // The new private key is keyturn's: current in its own Secrets Manager.
+    const current = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: 'keyturn/cloudfront/production-media' }));
+    expect(current.VersionStages).toContain('AWSCURRENT');
+  });
+
+  it('fails clearly, naming the role, and changes nothing when the role does not trust keyturn', async () => {
+    const { cf, keyGroupId, legacyKeyId } = await seedProductionKeyGroup();
+    await declareRole(PRODUCTION, ['999999999999']); // someone narrowed the trust policy
+
+    const result = await runWorkflow(
+      'rotate-cloudfront-key',
+      { keyGroupId, secretId: 'keyturn/cloudfront/production-media', slackWebhookSecretId: WEBHOOK, account: { roleArn: ROLE(PRODUCTION) } },
+      { skipWaits: true },
+    );
+
+    expect(result.status).toBe('FAILED');
+    expect(result.error?.name).toBe('AssumeRoleFailedError');
+    expect(String(result.error?.cause)).toContain(ROLE(PRODUCTION));
+    expectNoSecrets(result);
+    expect((await cf.send(new GetKeyGroupCommand({ Id: keyGroupId }))).KeyGroup?.KeyGroupConfig?.Items).toEqual([legacyKeyId]);
+    const writes = (await calls()).filter((c) => !/^(Get|List|Describe|Head|AssumeRole)/.test(c.operation));
+    expect(writes).toEqual([]);
+    const [message] = await slack();
+    expect(JSON.stringify(message?.body)).toContain('AssumeRoleFailedError');
+  });
+});
+
+describe('rotate-lightsail-bucket-key in another region of keyturn’s account', () => {
+  it('rotates the bucket where it is, probes it there, and keeps the secret in keyturn’s region', async () => {
+    const west = new LightsailClient({ region: 'eu-west-1' });
+    await west.send(new CreateBucketCommand({ bucketName: 'eu-uploads', bundleId: 'small_1_0' }));
+    const { accessKey } = await west.send(new CreateBucketAccessKeyCommand({ bucketName: 'eu-uploads' }));
+    await seedWebhook();
+
+    const result = await runWorkflow(
+      'rotate-lightsail-bucket-key',
+      { bucketName: 'eu-uploads', secretId: 'keyturn/lightsail/eu-uploads', graceSeconds: 60, slackWebhookSecretId: WEBHOOK, account: { region: 'eu-west-1' } },
+      { skipWaits: true },
+    );
+
+    expect(result.status, JSON.stringify(result.error)).toBe('SUCCEEDED');
+    expectNoSecrets(result);
+    const keys = (await west.send(new GetBucketAccessKeysCommand({ bucketName: 'eu-uploads' }))).accessKeys ?? [];
+    expect(keys.map((k) => k.accessKeyId)).not.toContain(accessKey?.accessKeyId);
+    expect(keys).toHaveLength(1);
+    expect((await calls({ service: 'lightsail' })).every((c) => c.region === 'eu-west-1')).toBe(true);
+    expect((await calls({ service: 's3', operation: 'ListObjectsV2' })).map((c) => [c.region, c.status])).toEqual([['eu-west-1', 200]]);
+    const stored = await new SecretsManagerClient({ region: 'us-east-1' }).send(new GetSecretValueCommand({ SecretId: 'keyturn/lightsail/eu-uploads' }));
+    expect(JSON.parse(stored.SecretString ?? '{}')).toMatchObject({ accessKeyId: keys[0]?.accessKeyId, bucketName: 'eu-uploads', region: 'eu-west-1' });
+  });
+});
+
+describe('check-iam-cert-expiry over several accounts', () => {
+  let soon: GeneratedCertificate;
+  let later: GeneratedCertificate;
+  beforeAll(async () => {
+    soon = await makeCertificate({ commonName: 'pay.example.com', keyAlgorithm: 'EC-P256', notAfter: new Date(Date.now() + 5 * DAY_MS + 3_600_000) });
+    later = await makeCertificate({ commonName: 'tools.example.com', keyAlgorithm: 'EC-P256', notAfter: new Date(Date.now() + 20 * DAY_MS + 3_600_000) });
+  });
+
+  async function upload(iam: IAMClient, name: string, cert: GeneratedCertificate): Promise<void> {
+    await iam.send(new UploadServerCertificateCommand({ ServerCertificateName: name, CertificateBody: cert.certificatePem, PrivateKey: cert.privateKeyPem }));
+  }
+
+  it('sends one digest with a line per account, each alert naming its account, and a line for an account it could not check', async () => {
+    await upload(new IAMClient({ region: 'us-east-1' }), 'tools-2026', later);
+    await upload(new IAMClient({ region: 'us-east-1', credentials: await credentialsIn(PRODUCTION) }), 'pay-2026', soon);
+    await declareRole(SANDBOX, ['999999999999']); // keyturn may not assume it
+    await seedWebhook();
+    const executionName = 'certificate-expiry-20261130T0800Z';
+
+    const result = await runWorkflow(
+      'check-iam-cert-expiry',
+      {
+        slackWebhookSecretId: WEBHOOK,
+        thresholdsDays: [30, 14, 7],
+        accounts: [
+          { label: 'tooling' },
+          { label: 'production', accountId: PRODUCTION, roleArn: ROLE(PRODUCTION) },
+          { label: 'sandbox', roleArn: ROLE(SANDBOX) },
+        ],
+      },
+      { executionName },
+    );
+
+    expect(result.status, JSON.stringify(result.error)).toBe('SUCCEEDED');
+    expectNoSecrets(result);
+    const output = result.output as { certificates: Array<{ name: string; account?: string; daysLeft: number }>; alerted: boolean };
+    expect(output.alerted).toBe(true);
+    expect(output.certificates.map((c) => [c.account, c.name, c.daysLeft])).toEqual(
+      expect.arrayContaining([['tooling', 'tools-2026', 20], ['production', 'pay-2026', 5]]),
+    );
+    const messages = await slack();
+    expect(messages).toHaveLength(1);
+    const text = JSON.stringify(messages[0]?.body);
+    expect(text).toContain(`*tooling*: `);
+    expect(text).toContain(`*production* (${PRODUCTION}): 0 expired · 1 critical · 0 warning`);
+    expect(text).toContain('*sandbox*');
+    expect(text).toContain('could not be checked (AssumeRoleFailedError)');
+    expect(text).toContain('*pay-2026* in production — 5 days left');
+
+    const listings = await calls({ service: 'iam', operation: 'ListServerCertificates' });
+    expect(listings.map((c) => [c.account, c.principal]).sort()).toEqual([
+      [HOME, undefined],
+      [PRODUCTION, `arn:aws:sts::${PRODUCTION}:assumed-role/keyturn-target/${executionName}`],
+    ].sort());
+  });
+
+  it('refuses accounts given with account, and duplicate labels, naming the field, before any call', async () => {
+    const bad = await runWorkflow('check-iam-cert-expiry', {
+      slackWebhookSecretId: WEBHOOK,
+      accounts: [{ label: 'a' }, { label: 'a', roleArn: ROLE(PRODUCTION) }],
+    });
+    expect(bad.status).toBe('FAILED');
+    expect(bad.error).toMatchObject({ name: 'InvalidInputError' });
+    expect(String(bad.error?.cause)).toContain('accounts.1.label: must be unique among the accounts');
+    const both = await runWorkflow('check-iam-cert-expiry', {
+      slackWebhookSecretId: WEBHOOK,
+      account: { roleArn: ROLE(PRODUCTION) },
+      accounts: [{ label: 'a' }],
+    });
+    expect(String(both.error?.cause)).toContain('accounts: cannot be combined with account');
+    expect(await calls()).toEqual([]);
+  });
+});
+
+describe('import-iam-server-cert into another account', () => {
+  it('uploads and reads back in the target account, reading the material from keyturn’s secret', async () => {
+    const cert = await makeCertificate({ commonName: 'www.example.com', keyAlgorithm: 'EC-P256' });
+    await new SecretsManagerClient({}).send(
+      new CreateSecretCommand({ Name: 'keyturn/certificates/www', SecretString: JSON.stringify({ certificateBody: cert.certificatePem, privateKey: cert.privateKeyPem }) }),
+    );
+    const production = new IAMClient({ region: 'us-east-1', credentials: await credentialsIn(PRODUCTION) });
+
+    const result = await runWorkflow('import-iam-server-cert', {
+      sourceSecretId: 'keyturn/certificates/www',
+      serverCertificateName: 'www-2026',
+      account: { accountId: PRODUCTION, roleArn: ROLE(PRODUCTION) },
+    });
+
+    expect(result.status, JSON.stringify(result.error)).toBe('SUCCEEDED');
+    expectNoSecrets(result);
+    expect(result.output).toMatchObject({ arn: `arn:aws:iam::${PRODUCTION}:server-certificate/www-2026` });
+    const stored = await production.send(new GetServerCertificateCommand({ ServerCertificateName: 'www-2026' }));
+    expect(stored.ServerCertificate?.ServerCertificateMetadata?.ServerCertificateName).toBe('www-2026');
+    await expect(new IAMClient({ region: 'us-east-1' }).send(new GetServerCertificateCommand({ ServerCertificateName: 'www-2026' }))).rejects.toMatchObject({
+      name: 'NoSuchEntityException',
+    });
+    expect((await calls({ service: 'iam' })).every((c) => c.account === PRODUCTION)).toBe(true);
+  });
+});
