@@ -17,9 +17,10 @@ function load() {
     const tsx = require('tsx/cjs/api');
     const { loadConfig } = tsx.require('../src/config/load-config.ts', __filename);
     const { deployResources } = tsx.require('../src/config/deploy-resources.ts', __filename);
+    const { targetRolePolicies } = tsx.require('../src/config/target-role-policies.ts', __filename);
     const file = resolve(root, process.env.KEYTURN_CONFIG || 'keyturn.config.yml');
     try {
-      return { config: loadConfig(file, { root }), deployResources };
+      return { config: loadConfig(file, { root }), deployResources, targetRolePolicies };
     } catch (error) {
       // serverless prints the stack of a failed resolver: make it just the message.
       error.stack = `${error.message}\n(checked by keyturn config check --config ${file})`;
@@ -51,13 +52,16 @@ module.exports = {
     };
   },
   async resources({ resolveConfigurationProperty }) {
-    const { config, deployResources } = await load();
+    const { config, deployResources, targetRolePolicies } = await load();
     const machines = [];
     for (const { key, workflow } of await deployedMachines()) {
       const name = await resolveConfigurationProperty(['stepFunctions', 'stateMachines', key, 'name']);
       machines.push({ key, workflow, ...(typeof name === 'string' ? { name } : {}) });
     }
     const stage = await resolveConfigurationProperty(['provider', 'stage']);
-    return deployResources({ ...config, stage: typeof stage === 'string' ? stage : config.stage }, machines);
+    const resources = deployResources({ ...config, stage: typeof stage === 'string' ? stage : config.stage }, machines);
+    // sts:AssumeRole on the roles targets name, for the functions acting there (src/config/target-role-policies.ts).
+    Object.assign(resources.Resources, targetRolePolicies(config, root));
+    return resources;
   },
 };

@@ -37,7 +37,7 @@ describe('keyturn config check', () => {
 
   it.each([
     ['an unknown global field', { targets: { a: cloudfront }, colour: 'red' }, "colour: unknown field (allowed: stage, region, slackWebhookSecretId, targets)"],
-    ['an unknown target field', { targets: { a: { ...cloudfront, retries: 3 } } }, "target 'a': retries: unknown field (allowed: workflow, input, schedule, enabled)"],
+    ['an unknown target field', { targets: { a: { ...cloudfront, retries: 3 } } }, "target 'a': retries: unknown field (allowed: workflow, input, schedule, enabled, accountId, roleArn, region)"],
     ['an unknown input field (the workflow schema)', { targets: { a: { ...cloudfront, input: { ...cloudfront.input, keyGroup: 'x' } } } }, "target 'a': input.keyGroup: unknown field"],
     ['an input breaking the workflow rule', { targets: { a: { ...cloudfront, input: { ...cloudfront.input, secretId: 'other/a' } } } }, "target 'a': input.secretId: must be a secret name under keyturn/"],
     ['a missing required input field', { targets: { a: { ...cloudfront, input: { keyGroupId: 'kg-1' } } } }, "target 'a': input.secretId: is required"],
@@ -53,6 +53,15 @@ describe('keyturn config check', () => {
     ['a webhook secret outside keyturn/', { slackWebhookSecretId: 'slack', targets: { a: cloudfront } }, 'slackWebhookSecretId: must be a secret name under keyturn/'],
     ['a bad region', { region: 'Europe', targets: { a: cloudfront } }, 'region: must be an AWS region such as us-east-1'],
     ['no targets', { targets: {} }, 'targets: must declare at least one target'],
+    ['an account without a role', { targets: { a: { ...cloudfront, accountId: '111122223333' } } }, "target 'a': roleArn: is required with accountId: keyturn acts in another account only through a role there"],
+    ['a role in another account than accountId', { targets: { a: { ...cloudfront, accountId: '111122223333', roleArn: 'arn:aws:iam::444455556666:role/keyturn' } } }, "target 'a': roleArn: must be a role in account 111122223333 (accountId), not 444455556666"],
+    ['a role ARN that is not one', { targets: { a: { ...cloudfront, roleArn: 'arn:aws:iam::111122223333:user/keyturn' } } }, "target 'a': roleArn: must be an IAM role ARN: arn:aws:iam::<account id>:role/<name>"],
+    ['an account id that is not 12 digits', { targets: { a: { ...cloudfront, accountId: '1111', roleArn: 'arn:aws:iam::111122223333:role/k' } } }, "target 'a': accountId: must be a 12-digit AWS account id"],
+    ['a bad target region', { targets: { a: { ...cloudfront, region: 'eu-west' } } }, "target 'a': region: must be an AWS region such as eu-west-1"],
+    ['an account in the input as well as on the target', { targets: { a: { ...cloudfront, roleArn: 'arn:aws:iam::111122223333:role/k', input: { ...cloudfront.input, account: { region: 'eu-west-1' } } } } }, "target 'a': input.account: set by the target itself: use the target fields accountId, roleArn and region"],
+    ['an expiry account with an id but no role', { slackWebhookSecretId: 'keyturn/slack/webhook', targets: { e: { workflow: 'check-iam-cert-expiry', input: { accounts: [{ label: 'prod', accountId: '111122223333' }] } } } }, "target 'e': input.accounts.0.roleArn: is required with accountId"],
+    ['expiry accounts beside a target account', { slackWebhookSecretId: 'keyturn/slack/webhook', targets: { e: { workflow: 'check-iam-cert-expiry', roleArn: 'arn:aws:iam::111122223333:role/k', input: { accounts: [{ label: 'prod' }] } } } }, "target 'e': input.accounts: cannot be combined with account"],
+    ['an expiry account without a label', { slackWebhookSecretId: 'keyturn/slack/webhook', targets: { e: { workflow: 'check-iam-cert-expiry', input: { accounts: [{ roleArn: 'arn:aws:iam::111122223333:role/k' }] } } } }, "target 'e': input.accounts.0.label: is required"],
     ['a required input the global webhook would fill, missing both', { targets: { e: { workflow: 'check-iam-cert-expiry', schedule: 'cron(0 8 * * ? *)' } } }, "target 'e': input.slackWebhookSecretId: is required"],
   ])('rejects %s with a message naming it (exit 1)', async (_, config, message) => {
     const { code, stderr } = await check(config);
@@ -69,6 +78,13 @@ describe('keyturn config check', () => {
     expect(stderr).toContain('stage: must be 1-16 letters');
     expect(stderr).toContain("target 'a': schedule: rate value must be a positive whole number");
     expect(stderr).toContain("target 'b': extra: unknown field");
+  });
+
+  it('accepts a target in another account and region, and says where it is', async () => {
+    const { code, stdout } = await check({ targets: { a: { ...cloudfront, accountId: '111122223333', roleArn: 'arn:aws:iam::111122223333:role/keyturn-target', region: 'eu-west-1' } } });
+
+    expect(code).toBe(0);
+    expect(stdout).toContain('rate(1 day), in 111122223333 (as arn:aws:iam::111122223333:role/keyturn-target), eu-west-1');
   });
 
   it('fills the global slackWebhookSecretId into targets whose workflow takes one', async () => {

@@ -2,6 +2,7 @@
  * `keyturn config check [--config FILE]`: validates keyturn.config.yml with the schema that
  * `npm run package` applies. Exit 0 when valid, 1 with every problem listed, 2 for bad usage.
  */
+import { accountOf, type TargetAccount } from '../aws/target-account';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigError, ConfigFileError, formatIssue } from '../config/errors';
@@ -25,7 +26,7 @@ export const configCommand: Command = {
     for (const t of config.targets) {
       const when = !t.enabled ? 'disabled' : (t.schedule ?? 'manual runs only');
       const note = t.inputCheck === 'generic' ? ' (input checked generically: the workflow exports no input schema yet)' : '';
-      process.stdout.write(`  ${t.name.padEnd(28)} ${t.workflow.padEnd(28)} ${when}${note}\n`);
+      process.stdout.write(`  ${t.name.padEnd(28)} ${t.workflow.padEnd(28)} ${when}${where(t.account)}${note}\n`);
     }
     return 0;
   },
@@ -51,4 +52,11 @@ export function readConfig(file: string | undefined, root: string): KeyturnConfi
     }
     throw error;
   }
+}
+
+/** `, in 111122223333 (as arn:…:role/x), eu-west-1` for a target that lives elsewhere. */
+function where(account: TargetAccount | undefined): string {
+  if (!account) return '';
+  const id = accountOf(account);
+  return [id && `, in ${id} (as ${account.roleArn})`, account.region && `, ${account.region}`].filter(Boolean).join('');
 }

@@ -10,7 +10,10 @@ import { GetServerCertificateCommand, IAMClient, UploadServerCertificateCommand 
 import { CreateBucketAccessKeyCommand, CreateBucketCommand, GetBucketAccessKeysCommand, LightsailClient } from '@aws-sdk/client-lightsail';
 import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { generateKeyPairSync } from 'node:crypto';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { validateConfig } from '../../src/config/load-config';
+import { functionsActingInTargets, targetRolePolicies } from '../../src/config/target-role-policies';
 import { runWorkflow, type RunResult } from '../../src/local/runner';
 import type { CallRecord, SlackMessage } from '../../src/local/sim/state';
 import { DAY_MS, makeCertificate, type GeneratedCertificate } from '../support/certs';
@@ -49,6 +52,12 @@ async function slack(): Promise<SlackMessage[]> {
 async function seedWebhook(): Promise<void> {
   await new SecretsManagerClient({}).send(new CreateSecretCommand({ Name: WEBHOOK, SecretString: JSON.stringify({ url: `${sim.url}/_sim/slack/T0/B0/x` }) }));
 }
+
+/** Every AssumeRole a function made in this file (the simulator is reset before each test). */
+const assumed: CallRecord[] = [];
+afterEach(async () => {
+  assumed.push(...(await calls({ service: 'sts', operation: 'AssumeRole' })));
+});
 
 function publicKeyPem(): string {
   return generateKeyPairSync('ec', { namedCurve: 'prime256v1', publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } }).publicKey;
@@ -257,5 +266,60 @@ describe('import-iam-server-cert into another account', () => {
       name: 'NoSuchEntityException',
     });
     expect((await calls({ service: 'iam' })).every((c) => c.account === PRODUCTION)).toBe(true);
+  });
+});
+
+describe('least privilege across accounts', () => {
+  const repo = fileURLToPath(new URL('../..', import.meta.url));
+  // The targets this file ran, as a config would declare them.
+  const config = validateConfig(
+    {
+      slackWebhookSecretId: WEBHOOK,
+      targets: {
+        'production-media': { workflow: 'rotate-cloudfront-key', roleArn: ROLE(PRODUCTION), input: { keyGroupId: 'kg', secretId: 'keyturn/cloudfront/production-media' } },
+        'eu-uploads': { workflow: 'rotate-lightsail-bucket-key', region: 'eu-west-1', input: { bucketName: 'eu-uploads', secretId: 'keyturn/lightsail/eu-uploads' } },
+        expiry: {
+          workflow: 'check-iam-cert-expiry',
+          input: { accounts: [{ label: 'tooling' }, { label: 'production', roleArn: ROLE(PRODUCTION) }, { label: 'sandbox', roleArn: ROLE(SANDBOX) }] },
+        },
+        'www-certificate': { workflow: 'import-iam-server-cert', accountId: PRODUCTION, roleArn: ROLE(PRODUCTION), input: { sourceSecretId: 'keyturn/certificates/www', serverCertificateName: 'www-2026' } },
+      },
+    },
+    { root: repo, file: 'test' },
+  );
+  const policies = targetRolePolicies(config, repo);
+  const grants = new Map(
+    Object.values(policies).map((p) => {
+      const role = (p.Properties.Roles as Array<{ Ref: string }>)[0]!.Ref.replace(/IamRoleLambdaExecution$/, '');
+      const statement = (p.Properties.PolicyDocument as { Statement: Array<{ Action: string; Resource: string[] }> }).Statement[0]!;
+      expect(statement.Action).toBe('sts:AssumeRole');
+      return [role.charAt(0).toLowerCase() + role.slice(1), statement.Resource] as const;
+    }),
+  );
+
+  it('grants sts:AssumeRole only to functions that call a target service, only on the roles the config names', () => {
+    expect(grants.get('checkRotationDue')).toEqual([ROLE(PRODUCTION)]);
+    expect(grants.get('checkAccountCertificates')).toEqual([ROLE(PRODUCTION), ROLE(SANDBOX)]);
+    expect(grants.has('checkCertificateExpiry')).toBe(false); // the expiry target names accounts, not an account
+    expect(grants.has('notifyRotated')).toBe(false); // Slack and Secrets Manager stay in keyturn's account
+    expect([...grants.keys()].filter((fn) => fn.startsWith('lightsail'))).toEqual([]); // a region is not a role
+    for (const fn of grants.keys()) {
+      expect(['rotate-cloudfront-key', 'check-iam-cert-expiry', 'import-iam-server-cert'].some((w) => functionsActingInTargets(repo, w).includes(fn))).toBe(true);
+    }
+  });
+
+  it('allowed every AssumeRole a function made in this file, and each role granted to a workflow was assumed by one of its functions', () => {
+    expect(assumed.length).toBeGreaterThan(0);
+    for (const call of assumed) {
+      const fn = call.caller!.replace(/^keyturn-local-/, '');
+      expect(grants.get(fn) ?? [], `${fn} assumed ${call.resource}`).toContain(call.resource);
+    }
+    const assumedRoles = new Set(assumed.map((c) => `${c.caller!.replace(/^keyturn-local-/, '')} ${c.resource}`));
+    for (const [fn, roles] of grants) {
+      const workflowFunctions = ['rotate-cloudfront-key', 'check-iam-cert-expiry', 'import-iam-server-cert'].map((w) => functionsActingInTargets(repo, w)).find((fns) => fns.includes(fn))!;
+      for (const role of roles) {
+        expect(workflowFunctions.some((other) => assumedRoles.has(`${other} ${role}`)), `${role} (granted to ${fn}) assumed by its workflow`).toBe(true);
+      }
+    }
   });
 });
