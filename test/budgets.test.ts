@@ -18,20 +18,22 @@ const BUDGET = 300 * KB;
 /**
  * Ceilings for the bundles still above BUDGET, per fragment, with what keeps them there (the
  * figures are in docs/benchmarks.md). A ceiling only goes down: lower it, or delete the entry,
- * when a fix lands.
+ * when a fix lands. (Raised once, by ~32 KB, for acting in other accounts: every function that
+ * calls a target's service carries the STS client, ~18 KB, and, where its service is not awsQuery,
+ * the query protocol.)
  */
 const ALLOWANCES: Record<string, { ceiling: number; why: string }> = {
   'rotate-cloudfront-key': {
-    ceiling: 524 * KB,
+    ceiling: 554 * KB,
     why: "CloudFront client (~135 KB, its error registry registered eagerly) in the steps that call CloudFront; zod classic (~89 KB); slack-block-builder (~62 KB) in the Slack steps and in undoRotation (STEP_RESULTS comes from rotation-report.ts, which imports it)",
   },
   'rotate-lightsail-bucket-key': {
-    ceiling: 431 * KB,
+    ceiling: 469 * KB,
     why: 'S3 client (~98 KB) in lightsailTestNewKey; Lightsail client (~74 KB) in the steps that call it; zod classic (~88 KB); slack-block-builder (~62 KB) in the Slack steps and undo',
   },
-  'rotate-apigw-client-cert': { ceiling: 419 * KB, why: 'zod classic (~93 KB); API Gateway client (~44 KB); slack-block-builder (~62 KB) in the Slack steps and undo' },
-  'check-iam-cert-expiry': { ceiling: 347 * KB, why: 'zod classic (~88 KB); IAM client (~26 KB) in the check; slack-block-builder (~62 KB, Slack steps)' },
-  'import-iam-server-cert': { ceiling: 339 * KB, why: 'zod classic (~88 KB); IAM client (~26 KB); slack-block-builder (~62 KB, Slack steps)' },
+  'rotate-apigw-client-cert': { ceiling: 455 * KB, why: 'zod classic (~93 KB); API Gateway client (~44 KB); slack-block-builder (~62 KB) in the Slack steps and undo' },
+  'check-iam-cert-expiry': { ceiling: 360 * KB, why: 'zod classic (~88 KB); IAM client (~26 KB) in the check; slack-block-builder (~62 KB, Slack steps)' },
+  'import-iam-server-cert': { ceiling: 356 * KB, why: 'zod classic (~88 KB); IAM client (~26 KB); slack-block-builder (~62 KB, Slack steps)' },
   alarms: { ceiling: 366 * KB, why: 'zod classic (~83 KB); slack-block-builder (~62 KB); Step Functions client (~27 KB)' },
 };
 
@@ -81,6 +83,8 @@ describe('Lambda bundle budgets', () => {
     const offenders = bundles.flatMap((bundle) => {
       const imports = /import \{([^}]*)\} from '(?:\.\.\/)+src\/aws\/clients'/.exec(readFileSync(bundle.fn.file, 'utf8'))?.[1] ?? '';
       const named = new Set(imports.split(',').map((n) => service(n.trim())));
+      // A target service's client may act in another account, through STS (src/aws/clients.ts).
+      if (['cloudfront', 'iam', 'apigateway', 'lightsail'].some((s) => named.has(s))) named.add('sts');
       const bundled = Object.keys(bundle.inputs).flatMap((input) => /node_modules\/@aws-sdk\/client-[^/]+\/dist-es\/(\w+)Client\.js$/.exec(input)?.[1] ?? []);
       return bundled.filter((client) => !named.has(service(client))).map((client) => `${bundle.fn.key}: ${client}Client`);
     });

@@ -35,3 +35,23 @@ describe('stepHandlerFor', () => {
     await expect(handler({})).rejects.toThrow("the cloudFront client is not named by this step's handler");
   });
 });
+
+describe('stepHandlerFor, for a target in another account or region', () => {
+  it("builds the clients for each invocation with the target and the execution name in their settings, and the target's region for collaborators", async () => {
+    const seen: unknown[] = [];
+    const handler = stepHandler(
+      z.object({ config: z.object({ account: z.object({ roleArn: z.string(), region: z.string() }) }) }),
+      async (_event, deps) => [deps.region, deps.cloudFront.name],
+      { cloudFront: (settings) => (seen.push(settings?.target), { name: 'cloudFront' }) },
+    );
+    const account = { roleArn: 'arn:aws:iam::111122223333:role/keyturn-target', region: 'ap-southeast-2' };
+
+    expect(await handler({ config: { account }, executionName: 'exec-1' })).toEqual(['eu-west-1', 'cloudFront']);
+    await handler({ config: { account }, executionName: 'exec-2' });
+
+    expect(seen).toEqual([
+      { account, executionName: 'exec-1' },
+      { account, executionName: 'exec-2' },
+    ]);
+  });
+});
