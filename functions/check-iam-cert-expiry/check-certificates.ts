@@ -2,17 +2,18 @@
 import { iamClient, secretsManagerClient } from '../../src/aws/clients';
 import { checkCertificateExpiry } from '../../src/iam/check-certificate-expiry';
 import { powertoolsExpiryMetrics } from '../../src/iam/expiry-metrics';
-import { loadRememberedThresholds } from '../../src/iam/threshold-memory';
+import { readThresholdMemory } from '../../src/iam/threshold-memory';
 import { expiryCheckInputSchema } from '../../src/iam/workflow-inputs';
 import { expiryMetrics, stepHandler } from './lib/wiring';
 
 export const handler = stepHandler(expiryCheckInputSchema, async (config, deps) => {
-  const remembered = await loadRememberedThresholds(deps.secrets, deps.memorySecretId, deps.log);
+  const memory = await readThresholdMemory(deps.secrets, deps.memorySecretId, deps.log);
   const result = await checkCertificateExpiry(
-    { iam: deps.iam, remembered, // A dry run emits no metric either: it writes nothing.
+    { iam: deps.iam, remembered: memory.remembered, // A dry run emits no metric either: it writes nothing.
       metrics: config.dryRun ? { recordDaysToExpiry: () => undefined } : powertoolsExpiryMetrics(deps.metrics),
       now: deps.now, log: deps.log },
     config,
   );
-  return { config, ...result };
+  // memoryFound: the recording step creates a missing memory without reading it again.
+  return { config, ...result, memoryFound: memory.found };
 }, { iam: iamClient, secrets: secretsManagerClient, metrics: expiryMetrics });
