@@ -6,7 +6,13 @@
  *   may not (it would sit in the execution history), so a step that needs a secret reads it;
  * - the workflow's safety rules stay: a new credential is stored as AWSPENDING before it is used
  *   and tested before it becomes AWSCURRENT; nothing someone else made is removed unasked;
- * - no re-reads: each fact is read once per run, unless a wait separates the read from its use.
+ * - no re-reads: each fact is read once per run, unless a wait separates the read from its use;
+ * - but a read stays in when the workflow's own requirements need it: one its issue asks for in
+ *   so many words (a read-back; a check made before a write that must then not be attempted);
+ *   the rotation lock's reads (issue 8: of two runs at once exactly one rotates; a write cannot
+ *   tell whether a concurrent one landed after it, so the label is read again before it is
+ *   relied on); and what a rerun must find out that the state cannot carry (a rerun after a
+ *   crash is a new execution: "was Slack told?" lives on the secret).
  * What the gap costs is listed beside the figures in docs/benchmarks.md.
  */
 export interface MinimumCall {
@@ -17,22 +23,45 @@ export interface MinimumCall {
 
 export const MINIMUM_CALLS: Record<string, MinimumCall[]> = {
   'rotate-cloudfront-key': [
-    { operation: 'GetKeyGroup', count: 1, why: 'items (room for one more key) and the ETag the UpdateKeyGroup needs' },
-    { operation: 'GetSecretValue', count: 3, why: "AWSCURRENT (is a keyturn key there, how old: not found on a first run); the pending private key to sign the test URL; the Slack webhook" },
+    { operation: 'GetKeyGroup', count: 1, why: 'items (room for one more key) and the ETag; both travel in the state to the room check and to the UpdateKeyGroup (If-Match: a write someone made since answers PreconditionFailed, then a re-read)' },
+    {
+      operation: 'DescribeSecret',
+      count: 3,
+      why:
+        'the labels at the start: is there a secret (not found on a first rotation), which version is AWSCURRENT, does another rotation hold AWSPENDING (the lock), was Slack told of this rotation (its tag); ' +
+        'before the second AWSPENDING write: the label is not taken from a rotation or a person that took it since step 3; ' +
+        'after the last AWSPENDING write, just before AWSCURRENT moves: a write cannot tell whether a concurrent one landed after it (issue 8: exactly one of two runs rotates); these labels also name the version RemoveFromVersionId must give',
+    },
+    { operation: 'ListPublicKeys', count: 1, why: "the account's quota of 10 public keys, checked before anything is created (invariant 6); a rerun finds its own key by the PublicKeyAlreadyExists its name answers, not by listing" },
+    {
+      operation: 'GetSecretValue',
+      count: 3,
+      why:
+        'the pending private key, to record the publicKeyId in the pending version (issue 3, step 4: a version holds the whole value, and the private key may not travel from step 3 in the state); ' +
+        'the pending private key again, to sign the test URL (a later Task: the key must be in the group first); the Slack webhook',
+    },
     { operation: 'CreateSecret', count: 1, why: 'first rotation: the secret does not exist (created without a value, so nothing is AWSCURRENT before the test)' },
-    { operation: 'PutSecretValue', count: 1, why: 'the private key as AWSPENDING, before its public key exists (a crash cannot strand a key nobody can sign with)' },
-    { operation: 'CreatePublicKey', count: 1, why: 'the new public key (its id travels in the state; CallerReference makes a rerun find it)' },
-    { operation: 'UpdateKeyGroup', count: 1, why: 'add the key, If-Match the ETag read above (the hand-made key stays)' },
+    { operation: 'PutSecretValue', count: 2, why: 'the private key as AWSPENDING, before its public key exists (a crash cannot strand a key nobody can sign with); then the same key with its publicKeyId (issue 3, step 4: versions are immutable, so a second version)' },
+    { operation: 'CreatePublicKey', count: 1, why: 'the new public key (its id travels in the state; its name makes a rerun find it)' },
+    { operation: 'UpdateKeyGroup', count: 1, why: 'add the key, If-Match the ETag read at the start (the hand-made key stays)' },
     { operation: 'UpdateSecretVersionStage', count: 2, why: 'move AWSCURRENT to the new version; take AWSPENDING off it (one label per call)' },
+    { operation: 'TagResource', count: 1, why: 'record on the secret that Slack was told of this rotation (issue 8: a rerun after a crash tells Slack once; a rerun is a new execution, so the record cannot live in the state)' },
   ],
   'check-iam-cert-expiry': [
     { operation: 'ListServerCertificates', count: 1, why: 'MaxItems=1000 covers every certificate an account may hold; Expiration is in the metadata, so no GetServerCertificate' },
     { operation: 'GetSecretValue', count: 2, why: 'the thresholds already reported (not found on a first run); the Slack webhook' },
-    { operation: 'CreateSecret', count: 1, why: 'first run: remember the thresholds reported (later runs: one PutSecretValue instead)' },
+    { operation: 'CreateSecret', count: 1, why: 'first run: remember the thresholds reported; the check found no memory and says so in the state, so no second read (later runs: the memory is read again just before one PutSecretValue, to keep what another path prefix\'s schedule wrote meanwhile)' },
   ],
   'import-iam-server-cert': [
-    { operation: 'GetSecretValue', count: 2, why: 'the certificate, chain and private key to import; the Slack webhook' },
-    { operation: 'UploadServerCertificate', count: 1, why: 'the import; EntityAlreadyExists answers "already there?", and its metadata (ARN, expiry) is what the report needs, so no read-back' },
+    { operation: 'GetSecretValue', count: 2, why: 'the certificate, chain and private key to import (AWSCURRENT, one call); the Slack webhook' },
+    {
+      operation: 'GetServerCertificate',
+      count: 2,
+      why:
+        'before the upload: is the name free, or does it already hold this very certificate (issue 6 checks "name not taken" before UploadServerCertificate, and a taken name uploads nothing, not even a refused attempt carrying the private key; a rerun reports the certificate instead of uploading again); ' +
+        'after it: the read-back issue 6 asks for ("upload, read it back, report")',
+    },
+    { operation: 'UploadServerCertificate', count: 1, why: 'the import' },
   ],
   'rotate-lightsail-bucket-key': [
     { operation: 'GetBucketAccessKeys', count: 2, why: 'before: keys and room (2 per bucket); after the wait: is the old key still used (lastUsed)' },

@@ -202,8 +202,8 @@ async function fault(service: string, operation: string, options: { code?: strin
   });
 }
 
-async function run(workflow: string, input: unknown, executionName?: string): Promise<RunResult> {
-  const result = await runWorkflow(workflow, input, { skipWaits: true, ...(executionName ? { executionName } : {}) });
+async function run(workflow: string, input: unknown, executionName?: string, stopAfterState?: string): Promise<RunResult> {
+  const result = await runWorkflow(workflow, input, { skipWaits: true, ...(executionName ? { executionName } : {}), ...(stopAfterState ? { stopAfterState } : {}) });
   await record();
   return result;
 }
@@ -242,6 +242,24 @@ describe('the workflows, routine and failing, on the simulator', () => {
     const third = await run('rotate-cloudfront-key', { ...input, force: true });
     expect(third.status).toBe('FAILED');
     expect(visited(third)).toContain('Undo the unfinished rotation');
+  }, 60_000);
+
+  it('rotate-cloudfront-key: a run stopped after creating its key is resumed without a test URL, while someone edits the key group', async () => {
+    // The resume reads what a fresh run takes from the state (its stored key, its public key by
+    // name); someone else's edit makes the UpdateKeyGroup re-read the group; without testUrlBase
+    // the new key is checked against the group and the key CloudFront holds.
+    const { testUrlBase: _, ...input } = (await scenario('rotate-cloudfront-key').seed(sim.url)) as Record<string, unknown>;
+    expect((await run('rotate-cloudfront-key', input, 'lp-cf-stopped', 'Create public key')).status).toBe('STOPPED');
+    const { generateKeyPairSync } = await import('node:crypto');
+    const { CloudFrontClient, CreatePublicKeyCommand } = await import('@aws-sdk/client-cloudfront');
+    const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+    const someoneElses = await new CloudFrontClient({}).send(
+      new CreatePublicKeyCommand({ PublicKeyConfig: { Name: 'lp-someone-elses', CallerReference: 'lp-someone-elses', EncodedKey: publicKey } }),
+    );
+    await sim.admin('POST', '/_sim/faults', { racingWriter: { keyGroupId: input.keyGroupId, addPublicKeyId: someoneElses.PublicKey?.Id } });
+    const resumed = await run('rotate-cloudfront-key', { ...input, rotationId: 'lp-cf-stopped' });
+    expect(resumed.status, JSON.stringify(resumed.error)).toBe('SUCCEEDED');
+    expect(observed.get('addKeyToGroup')?.map((c) => c.errorCode ?? c.operation)).toContain('PreconditionFailed');
   }, 60_000);
 
   it('rotate-cloudfront-key: a failure before promotion is undone and reported', async () => {

@@ -9,13 +9,15 @@ import { stepHandler } from './lib/wiring';
 const eventSchema = z.object({
   config: expiryCheckInputSchema,
   certificates: z.array(z.object({ arn: z.string(), expiration: z.string(), daysLeft: z.number(), severity: z.enum(SEVERITIES) })),
+  /** Whether the check found the memory secret; absent: read it first. */
+  memoryFound: z.boolean().optional(),
 });
 
-export const handler = stepHandler(eventSchema, async ({ config, certificates }, deps) => {
+export const handler = stepHandler(eventSchema, async ({ config, certificates, memoryFound }, deps) => {
   await rememberThresholds(
     deps.secrets,
     deps.memorySecretId,
-    { pathPrefix: config.pathPrefix, thresholdsDays: config.thresholdsDays, certificates },
+    { pathPrefix: config.pathPrefix, thresholdsDays: config.thresholdsDays, certificates, memoryFound },
     deps.log,
   );
   return { remembered: certificates.length };

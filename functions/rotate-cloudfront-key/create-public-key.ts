@@ -1,11 +1,16 @@
-/** Task "Create public key". */
+/** Task "Create public key": from the public half step 3 returned; it never reads the secret. */
 import * as z from 'zod';
-import { cloudFrontClient, secretsManagerClient } from '../../src/aws/clients';
+import { cloudFrontClient } from '../../src/aws/clients';
 import { createNewPublicKey } from '../../src/cloudfront/rotation';
+import { knownField } from './lib/fields';
 import { configField, stepHandler } from './lib/step-handler';
 
 export const handler = stepHandler(
-  z.object({ config: configField }),
-  ({ config }, deps) => createNewPublicKey(deps, config),
-  { cloudFront: cloudFrontClient, secrets: secretsManagerClient },
+  z.object({
+    config: configField,
+    known: knownField,
+    stored: z.object({ publicKey: z.string().min(1), createdAt: z.string().min(1) }).passthrough(),
+  }),
+  ({ config, known, stored }, deps) => createNewPublicKey(deps, config, { publicKey: stored.publicKey, createdAt: stored.createdAt, resuming: known.resuming }),
+  { cloudFront: cloudFrontClient },
 );

@@ -2,10 +2,11 @@
 import * as z from 'zod';
 import { cloudFrontClient, secretsManagerClient } from '../../src/aws/clients';
 import { ensureRoom } from '../../src/cloudfront/rotation';
+import { knownField } from './lib/fields';
 import { configField, stepHandler } from './lib/step-handler';
 
 export const handler = stepHandler(
-  z.object({ config: configField }),
-  ({ config }, deps) => ensureRoom(deps, config),
+  z.object({ config: configField, known: knownField }),
+  ({ config, known }, deps) => ensureRoom(deps, config, known),
   { cloudFront: cloudFrontClient, secrets: secretsManagerClient },
 );

@@ -11,14 +11,16 @@ const event = z.object({
   promotion: z.object({ publicKeyId: z.string() }).passthrough(),
   retirement: z.object({ oldPublicKeyId: z.string().nullable(), reason: z.string(), retiredAt: z.string().nullable() }).passthrough(),
   deletion: z.object({ outcome: z.string() }).passthrough(),
+  /** Whether step 1 found Slack already told of this rotation (the secret's tag). */
+  notified: z.boolean(),
 });
 
-export const handler = stepHandler(event, ({ executionName, config, promotion, retirement, deletion }, deps) =>
+export const handler = stepHandler(event, ({ executionName, config, promotion, retirement, deletion, notified }, deps) =>
   notifyRotated(notifyCollaborators(deps.secrets), {
     executionName,
     keyGroupId: config.keyGroupId,
     slackWebhookSecretId: config.slackWebhookSecretId,
-    rotation: { secretId: config.secretId, rotationId: config.rotationId },
+    rotation: { secretId: config.secretId, rotationId: config.rotationId, alreadyNotified: notified },
     newPublicKeyId: promotion.publicKeyId,
     oldPublicKeyId: retirement.oldPublicKeyId,
     oldKeyOutcome: `${retirement.reason}; public key ${deletion.outcome}`,

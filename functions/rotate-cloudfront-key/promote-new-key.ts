@@ -4,10 +4,10 @@ import { secretsManagerClient } from '../../src/aws/clients';
 import { promoteNewKey } from '../../src/cloudfront/rotation';
 import { configField, stepHandler } from './lib/step-handler';
 
-const event = z.object({ config: configField, pendingVersionId: z.string().min(1) });
+const event = z.object({ config: configField, pendingVersionId: z.string().min(1), publicKeyId: z.string().min(1) });
 
 export const handler = stepHandler(
   event,
-  ({ config, pendingVersionId }, deps) => promoteNewKey(deps, config, pendingVersionId),
+  ({ config, pendingVersionId, publicKeyId }, deps) => promoteNewKey(deps, config, pendingVersionId, publicKeyId),
   { secrets: secretsManagerClient },
 );

@@ -2,10 +2,11 @@
 import * as z from 'zod';
 import { secretsManagerClient } from '../../src/aws/clients';
 import { storePendingKey } from '../../src/cloudfront/rotation';
+import { knownField } from './lib/fields';
 import { configField, stepHandler } from './lib/step-handler';
 
 export const handler = stepHandler(
-  z.object({ config: configField }),
-  ({ config }, deps) => storePendingKey(deps, config),
+  z.object({ config: configField, known: knownField }),
+  ({ config, known }, deps) => storePendingKey(deps, config, known),
   { secrets: secretsManagerClient },
 );

@@ -71,17 +71,21 @@ export interface KeyGroupDelta {
 /**
  * Applies `delta` to the key group. Idempotent: when the group already reflects it, nothing is
  * written. Refuses to leave a group empty (CloudFront requires one key) or to exceed `maxKeys`.
+ *
+ * `known`: the group as an earlier step of the run read it (ids and ETag travel in the state).
+ * The first attempt writes from it with If-Match; if anyone wrote since, CloudFront answers
+ * PreconditionFailed and the next attempt starts from a fresh read, as after any lost race.
  */
 export async function applyKeyGroupDelta(
   client: CloudFrontApi,
   keyGroupId: string,
   delta: KeyGroupDelta,
-  deps: { log: Log; backoff?: Backoff; maxKeys?: number },
+  deps: { log: Log; backoff?: Backoff; maxKeys?: number; known?: KeyGroup },
 ): Promise<{ changed: boolean; attempts: number; publicKeyIds: string[] }> {
   const backoff = deps.backoff ?? defaultBackoff;
   const maxKeys = deps.maxKeys ?? MAX_KEYS_PER_KEY_GROUP;
   for (let attempt = 1; ; attempt += 1) {
-    const group = await readKeyGroup(client, keyGroupId);
+    const group = attempt === 1 && deps.known?.id === keyGroupId ? deps.known : await readKeyGroup(client, keyGroupId);
     let items = group.publicKeyIds.filter((id) => id !== delta.remove);
     if (delta.add && !items.includes(delta.add)) items = [...items, delta.add];
     const unchanged = items.length === group.publicKeyIds.length && items.every((id) => group.publicKeyIds.includes(id));

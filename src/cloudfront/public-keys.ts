@@ -73,11 +73,15 @@ export async function getPublicKey(
  * Creates the public key `name` unless it exists already (a rerun after a crash finds the one it
  * created: the name is deterministic). An existing key with that name but other key material is
  * never adopted.
+ *
+ * `lookFirst: false` (the caller knows this rotation created no key yet) skips the listing: a key
+ * that exists all the same is found by the PublicKeyAlreadyExists its name clash answers.
  */
 export async function ensurePublicKey(
   client: CloudFrontApi,
   spec: { name: string; encodedKey: string; comment: string; callerReference: string },
   log: Log,
+  options: { lookFirst?: boolean } = {},
 ): Promise<{ publicKeyId: string; created: boolean }> {
   const adopt = (existing: PublicKeySummary) => {
     if (!samePublicKey(existing.encodedKey, spec.encodedKey)) {
@@ -85,7 +89,7 @@ export async function ensurePublicKey(
     }
     return { publicKeyId: existing.id, created: false };
   };
-  const existing = await findPublicKeyByName(client, spec.name);
+  const existing = options.lookFirst === false ? undefined : await findPublicKeyByName(client, spec.name);
   if (existing) return adopt(existing);
   try {
     const out = await client.send(

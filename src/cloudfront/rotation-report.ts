@@ -32,7 +32,7 @@ export interface RotatedSummary {
   oldKeyOutcome: string;
   retiredAt: string | null;
   /** The rotation and its credential's secret: Slack is told of it once (notifySlackOnce), not again on a rerun. */
-  rotation?: { secretId: string; rotationId: string };
+  rotation?: { secretId: string; rotationId: string; alreadyNotified?: boolean };
 }
 
 export async function notifyRotated(deps: NotifyDeps, summary: RotatedSummary): Promise<{ notified: boolean }> {

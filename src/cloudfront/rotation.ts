@@ -3,8 +3,10 @@
  * and returns early when its effect is already there (STYLE.md 4), so a retry or a rerun after a
  * crash (same rotationId) converges on the same end state (invariant 4).
  *
- * Results carry ids and version ids only: the private key goes from node:crypto straight into
- * Secrets Manager, and the steps that need it read it back from there (invariant 2).
+ * Results carry ids, version ids, an ETag and the new key's public half only: the private key goes
+ * from node:crypto straight into Secrets Manager, and the steps that need it read it back from
+ * there (invariant 2). What step 1 read travels on (Assessment.known), so later steps do not read
+ * it again unless a write tells them it changed (PreconditionFailed, a taken token or name).
  */
 import { createHash } from 'node:crypto';
 import { QuotaExceededError, UnsafeStateError } from '../errors';
@@ -17,6 +19,7 @@ import {
   describeSecretVersions,
   dropPending,
   ensureSecret,
+  notifiedIn,
   promoteToCurrent,
   putPendingVersion,
   readVersion,
@@ -27,7 +30,7 @@ import {
   type SecretsClient,
 } from '../secrets/credential-store';
 import { SignedUrlRejectedError } from './errors';
-import { applyKeyGroupDelta, readKeyGroup, MAX_KEYS_PER_KEY_GROUP, type Backoff, type CloudFrontApi } from './key-group';
+import { applyKeyGroupDelta, readKeyGroup, MAX_KEYS_PER_KEY_GROUP, type Backoff, type CloudFrontApi, type KeyGroup } from './key-group';
 import { generateKeyPair, publicKeyOf } from './key-pair';
 import {
   deleteManagedPublicKey,
@@ -91,6 +94,21 @@ export interface Assessment extends KeyAssessment {
   current: { publicKeyId: string | null; versionId: string } | null;
   /** The attempt this run works on (0 unless an earlier run of this rotation was undone): goes into `config.attempt`. */
   attempt: number;
+  /**
+   * What step 1 read that later steps would otherwise read again (ids, ETag and flags only, no
+   * secret material): the key group as it stood (ensureRoom counts it; the first UpdateKeyGroup
+   * writes from its ETag, If-Match); whether the secret exists; whether this attempt stored a
+   * version already (false: nothing of this rotation exists yet, so steps 2-4 need not look for
+   * it); whether Slack was already told of this rotation (the secret's tag).
+   */
+  known: KnownAtStart;
+}
+
+export interface KnownAtStart {
+  keyGroup: KeyGroup;
+  secretExists: boolean;
+  resuming: boolean;
+  notified: boolean;
 }
 
 /** Step 1: is a rotation due, and which key would it retire? Also takes the rotation lock's measure. */
@@ -101,6 +119,14 @@ export async function assessRotation(deps: RotationDeps, config: RotationConfig)
   const attempt = await resolveRotationAttempt(deps.secrets, versions, rotationId, (id) => Object.values(rotationVersions(id)));
   const own = ownVersions({ ...config, attempt });
   assertNoOtherRotation(versions, own);
+  const known: KnownAtStart = {
+    keyGroup: group,
+    secretExists: versions !== undefined,
+    // resolveRotationAttempt picked the first attempt none of whose versions is undone: it stored
+    // something only if one of its versions still holds a label.
+    resuming: own.some((v) => (versions?.stagesByVersion[v]?.length ?? 0) > 0),
+    notified: notifiedIn(versions, rotationId),
+  };
 
   const readKey = async (versionId: string | undefined): Promise<SigningKey | undefined> =>
     versionId ? readVersion(deps.secrets, secretId, versionId, signingKeySchema) : undefined;
@@ -118,6 +144,7 @@ export async function assessRotation(deps: RotationDeps, config: RotationConfig)
       reason: `rotation ${rotationId} already promoted its key; retiring the old one`,
       oldKey: asOldKey(previous, versions.previousVersionId),
       attempt,
+      known,
     };
   }
   const current = await readKey(versions?.currentVersionId);
@@ -126,7 +153,7 @@ export async function assessRotation(deps: RotationDeps, config: RotationConfig)
   }
   const oldKey = asOldKey(current, versions?.currentVersionId);
   const currentRef = current && versions?.currentVersionId ? { publicKeyId: current.publicKeyId, versionId: versions.currentVersionId } : null;
-  const rotate = (reason: string): Assessment => ({ due: true, phase: 'rotate', firstRotation: !current, reason, oldKey, current: currentRef, attempt });
+  const rotate = (reason: string): Assessment => ({ due: true, phase: 'rotate', firstRotation: !current, reason, oldKey, current: currentRef, attempt, known });
 
   if (versions?.pendingVersionId && own.includes(versions.pendingVersionId)) return rotate(`resuming rotation ${rotationId}`);
   if (!current) return rotate('first rotation: the secret holds no current key yet');
@@ -135,7 +162,7 @@ export async function assessRotation(deps: RotationDeps, config: RotationConfig)
   }
   const age = keyAgeVerdict(current.createdAt, deps.now(), config);
   if (age.due) return rotate(age.reason);
-  return { due: false, phase: 'none', firstRotation: false, reason: age.reason, oldKey, current: currentRef, attempt };
+  return { due: false, phase: 'none', firstRotation: false, reason: age.reason, oldKey, current: currentRef, attempt, known };
 }
 
 /** The public key this rotation created, if it got that far (found by its deterministic name). */
@@ -153,9 +180,13 @@ async function findOwnPublicKey(deps: RotationDeps, config: RotationConfig) {
 export async function ensureRoom(
   deps: RotationDeps,
   config: RotationConfig,
+  known: Pick<KnownAtStart, 'keyGroup' | 'resuming'>,
 ): Promise<{ keyCount: number; limit: number }> {
-  const group = await readKeyGroup(deps.cloudFront, config.keyGroupId);
-  const own = await findOwnPublicKey(deps, config);
+  // The group as step 1 read it: a key someone adds meanwhile is caught by the UpdateKeyGroup's
+  // own quota check after its re-read, before the key joins.
+  const group = known.keyGroup;
+  // A fresh attempt has stored nothing yet, so it cannot have created a public key either.
+  const own = known.resuming ? await findOwnPublicKey(deps, config) : undefined;
   if (own && group.publicKeyIds.includes(own.id)) return { keyCount: group.publicKeyIds.length, limit: MAX_KEYS_PER_KEY_GROUP };
   if (group.publicKeyIds.length >= MAX_KEYS_PER_KEY_GROUP) {
     throw new QuotaExceededError(
@@ -168,23 +199,36 @@ export async function ensureRoom(
   return { keyCount: group.publicKeyIds.length, limit: MAX_KEYS_PER_KEY_GROUP };
 }
 
-/** Step 3: a new key pair, its private key stored as AWSPENDING before the public key exists anywhere. */
+/**
+ * Step 3: a new key pair, its private key stored as AWSPENDING before the public key exists
+ * anywhere. Returns the version id, the key's createdAt and its public half (public material,
+ * for step 4): never the private key.
+ */
 export async function storePendingKey(
   deps: RotationDeps,
   config: RotationConfig,
-): Promise<{ pendingVersionId: string; createdAt: string }> {
+  known: Pick<KnownAtStart, 'secretExists' | 'resuming'>,
+): Promise<{ pendingVersionId: string; createdAt: string; publicKey: string }> {
   const { secretId } = config;
   const own = ownVersions(config);
   const versionId = versionsOf(config).generated;
-  const existing = await readVersion(deps.secrets, secretId, versionId, signingKeySchema);
-  if (existing) return { pendingVersionId: versionId, createdAt: existing.createdAt };
+  const fromStored = (key: SigningKey) => ({ pendingVersionId: versionId, createdAt: key.createdAt, publicKey: publicKeyOf(key.privateKey) });
+  // Already stored? Only a resumed attempt can have; a retry of this very step finds out from the token below.
+  if (known.resuming) {
+    const existing = await readVersion(deps.secrets, secretId, versionId, signingKeySchema);
+    if (existing) return fromStored(existing);
+  }
 
   await ensureSecret(
     deps.secrets,
-    { secretId, description: `CloudFront signing key for key group ${config.keyGroupId} (rotated by keyturn)`, tags: { 'managed-by': 'keyturn' } },
+    {
+      secretId,
+      description: `CloudFront signing key for key group ${config.keyGroupId} (rotated by keyturn)`,
+      tags: { 'managed-by': 'keyturn' },
+      exists: known.secretExists,
+    },
     deps.log,
   );
-  // Generated before the lock is checked again, so nothing slow sits between that check and the write.
   const pair = generateKeyPair(config.algorithm);
   const value: SigningKey = {
     publicKeyId: null,
@@ -193,35 +237,40 @@ export async function storePendingKey(
     algorithm: config.algorithm,
     createdAt: deps.now().toISOString(),
   };
-  // The lock was checked in step 1; check again right before taking it to narrow the race.
+  // Step 1 found no other rotation's AWSPENDING moments ago (the lock's guard for this write).
+  const { stored } = await putPendingVersion(deps.secrets, { secretId, versionId, value }, deps.log);
+  // A write cannot tell whether another one landed after it: two runs started together both pass
+  // step 1, AWSPENDING ends on the later write, and the run whose write came first sees the other's
+  // version here and stops before creating anything in CloudFront (its own is left unlabelled).
   await assertLockNotTaken(deps.secrets, secretId, own);
-  await putPendingVersion(deps.secrets, { secretId, versionId, value }, deps.log);
-  // Two runs started together can both pass that check; AWSPENDING ends on the later write, and
-  // the run whose write came first sees the other's version here and stops (its own is left unlabelled).
-  await assertLockNotTaken(deps.secrets, secretId, own);
-  // Read back: when a concurrent attempt won the token, its value (and createdAt) is the one that counts.
-  const stored = await requireVersion(deps.secrets, secretId, versionId, signingKeySchema);
-  return { pendingVersionId: versionId, createdAt: stored.createdAt };
+  if (stored) return { pendingVersionId: versionId, createdAt: value.createdAt, publicKey: pair.publicKey };
+  // The token already held a value (an earlier attempt of this step stored it): that one counts.
+  return fromStored(await requireVersion(deps.secrets, secretId, versionId, signingKeySchema));
 }
 
-/** Step 4: the CloudFront public key for the pending private key. */
+/**
+ * Step 4: the CloudFront public key for the pending private key, from `stored`, step 3's result
+ * (the key's public half and createdAt): nothing is read first. The lock is checked again before
+ * the next AWSPENDING write (step 5); a run that lost it meanwhile stops there, and its undo
+ * deletes this key.
+ */
 export async function createNewPublicKey(
-  deps: RotationDeps,
+  deps: Pick<RotationDeps, 'cloudFront' | 'log'>,
   config: RotationConfig,
+  stored: { publicKey: string; createdAt: string; resuming: boolean },
 ): Promise<{ publicKeyId: string; publicKeyName: string }> {
-  const versions = versionsOf(config);
-  await assertLockNotTaken(deps.secrets, config.secretId, ownVersions(config));
-  const key = await requireVersion(deps.secrets, config.secretId, versions.generated, signingKeySchema);
-  const name = publicKeyName(config.keyGroupId, key.createdAt, attemptOf(config));
+  const name = publicKeyName(config.keyGroupId, stored.createdAt, attemptOf(config));
   const { publicKeyId } = await ensurePublicKey(
     deps.cloudFront,
     {
       name,
-      encodedKey: publicKeyOf(key.privateKey),
+      encodedKey: stored.publicKey,
       comment: `${MANAGED_MARKER} rotation ${config.rotationId}`,
       callerReference: rotationVersionId(attemptOf(config), 'public-key'),
     },
     deps.log,
+    // A fresh attempt created no key yet; a retry of this step is answered by PublicKeyAlreadyExists.
+    { lookFirst: stored.resuming },
   );
   return { publicKeyId, publicKeyName: name };
 }
@@ -237,16 +286,23 @@ export async function recordPublicKey(
   publicKeyId: string,
 ): Promise<{ pendingVersionId: string }> {
   const versions = versionsOf(config);
+  // The guard of this AWSPENDING write: never take the label from another rotation (or a person)
+  // that took it since step 3.
   await assertLockNotTaken(deps.secrets, config.secretId, ownVersions(config));
-  const recorded = await readVersion(deps.secrets, config.secretId, versions.recorded, signingKeySchema);
-  if (recorded) {
+  const generated = await requireVersion(deps.secrets, config.secretId, versions.generated, signingKeySchema);
+  // Already recorded? The token answers: the same value again is a no-op, another value is
+  // ResourceExistsException (stored: false), and then the stored one must name this key.
+  const { stored } = await putPendingVersion(
+    deps.secrets,
+    { secretId: config.secretId, versionId: versions.recorded, value: { ...generated, publicKeyId } },
+    deps.log,
+  );
+  if (!stored) {
+    const recorded = await requireVersion(deps.secrets, config.secretId, versions.recorded, signingKeySchema);
     if (recorded.publicKeyId !== publicKeyId) {
       throw new UnsafeStateError(`secret ${config.secretId} version ${versions.recorded} records ${recorded.publicKeyId}, not ${publicKeyId}`);
     }
-    return { pendingVersionId: versions.recorded };
   }
-  const generated = await requireVersion(deps.secrets, config.secretId, versions.generated, signingKeySchema);
-  await putPendingVersion(deps.secrets, { secretId: config.secretId, versionId: versions.recorded, value: { ...generated, publicKeyId } }, deps.log);
   return { pendingVersionId: versions.recorded };
 }
 
@@ -255,8 +311,9 @@ export async function addNewKeyToGroup(
   deps: RotationDeps,
   config: RotationConfig,
   publicKeyId: string,
+  known: Pick<KnownAtStart, 'keyGroup'>,
 ): Promise<{ changed: boolean; attempts: number; keyCount: number }> {
-  const out = await applyKeyGroupDelta(deps.cloudFront, config.keyGroupId, { add: publicKeyId }, { log: deps.log, backoff: deps.backoff });
+  const out = await applyKeyGroupDelta(deps.cloudFront, config.keyGroupId, { add: publicKeyId }, { log: deps.log, backoff: deps.backoff, known: known.keyGroup });
   return { changed: out.changed, attempts: out.attempts, keyCount: out.publicKeyIds.length };
 }
 
@@ -267,17 +324,25 @@ export async function testNewKey(
   publicKeyId: string,
   pendingVersionId: string,
 ): Promise<{ verified: true; method: 'fetch' | 'local-signature' }> {
-  const group = await readKeyGroup(deps.cloudFront, config.keyGroupId);
-  if (!group.publicKeyIds.includes(publicKeyId)) {
-    throw new SignedUrlRejectedError(config.keyGroupId, publicKeyId, 'the key is not in the key group');
+  // With a test URL, the request itself proves the group trusts the key (CloudFront answers 403
+  // to a key that is missing or not in the group), so CloudFront is not read first. Without one,
+  // the signature is checked locally: against the key CloudFront holds, once it is in the group.
+  let encodedKey = '';
+  if (!config.testUrlBase) {
+    const group = await readKeyGroup(deps.cloudFront, config.keyGroupId);
+    if (!group.publicKeyIds.includes(publicKeyId)) {
+      throw new SignedUrlRejectedError(config.keyGroupId, publicKeyId, 'the key is not in the key group');
+    }
+    const publicKey = await getPublicKey(deps.cloudFront, publicKeyId);
+    if (!publicKey) throw new SignedUrlRejectedError(config.keyGroupId, publicKeyId, 'the public key is missing');
+    encodedKey = publicKey.encodedKey;
   }
   const key = await requireVersion(deps.secrets, config.secretId, pendingVersionId, signingKeySchema);
-  const publicKey = await getPublicKey(deps.cloudFront, publicKeyId);
-  if (!publicKey || key.publicKeyId !== publicKeyId) {
-    throw new SignedUrlRejectedError(config.keyGroupId, publicKeyId, 'the public key or its record is missing');
+  if (key.publicKeyId !== publicKeyId) {
+    throw new SignedUrlRejectedError(config.keyGroupId, publicKeyId, 'the pending secret does not record this key');
   }
   const out = await checkSignedUrl(
-    { keyGroupId: config.keyGroupId, publicKeyId, privateKey: key.privateKey, encodedKey: publicKey.encodedKey, testUrlBase: config.testUrlBase },
+    { keyGroupId: config.keyGroupId, publicKeyId, privateKey: key.privateKey, encodedKey, testUrlBase: config.testUrlBase },
     { fetch: deps.fetch, now: deps.now },
   );
   deps.log.info('new key verified', { keyGroupId: config.keyGroupId, publicKeyId, method: out.method });
@@ -289,13 +354,14 @@ export async function promoteNewKey(
   deps: RotationDeps,
   config: RotationConfig,
   pendingVersionId: string,
+  /** The key step 4 created; step 7 checked that the pending version records it. */
+  publicKeyId: string,
 ): Promise<{ publicKeyId: string; currentVersionId: string; previousVersionId: string | null }> {
-  const key = await requireVersion(deps.secrets, config.secretId, pendingVersionId, signingKeySchema);
-  if (!key.publicKeyId) throw new UnsafeStateError(`secret ${config.secretId} version ${pendingVersionId} records no public key`);
-  const out = await underLock(deps.secrets, config.secretId, ownVersions(config), () =>
-    promoteToCurrent(deps.secrets, config.secretId, pendingVersionId, deps.log),
+  const own = ownVersions(config);
+  const out = await underLock(deps.secrets, config.secretId, own, () =>
+    promoteToCurrent(deps.secrets, config.secretId, pendingVersionId, deps.log, { ownVersionIds: own }),
   );
-  return { publicKeyId: key.publicKeyId, currentVersionId: out.currentVersionId, previousVersionId: out.previousVersionId ?? null };
+  return { publicKeyId, currentVersionId: out.currentVersionId, previousVersionId: out.previousVersionId ?? null };
 }
 
 export interface RetirementCheck {

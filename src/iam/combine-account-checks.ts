@@ -15,7 +15,7 @@ export interface CheckedAccount {
 
 /** One iteration of the Map: the account's check, or the error that stopped it (as Step Functions catches it). */
 export type AccountCheck =
-  | ({ account: CheckedAccount } & ExpiryCheckResult)
+  | ({ account: CheckedAccount; memoryFound?: boolean } & ExpiryCheckResult)
   | { account: CheckedAccount; failure: { Error?: string; Cause?: string } };
 
 /** The digest's line for one account. */
@@ -25,7 +25,9 @@ export interface AccountLine extends CheckedAccount {
   error?: string;
 }
 
-export function combineAccountChecks(checks: AccountCheck[]): ExpiryCheckResult & { report: ExpiryReport & { accounts: AccountLine[] } } {
+export function combineAccountChecks(
+  checks: AccountCheck[],
+): ExpiryCheckResult & { report: ExpiryReport & { accounts: AccountLine[] }; memoryFound: boolean } {
   const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   const certificates: CertificateExpiry[] = [];
   const alerts: ExpiryAlert[] = [];
@@ -34,6 +36,8 @@ export function combineAccountChecks(checks: AccountCheck[]): ExpiryCheckResult 
   let alertCount = 0;
   let crossedCount = 0;
   let digestDue = false;
+  // Every account's check read the same memory (keyed by certificate ARN, so accounts share it).
+  let memoryFound = false;
   for (const check of checks) {
     const { label } = check.account;
     if ('failure' in check) {
@@ -50,11 +54,13 @@ export function combineAccountChecks(checks: AccountCheck[]): ExpiryCheckResult 
     alertCount += report.alertCount ?? report.alerts.length;
     crossedCount += report.crossedCount;
     digestDue ||= check.digestDue;
+    memoryFound ||= check.memoryFound === true;
   }
   alerts.sort((a, b) => a.daysLeft - b.daysLeft || a.name.localeCompare(b.name) || (a.account ?? '').localeCompare(b.account ?? ''));
   return {
     certificates,
     report: { counts, alerts: alerts.slice(0, MAX_LISTED), alertCount, muted, crossedCount, accounts },
     digestDue,
+    memoryFound,
   };
 }

@@ -122,32 +122,52 @@ function read(text: string): RememberedThresholds | undefined {
 
 type Secrets = Pick<SecretsManagerClient, 'send'>;
 
+/** What the memory secret holds: whether it exists at all, and the thresholds when they read as ours. */
+export interface ThresholdMemory {
+  found: boolean;
+  remembered: RememberedThresholds | null;
+}
+
+/**
+ * The memory as stored. `found` travels in the state to the step that records the run, so a first
+ * run creates the secret without reading it again (CreateSecret's ResourceExistsException says
+ * when another run created it meanwhile).
+ */
+export async function readThresholdMemory(secrets: Secrets, secretId: string, log: Log): Promise<ThresholdMemory> {
+  let text: string | undefined;
+  try {
+    text = (await secrets.send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString;
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) return { found: false, remembered: null };
+    throw translateSecretsError(error, secretId);
+  }
+  if (!text) return { found: true, remembered: null };
+  const remembered = read(text);
+  if (!remembered) {
+    log.warn('threshold memory unreadable, treating this run as the first', { secretId });
+    return { found: true, remembered: null };
+  }
+  return { found: true, remembered };
+}
+
 /**
  * The remembered thresholds, or null before the first recorded run. A memory that cannot be
  * read as ours is also null (with a warning): losing "crossed since the last run" marks is
  * better than withholding the digest itself.
  */
 export async function loadRememberedThresholds(secrets: Secrets, secretId: string, log: Log): Promise<RememberedThresholds | null> {
-  let text: string | undefined;
-  try {
-    text = (await secrets.send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString;
-  } catch (error) {
-    if (error instanceof ResourceNotFoundException) return null;
-    throw translateSecretsError(error, secretId);
-  }
-  if (!text) return null;
-  const remembered = read(text);
-  if (!remembered) {
-    log.warn('threshold memory unreadable, treating this run as the first', { secretId });
-    return null;
-  }
-  return remembered;
+  return (await readThresholdMemory(secrets, secretId, log)).remembered;
 }
 
 /**
  * Replaces the entries under `pathPrefix` with `seen` and keeps the others (another schedule
  * may watch another prefix). Idempotent: the version token is a hash of the document, so a
  * rerun writing the same memory is a no-op for Secrets Manager.
+ *
+ * `found: false` is the checking step's word that no memory existed when it looked: then there
+ * is nothing to keep and the secret is created straight away. Otherwise the memory is read again
+ * just before the write, so entries another prefix's run wrote meanwhile are kept (Secrets
+ * Manager has no conditional write; this keeps the window to milliseconds).
  */
 export async function saveRememberedThresholds(
   secrets: Secrets,
@@ -155,10 +175,11 @@ export async function saveRememberedThresholds(
   pathPrefix: string,
   seen: RememberedThresholds,
   log: Log,
+  options: { found?: boolean } = {},
 ): Promise<void> {
-  const previous = (await loadRememberedThresholds(secrets, secretId, log)) ?? {};
+  const memory: ThresholdMemory = options.found === false ? { found: false, remembered: null } : await readThresholdMemory(secrets, secretId, log);
   const certificates: RememberedThresholds = {};
-  for (const [arn, entry] of Object.entries(previous)) {
+  for (const [arn, entry] of Object.entries(memory.remembered ?? {})) {
     if (!arnPath(arn)?.startsWith(pathPrefix)) certificates[arn] = entry;
   }
   for (const [arn, { expiration, threshold }] of Object.entries(seen)) certificates[arn] = { expiration, threshold };
@@ -167,19 +188,33 @@ export async function saveRememberedThresholds(
   const bytes = Buffer.byteLength(secretString, 'utf8');
   if (bytes > MAX_MEMORY_BYTES) throw new MemoryTooLargeError(secretId, bytes, MAX_MEMORY_BYTES, Object.keys(document.certificates).length);
   const token = createHash('sha256').update(secretString).digest('hex');
+  const create = () =>
+    secrets.send(
+      new CreateSecretCommand({
+        Name: secretId,
+        SecretString: secretString,
+        ClientRequestToken: token,
+        Description: 'keyturn check-iam-cert-expiry: thresholds seen by the last run (no secret material)',
+      }),
+    );
+  if (!memory.found) {
+    try {
+      await create();
+      log.info('thresholds remembered', { secretId, pathPrefix, certificates: Object.keys(seen).length, bytes });
+      return;
+    } catch (error) {
+      // Created meanwhile (a concurrent run, or this step's own earlier attempt): merge with what is there now.
+      if (error instanceof ResourceExistsException) return saveRememberedThresholds(secrets, secretId, pathPrefix, seen, log, { found: true });
+      throw translateSecretsError(error, secretId);
+    }
+  }
   try {
     await secrets.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: secretString, ClientRequestToken: token }));
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw translateSecretsError(error, secretId);
+    // Deleted between our read and our write: create it again.
     try {
-      await secrets.send(
-        new CreateSecretCommand({
-          Name: secretId,
-          SecretString: secretString,
-          ClientRequestToken: token,
-          Description: 'keyturn check-iam-cert-expiry: thresholds seen by the last run (no secret material)',
-        }),
-      );
+      await create();
     } catch (createError) {
       // Created by a concurrent run between our two calls: write over it.
       if (!(createError instanceof ResourceExistsException)) throw createError;
@@ -204,6 +239,8 @@ export async function rememberThresholds(
     pathPrefix: string;
     thresholdsDays: number[];
     certificates: Array<{ arn: string; expiration: string; daysLeft: number; severity: Severity }>;
+    /** Whether the checking step found a memory (undefined: not known, read it). */
+    memoryFound?: boolean;
   },
   log: Log,
 ): Promise<void> {
@@ -214,5 +251,5 @@ export async function rememberThresholds(
       threshold: c.severity === 'expired' ? 'expired' : thresholdFor(c.daysLeft, run.thresholdsDays),
     };
   }
-  await saveRememberedThresholds(secrets, secretId, run.pathPrefix, seen, log);
+  await saveRememberedThresholds(secrets, secretId, run.pathPrefix, seen, log, { found: run.memoryFound });
 }

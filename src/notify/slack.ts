@@ -120,10 +120,12 @@ export async function notifySlackOnce(
   deps: NotifyDeps,
   webhookSecretId: string | undefined,
   message: SlackMessage,
-  rotation: { secretId: string; rotationId: string },
+  rotation: { secretId: string; rotationId: string; alreadyNotified?: boolean },
 ): Promise<{ notified: boolean }> {
   if (!webhookSecretId) return { notified: false };
-  if (await wasNotified(deps.secrets, rotation.secretId, rotation.rotationId)) {
+  // alreadyNotified: the workflow's first step read the tag (it reads the secret's labels anyway),
+  // and only this rotation's own notify step writes it; undefined: read it here.
+  if (rotation.alreadyNotified ?? (await wasNotified(deps.secrets, rotation.secretId, rotation.rotationId))) {
     deps.log.info('slack already told of this rotation', { secretId: rotation.secretId, rotationId: rotation.rotationId });
     return { notified: true };
   }

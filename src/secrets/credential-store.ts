@@ -40,6 +40,8 @@ export interface SecretVersions {
   currentVersionId?: string;
   pendingVersionId?: string;
   previousVersionId?: string;
+  /** The secret's tags (DescribeSecret returns them with the labels). */
+  tags?: Record<string, string>;
 }
 
 /**
@@ -126,6 +128,7 @@ export async function describeSecretVersions(client: SecretsClient, secretId: st
       currentVersionId: holder(CURRENT),
       pendingVersionId: holder(PENDING),
       previousVersionId: holder(PREVIOUS),
+      tags: Object.fromEntries((out.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
     };
   } catch (error) {
     if (error instanceof SecretNotFoundError) return undefined;
@@ -185,13 +188,18 @@ export function parseValue<T>(secretId: string, versionId: string, text: string 
   return parsed.data;
 }
 
-/** Creates the secret with no version when it does not exist yet (first rotation). */
+/**
+ * Creates the secret with no version when it does not exist yet (first rotation). `exists`, when
+ * the caller read the secret moments ago (its labels travel in the state), saves reading it again:
+ * false goes straight to CreateSecret (ResourceExistsException still means "already there").
+ */
 export async function ensureSecret(
   client: SecretsClient,
-  options: { secretId: string; description: string; tags?: Record<string, string> },
+  options: { secretId: string; description: string; tags?: Record<string, string>; exists?: boolean },
   log: Log,
 ): Promise<{ created: boolean }> {
-  if (await describeSecretVersions(client, options.secretId)) return { created: false };
+  if (options.exists === true) return { created: false };
+  if (options.exists === undefined && (await describeSecretVersions(client, options.secretId))) return { created: false };
   try {
     await call(options.secretId, () =>
       client.send(
@@ -268,6 +276,11 @@ export async function wasNotified(client: SecretsClient, secretId: string, rotat
   return (out.Tags ?? []).some((t) => t.Key === NOTIFIED_TAG && t.Value === notifiedValue(rotationId));
 }
 
+/** wasNotified from labels already read (describeSecretVersions): no call. */
+export function notifiedIn(versions: SecretVersions | undefined, rotationId: string): boolean {
+  return versions?.tags?.[NOTIFIED_TAG] === notifiedValue(rotationId);
+}
+
 /** Records on the secret that Slack was told that `rotationId` completed (idempotent: one tag, overwritten). */
 export async function markNotified(client: SecretsClient, secretId: string, rotationId: string): Promise<void> {
   await call(secretId, () => client.send(new TagResourceCommand({ SecretId: secretId, Tags: [{ Key: NOTIFIED_TAG, Value: notifiedValue(rotationId) }] })));
@@ -313,16 +326,23 @@ export async function putPendingVersion<T>(
 /**
  * Moves AWSCURRENT to `versionId` (the old current becomes AWSPREVIOUS) and clears AWSPENDING from
  * it. Idempotent: a version that is already current only loses its pending label.
+ *
+ * With `ownVersionIds`, the labels this reads (it needs them: RemoveFromVersionId must name the
+ * version holding AWSCURRENT) also confirm the rotation lock before AWSCURRENT moves: another
+ * rotation's AWSPENDING stops the promotion (RotationInProgressError), so of two runs that both
+ * got this far only the one holding the lock promotes.
  */
 export async function promoteToCurrent(
   client: SecretsClient,
   secretId: string,
   versionId: string,
   log: Log,
+  options: { ownVersionIds?: readonly string[] } = {},
 ): Promise<{ currentVersionId: string; previousVersionId?: string }> {
   const versions = await describeSecretVersions(client, secretId);
   if (!versions) throw new SecretNotFoundError(secretId);
   if (!versions.stagesByVersion[versionId]) throw new SecretNotFoundError(secretId, versionId);
+  if (options.ownVersionIds && versions.currentVersionId !== versionId) assertNoOtherRotation(versions, options.ownVersionIds);
   let previousVersionId = versions.currentVersionId === versionId ? versions.previousVersionId : versions.currentVersionId;
   if (versions.currentVersionId !== versionId) {
     await call(secretId, () =>

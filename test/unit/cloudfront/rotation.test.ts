@@ -3,19 +3,31 @@ import {
   CreatePublicKeyCommand,
   GetKeyGroupCommand,
   ListPublicKeysCommand,
+  PreconditionFailed,
   UpdateKeyGroupCommand,
 } from '@aws-sdk/client-cloudfront';
 import {
+  CreateSecretCommand,
   DescribeSecretCommand,
   GetSecretValueCommand,
   PutSecretValueCommand,
   ResourceNotFoundException,
   SecretsManagerClient,
+  UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateKeyPair } from '../../../src/cloudfront/key-pair';
-import { assessRotation, ensureRoom, rotationVersions, storePendingKey, type RotationDeps } from '../../../src/cloudfront/rotation';
+import {
+  addNewKeyToGroup,
+  assessRotation,
+  createNewPublicKey,
+  ensureRoom,
+  promoteNewKey,
+  rotationVersions,
+  storePendingKey,
+  type RotationDeps,
+} from '../../../src/cloudfront/rotation';
 import type { RotationConfig } from '../../../src/cloudfront/rotation-config';
 import { QuotaExceededError, RotationInProgressError } from '../../../src/errors';
 
@@ -38,6 +50,7 @@ const config: RotationConfig = {
   rotationId: 'exec-1',
 };
 const notFound = () => new ResourceNotFoundException({ message: 'no', $metadata: {} });
+const knownGroup = (publicKeyIds: string[]) => ({ id: 'kg', name: 'kg', publicKeyIds, etag: 'E1' });
 const group = (items: string[]) => ({ ETag: 'E1', KeyGroup: { Id: 'kg', LastModifiedTime: new Date(), KeyGroupConfig: { Name: 'kg', Items: items } } });
 const key = (publicKeyId: string, createdAt: string) =>
   JSON.stringify({ publicKeyId, privateKey: 'PEM', keyGroupId: 'kg', algorithm: 'RSA_2048', createdAt });
@@ -93,25 +106,25 @@ describe('assessRotation', () => {
 
 describe('ensureRoom', () => {
   it('fails with QuotaExceededError before anything is created when the group holds 5 keys', async () => {
-    cf.on(GetKeyGroupCommand).resolves(group(['1', '2', '3', '4', '5']));
     sm.on(GetSecretValueCommand).rejects(notFound());
-    await expect(ensureRoom(deps, config)).rejects.toBeInstanceOf(QuotaExceededError);
+    await expect(ensureRoom(deps, config, { keyGroup: knownGroup(['1', '2', '3', '4', '5']), resuming: true })).rejects.toBeInstanceOf(QuotaExceededError);
     expect(cf.commandCalls(CreatePublicKeyCommand)).toHaveLength(0);
     expect(cf.commandCalls(UpdateKeyGroupCommand)).toHaveLength(0);
     expect(sm.commandCalls(PutSecretValueCommand)).toHaveLength(0);
   });
 
-  it('counts the account quota of 10 public keys too', async () => {
-    cf.on(GetKeyGroupCommand).resolves(group(['1']));
-    sm.on(GetSecretValueCommand).rejects(notFound());
+  it('counts the account quota of 10 public keys too, from the group step 1 read', async () => {
     const items = Array.from({ length: 10 }, (_, i) => ({ Id: `K${i}`, Name: `n${i}`, CreatedTime: new Date(), EncodedKey: 'x' }));
     cf.on(ListPublicKeysCommand).resolves({ PublicKeyList: { MaxItems: 100, Quantity: 10, Items: items } });
-    await expect(ensureRoom(deps, config)).rejects.toBeInstanceOf(QuotaExceededError);
+    await expect(ensureRoom(deps, config, { keyGroup: knownGroup(['1']), resuming: false })).rejects.toBeInstanceOf(QuotaExceededError);
+    // A fresh attempt looks for no key of its own, and the group is not read again.
+    expect(cf.commandCalls(GetKeyGroupCommand)).toHaveLength(0);
+    expect(sm.calls()).toHaveLength(0);
   });
 });
 
 describe('storePendingKey', () => {
-  it('stores the private key as AWSPENDING and returns only ids', async () => {
+  it('stores the private key as AWSPENDING and returns only ids and the public half', async () => {
     const versionId = rotationVersions('exec-1').generated;
     const stored: string[] = [];
     sm.on(GetSecretValueCommand).callsFake((input: { VersionId?: string }) => {
@@ -120,8 +133,8 @@ describe('storePendingKey', () => {
     });
     sm.on(DescribeSecretCommand).resolves({ VersionIdsToStages: {} });
     sm.on(PutSecretValueCommand).callsFake((input: { SecretString: string }) => void stored.push(input.SecretString));
-    const out = await storePendingKey(deps, config);
-    expect(out).toEqual({ pendingVersionId: versionId, createdAt: '2026-06-01T00:00:00.000Z' });
+    const out = await storePendingKey(deps, config, { secretExists: true, resuming: true });
+    expect(out).toEqual({ pendingVersionId: versionId, createdAt: '2026-06-01T00:00:00.000Z', publicKey: expect.stringContaining('BEGIN PUBLIC KEY') });
     expect(JSON.stringify(out)).not.toContain('PRIVATE KEY');
     expect(sm.commandCalls(PutSecretValueCommand)[0]?.args[0].input).toMatchObject({ ClientRequestToken: versionId, VersionStages: ['AWSPENDING'] });
     expect(JSON.parse(stored[0] ?? '{}')).toMatchObject({ publicKeyId: null, privateKey: expect.stringContaining('PRIVATE KEY') });
@@ -132,7 +145,61 @@ describe('storePendingKey', () => {
     sm.on(GetSecretValueCommand, { VersionId: versionId }).resolves({
       SecretString: JSON.stringify({ publicKeyId: null, privateKey: generateKeyPair('ECDSA_P256').privateKey, keyGroupId: 'kg', algorithm: 'ECDSA_P256', createdAt: '2026-05-31T00:00:00.000Z' }),
     });
-    expect(await storePendingKey(deps, config)).toEqual({ pendingVersionId: versionId, createdAt: '2026-05-31T00:00:00.000Z' });
+    expect(await storePendingKey(deps, config, { secretExists: true, resuming: true })).toEqual({ pendingVersionId: versionId, createdAt: '2026-05-31T00:00:00.000Z', publicKey: expect.stringContaining('BEGIN PUBLIC KEY') });
     expect(sm.commandCalls(PutSecretValueCommand)).toHaveLength(0);
+  });
+
+  it('on a fresh first rotation creates the secret, stores the key and confirms the lock, reading nothing else', async () => {
+    sm.on(CreateSecretCommand).resolves({});
+    sm.on(PutSecretValueCommand).resolves({});
+    sm.on(DescribeSecretCommand).resolves({ VersionIdsToStages: { [rotationVersions('exec-1').generated]: ['AWSPENDING'] } });
+
+    await storePendingKey(deps, config, { secretExists: false, resuming: false });
+
+    expect(sm.calls().map((c) => c.args[0].constructor.name)).toEqual(['CreateSecretCommand', 'PutSecretValueCommand', 'DescribeSecretCommand']);
+  });
+
+  it('stops when another run took AWSPENDING after its write (two runs started together)', async () => {
+    sm.on(PutSecretValueCommand).resolves({});
+    sm.on(DescribeSecretCommand).resolves({ VersionIdsToStages: { 'keyturn-key-other': ['AWSPENDING'] } });
+    await expect(storePendingKey(deps, config, { secretExists: true, resuming: false })).rejects.toBeInstanceOf(RotationInProgressError);
+  });
+});
+
+describe('createNewPublicKey', () => {
+  it('creates the key from the public half step 3 returned, without reading the secret or listing keys first', async () => {
+    cf.on(CreatePublicKeyCommand).resolves({ PublicKey: { Id: 'K2', CreatedTime: new Date(), PublicKeyConfig: { Name: 'n', CallerReference: 'c', EncodedKey: 'x' } } });
+    const { publicKey } = generateKeyPair('ECDSA_P256');
+
+    const out = await createNewPublicKey(deps, config, { publicKey, createdAt: '2026-06-01T00:00:00.000Z', resuming: false });
+
+    expect(out.publicKeyId).toBe('K2');
+    expect(cf.commandCalls(CreatePublicKeyCommand)[0]?.args[0].input.PublicKeyConfig?.EncodedKey).toBe(publicKey);
+    expect(cf.calls()).toHaveLength(1);
+    expect(sm.calls()).toHaveLength(0);
+  });
+});
+
+describe('addNewKeyToGroup', () => {
+  it('writes from the group step 1 read (If-Match its ETag), and re-reads only when someone wrote since', async () => {
+    const known = { id: 'kg', name: 'kg', publicKeyIds: ['K1'], etag: 'E0' };
+    cf.on(UpdateKeyGroupCommand, { IfMatch: 'E0' }).rejects(new PreconditionFailed({ message: 'stale', $metadata: {} }));
+    cf.on(GetKeyGroupCommand).resolves(group(['K1', 'H1']));
+    cf.on(UpdateKeyGroupCommand, { IfMatch: 'E1' }).resolves({ ETag: 'E2' });
+
+    const out = await addNewKeyToGroup({ ...deps, backoff: { maxAttempts: 3, baseDelayMs: 0, maxDelayMs: 0, sleep: async () => {}, random: () => 0 } }, config, 'K2', { keyGroup: known });
+
+    expect(out).toMatchObject({ changed: true, attempts: 2, keyCount: 3 });
+    expect(cf.commandCalls(UpdateKeyGroupCommand).map((c) => c.args[0].input.IfMatch)).toEqual(['E0', 'E1']);
+    expect(cf.commandCalls(UpdateKeyGroupCommand)[1]?.args[0].input.KeyGroupConfig?.Items).toEqual(['K1', 'H1', 'K2']);
+  });
+});
+
+describe('promoteNewKey', () => {
+  it('does not move AWSCURRENT when another rotation holds AWSPENDING by then', async () => {
+    const recorded = rotationVersions('exec-1').recorded;
+    sm.on(DescribeSecretCommand).resolves({ VersionIdsToStages: { [recorded]: [], 'keyturn-recorded-other': ['AWSPENDING'], v1: ['AWSCURRENT'] } });
+    await expect(promoteNewKey(deps, config, recorded, 'K2')).rejects.toBeInstanceOf(RotationInProgressError);
+    expect(sm.commandCalls(UpdateSecretVersionStageCommand)).toHaveLength(0);
   });
 });

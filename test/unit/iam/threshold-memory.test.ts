@@ -4,6 +4,7 @@ import {
   CreateSecretCommand,
   GetSecretValueCommand,
   PutSecretValueCommand,
+  ResourceExistsException,
   ResourceNotFoundException,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
@@ -31,7 +32,6 @@ describe('threshold memory', () => {
 
   it('creates the secret on the first run with the threshold of each certificate within one, compactly', async () => {
     smMock.on(GetSecretValueCommand).rejects(notFound());
-    smMock.on(PutSecretValueCommand).rejects(notFound());
     smMock.on(CreateSecretCommand).resolves({});
 
     await rememberThresholds(
@@ -51,6 +51,7 @@ describe('threshold memory', () => {
 
     const input = smMock.commandCalls(CreateSecretCommand)[0]!.args[0].input;
     expect(input.Name).toBe(SECRET);
+    expect(smMock.commandCalls(PutSecretValueCommand)).toHaveLength(0);
     // c is beyond every threshold: nothing to have crossed from, so not kept (missing reads as crossed).
     expect(JSON.parse(input.SecretString!)).toEqual({
       version: 2,
@@ -87,7 +88,7 @@ describe('threshold memory', () => {
 
   it('fits 1,000 certificates, every one within a threshold, in one secret value and reads them back', async () => {
     smMock.on(GetSecretValueCommand).rejects(notFound());
-    smMock.on(PutSecretValueCommand).resolves({});
+    smMock.on(CreateSecretCommand).resolves({});
     const certificates = Array.from({ length: 1000 }, (_, i) => ({
       arn: arn('/cloudfront/', `keyturn-demo-copy-${String(i).padStart(4, '0')}`),
       expiration: new Date(Date.UTC(2027, 0, 1) + i * 1000).toISOString(),
@@ -97,7 +98,7 @@ describe('threshold memory', () => {
 
     await rememberThresholds(new SecretsManagerClient({}), SECRET, { pathPrefix: '/', thresholdsDays: [30, 14, 7, 3, 1], certificates }, silentLog);
 
-    const written = smMock.commandCalls(PutSecretValueCommand)[0]!.args[0].input.SecretString!;
+    const written = smMock.commandCalls(CreateSecretCommand)[0]!.args[0].input.SecretString!;
     expect(Buffer.byteLength(written)).toBeLessThan(MAX_MEMORY_BYTES);
     smMock.on(GetSecretValueCommand).resolves({ SecretString: written });
     const remembered = await loadRememberedThresholds(new SecretsManagerClient({}), SECRET, silentLog);
@@ -120,5 +121,30 @@ describe('threshold memory', () => {
     await expect(attempt).rejects.toThrow(MemoryTooLargeError);
     await expect(attempt).rejects.toThrow(/over the 65536-byte limit of secret keyturn\/state\/check-iam-cert-expiry/);
     expect(smMock.commandCalls(PutSecretValueCommand)).toHaveLength(0);
+    expect(smMock.commandCalls(CreateSecretCommand)).toHaveLength(0);
+  });
+
+  it('creates the memory without reading it when the check found none, in one call', async () => {
+    smMock.on(CreateSecretCommand).resolves({});
+    const run = { pathPrefix: '/', thresholdsDays: [30], certificates: [{ arn: arn('/', 'a'), expiration: 'z', daysLeft: 5, severity: 'critical' as const }], memoryFound: false };
+
+    await rememberThresholds(new SecretsManagerClient({}), SECRET, run, silentLog);
+
+    expect(smMock.calls()).toHaveLength(1);
+    expect(JSON.parse(smMock.commandCalls(CreateSecretCommand)[0]!.args[0].input.SecretString!).certificates).toEqual({ '/a': ['z', 30] });
+  });
+
+  it('keeps what another prefix wrote when the memory appeared after the check found none', async () => {
+    smMock.on(CreateSecretCommand).rejects(new ResourceExistsException({ $metadata: { httpStatusCode: 400 }, message: 'exists' }));
+    smMock.on(GetSecretValueCommand).resolves({
+      SecretString: JSON.stringify({ version: 1, certificates: { [arn('/api/', 'kept')]: { expiration: 'y', threshold: 3 } } }),
+    });
+    smMock.on(PutSecretValueCommand).resolves({});
+    const run = { pathPrefix: '/web/', thresholdsDays: [30], certificates: [{ arn: arn('/web/', 'new'), expiration: 'z', daysLeft: 5, severity: 'critical' as const }], memoryFound: false };
+
+    await rememberThresholds(new SecretsManagerClient({}), SECRET, run, silentLog);
+
+    const written = smMock.commandCalls(PutSecretValueCommand)[0]!.args[0].input.SecretString!;
+    expect(JSON.parse(written).certificates).toEqual({ '/api/kept': ['y', 3], '/web/new': ['z', 30] });
   });
 });
