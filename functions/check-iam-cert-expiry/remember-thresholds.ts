@@ -1,5 +1,5 @@
 /** Task "Remember thresholds seen": after the digest went out, so a failed send re-alerts next run. */
-import * as z from 'zod';
+import * as z from '../../src/zod';
 import { secretsManagerClient } from '../../src/aws/clients';
 import { SEVERITIES } from '../../src/iam/classify-expiry';
 import { rememberThresholds } from '../../src/iam/threshold-memory';

@@ -1,5 +1,5 @@
 /** Task "Read certificate back from IAM": confirm IAM holds what was uploaded. */
-import * as z from 'zod';
+import * as z from '../../src/zod';
 import { iamClient } from '../../src/aws/clients';
 import { confirmServerCertificate } from '../../src/iam/import-server-certificate';
 import { stepHandler } from './lib/wiring';

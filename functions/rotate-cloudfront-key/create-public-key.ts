@@ -1,5 +1,5 @@
 /** Task "Create public key". */
-import * as z from 'zod';
+import * as z from '../../src/zod';
 import { cloudFrontClient, secretsManagerClient } from '../../src/aws/clients';
 import { createNewPublicKey } from '../../src/cloudfront/rotation';
 import { configField, stepHandler } from './lib/step-handler';

@@ -1,5 +1,5 @@
 /** Task "Undo the unfinished rotation": the compensation every failure after the first step goes through. */
-import * as z from 'zod';
+import * as z from '../../src/zod';
 import { cloudFrontClient, secretsManagerClient } from '../../src/aws/clients';
 import { undoRotation } from '../../src/cloudfront/rotation';
 import { STEP_RESULTS } from '../../src/cloudfront/rotation-report';

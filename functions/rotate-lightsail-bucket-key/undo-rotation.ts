@@ -1,5 +1,5 @@
 /** Task "Undo the unfinished rotation": the compensation every failure after the first step goes through. */
-import * as z from 'zod';
+import * as z from '../../src/zod';
 import { lightsailClient, secretsManagerClient } from '../../src/aws/clients';
 import { failureField } from '../../src/lambda/failure-fields';
 import { undoRotation } from '../../src/lightsail/rotation';

@@ -2,7 +2,7 @@
  * The shape of keyturn.config.yml (README "Configuration"). Unknown fields are errors at every
  * level; each target's `input` is checked afterwards by its workflow's own schema.
  */
-import * as z from 'zod';
+import * as z from '../zod';
 import { scheduleExpressionProblem } from './schedule-expression';
 
 /** Target names become execution-name prefixes (80 characters at most) and resource ids. */
@@ -11,22 +11,23 @@ const SECRET_NAME = /^keyturn\/[A-Za-z0-9/_+=.@-]{1,500}$/;
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
 
 export const targetSchema = z.strictObject({
-  workflow: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a workflow name such as rotate-cloudfront-key'),
-  input: z.record(z.string(), z.unknown(), 'must be a map of the workflow input fields').default({}),
-  schedule: z
-    .string('must be a string: rate(...) or cron(...)')
-    .superRefine((value, ctx) => {
-      const problem = scheduleExpressionProblem(value);
-      if (problem) ctx.addIssue({ code: 'custom', message: problem });
-    })
-    .optional(),
-  enabled: z.boolean('must be true or false').default(true),
+  workflow: z.string().check(z.regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a workflow name such as rotate-cloudfront-key')),
+  input: z._default(z.record(z.string(), z.unknown(), 'must be a map of the workflow input fields'), {}),
+  schedule: z.optional(
+    z.string('must be a string: rate(...) or cron(...)').check(
+      z.superRefine((value, ctx) => {
+        const problem = scheduleExpressionProblem(value);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }),
+    ),
+  ),
+  enabled: z._default(z.boolean('must be true or false'), true),
 });
 
 export const configFileSchema = z.strictObject({
-  stage: z.string().regex(/^[A-Za-z0-9-]{1,16}$/, 'must be 1-16 letters, digits or hyphens').default('dev'),
-  region: z.string().regex(REGION, 'must be an AWS region such as us-east-1').default('us-east-1'),
-  slackWebhookSecretId: z.string().regex(SECRET_NAME, 'must be a secret name under keyturn/ (letters, digits, /_+=.@-)').optional(),
+  stage: z._default(z.string().check(z.regex(/^[A-Za-z0-9-]{1,16}$/, 'must be 1-16 letters, digits or hyphens')), 'dev'),
+  region: z._default(z.string().check(z.regex(REGION, 'must be an AWS region such as us-east-1')), 'us-east-1'),
+  slackWebhookSecretId: z.optional(z.string().check(z.regex(SECRET_NAME, 'must be a secret name under keyturn/ (letters, digits, /_+=.@-)'))),
   targets: z.record(z.string(), z.unknown(), 'must be a map of target name to target'),
 });
 

@@ -4,27 +4,27 @@
  * these (src/lambda/step-handler.ts), so a failure names the field and the rule without echoing
  * the value.
  */
-import * as z from 'zod';
+import * as z from '../zod';
 import { DEFAULT_THRESHOLDS_DAYS } from './classify-expiry';
 
-const secretId = z.string().min(1, 'must be a secret name or ARN').max(2048);
+const secretId = z.string().check(z.minLength(1, 'must be a secret name or ARN'), z.maxLength(2048));
 
 export const expiryCheckInputSchema = z.strictObject({
-  pathPrefix: z
-    .string()
-    .regex(/^\/([\u0021-\u007E]*)$/, 'must begin with / and hold only printable ASCII')
-    .max(512)
-    .default('/'),
-  thresholdsDays: z
-    .array(z.number().int('must be whole days').min(0, 'must be 0 or more').max(3650, 'must be at most 3650'))
-    .min(1, 'needs at least one threshold')
-    .max(10, 'at most 10 thresholds')
-    .default([...DEFAULT_THRESHOLDS_DAYS]),
+  pathPrefix: z._default(
+    z.string().check(z.regex(/^\/([\u0021-\u007E]*)$/, 'must begin with / and hold only printable ASCII'), z.maxLength(512)),
+    '/',
+  ),
+  thresholdsDays: z._default(
+    z
+      .array(z.number().check(z.int('must be whole days'), z.minimum(0, 'must be 0 or more'), z.maximum(3650, 'must be at most 3650')))
+      .check(z.minLength(1, 'needs at least one threshold'), z.maxLength(10, 'at most 10 thresholds')),
+    [...DEFAULT_THRESHOLDS_DAYS],
+  ),
   slackWebhookSecretId: secretId,
-  mutedCertificateNames: z.array(z.string().min(1).max(128)).max(1000).default([]),
-  accountLabel: z.string().min(1).max(80).optional(),
+  mutedCertificateNames: z._default(z.array(z.string().check(z.minLength(1), z.maxLength(128))).check(z.maxLength(1000)), []),
+  accountLabel: z.optional(z.string().check(z.minLength(1), z.maxLength(80))),
   /** Classify and report, sending nothing to Slack and remembering nothing. */
-  dryRun: z.boolean().default(false),
+  dryRun: z._default(z.boolean(), false),
 });
 export type ExpiryCheckInput = z.infer<typeof expiryCheckInputSchema>;
 
@@ -32,16 +32,16 @@ export const importInputSchema = z.strictObject({
   sourceSecretId: secretId,
   // The AWS name and path rules are checked by importServerCertificate, which names each rule.
   serverCertificateName: z.string(),
-  path: z.string().default('/'),
-  slackWebhookSecretId: secretId.optional(),
+  path: z._default(z.string(), '/'),
+  slackWebhookSecretId: z.optional(secretId),
   /** Validate only: report whether it would upload, uploading nothing. */
-  dryRun: z.boolean().default(false),
+  dryRun: z._default(z.boolean(), false),
 });
 export type ImportInput = z.infer<typeof importInputSchema>;
 
 /** The source secret's JSON value. */
 export const certificateMaterialSchema = z.object({
-  certificateBody: z.string().min(1),
-  privateKey: z.string().min(1),
-  certificateChain: z.string().optional(),
+  certificateBody: z.string().check(z.minLength(1)),
+  privateKey: z.string().check(z.minLength(1)),
+  certificateChain: z.optional(z.string()),
 });

@@ -1,4 +1,4 @@
 /** Schemas of the state fields more than one handler receives. */
-import * as z from 'zod';
+import * as z from '../../../src/zod';
 
-export const oldKeyField = z.object({ publicKeyId: z.string().min(1), versionId: z.string().min(1) }).nullable();
+export const oldKeyField = z.nullable(z.object({ publicKeyId: z.string().check(z.minLength(1)), versionId: z.string().check(z.minLength(1)) }));
