@@ -93,6 +93,14 @@ describe('Lambda bundle budgets', () => {
     expect(offenders).toEqual([]);
   });
 
+  it.skipIf(functions.length === 0)('leaves out the SDK schemas of operations no step sends (scripts/esbuild-plugins.cjs)', () => {
+    // CopyDistribution, DeleteBucket: operations of CloudFront and S3 that keyturn never sends.
+    const unused = /"(CopyDistribution|DeleteBucket)"/;
+    const withSchemas = bundles.filter((b) => Object.keys(b.inputs).some((input) => /client-(cloudfront|s3)\/dist-es\/schemas\//.test(input)));
+    expect(withSchemas.length).toBeGreaterThan(0);
+    expect(withSchemas.filter((b) => unused.test(b.text ?? '')).map((b) => b.fn.key)).toEqual([]);
+  });
+
   it.skipIf(functions.length === 0)("bundles zod's tree-shakable build, not all of its locales", () => {
     const offenders = bundles.filter((b) => Object.keys(b.inputs).some((input) => /node_modules\/zod\/v4\/locales\/(?!en\.)/.test(input))).map((b) => b.fn.key);
     expect(offenders).toEqual([]);
