@@ -2,7 +2,7 @@
 import * as z from '../../src/zod';
 import { apiGatewayClient, secretsManagerClient } from '../../src/aws/clients';
 import { undoRotation } from '../../src/apigateway/rotation';
-import { STEP_RESULTS } from '../../src/apigateway/rotation-report';
+import { STEP_RESULTS } from '../../src/apigateway/rotation-steps';
 import { failureField } from '../../src/lambda/failure-fields';
 import { describeFailure, failedStateOf } from '../../src/notify/caught-failure';
 import { stageNamesField } from './lib/fields';
