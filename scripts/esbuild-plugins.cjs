@@ -14,7 +14,14 @@
  * own `const` holds builds the same object; esbuild then leaves out the schemas nobody reaches.
  * Only keys whose name the module declares as a string constant are rewritten. What stays is the
  * error classes: the module registers each with its TypeRegistry when loaded (that is how a
- * modelled error becomes its class, which `instanceof` needs), so all of them are kept.
+ * modelled error becomes its class, which `instanceof` needs), so all of them are kept. *
+ * no-event-streams (issue 9). @smithy/core loads its event-stream support (~19 KB) with a
+ * dynamic `import("@smithy/core/event-streams")`, only for an operation whose input or output
+ * is an event stream; esbuild, making one file per function, inlines it into every bundle.
+ * No operation keyturn sends has one (of the clients it uses, only S3's SelectObjectContent
+ * does), so the Lambda bundles get a stand-in that fails loudly, naming the cause, if that
+ * ever changes (the S3 client's own config still imports the event-stream marshaller, ~9 KB,
+ * statically). Local runs (runner, CLI, tests) import the SDK from node_modules as it is.
  */
 'use strict';
 
@@ -37,6 +44,24 @@ const sdkSchemaLiteralKeys = {
   },
 };
 
-module.exports = [sdkSchemaLiteralKeys];
+const EVENT_STREAMS_LEFT_OUT = `const leftOut = () => {
+  throw new Error('keyturn: this Lambda bundle leaves out @smithy/core/event-streams (scripts/esbuild-plugins.cjs), but an operation needs it');
+};
+export const EventStreamSerde = leftOut;
+export const eventStreamSerdeProvider = leftOut;
+`;
+
+/** @type {import('esbuild').Plugin} */
+const noEventStreams = {
+  name: 'no-event-streams',
+  setup(build) {
+    build.onResolve({ filter: /^@smithy\/core\/event-streams$/ }, (args) =>
+      args.kind === 'dynamic-import' ? { path: 'event-streams-left-out', namespace: 'keyturn' } : undefined,
+    );
+    build.onLoad({ filter: /^event-streams-left-out$/, namespace: 'keyturn' }, () => ({ contents: EVENT_STREAMS_LEFT_OUT, loader: 'js' }));
+  },
+};
+
+module.exports = [sdkSchemaLiteralKeys, noEventStreams];
 module.exports.literalSchemaKeys = literalSchemaKeys;
 module.exports.SDK_SCHEMAS = SDK_SCHEMAS;

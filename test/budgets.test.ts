@@ -101,6 +101,14 @@ describe('Lambda bundle budgets', () => {
     expect(withSchemas.filter((b) => unused.test(b.text ?? '')).map((b) => b.fn.key)).toEqual([]);
   });
 
+  it.skipIf(functions.length === 0)("leaves @smithy/core's event-stream serde out, and no step sends an operation that needs it (scripts/esbuild-plugins.cjs)", () => {
+    const withEventStreams = bundles.filter((b) => Object.keys(b.inputs).some((input) => input.endsWith('/event-streams/EventStreamSerde.js')));
+    // An event-stream union's schema is flagged `streaming: 1` (S3's SelectObjectContent, for one).
+    const needingThem = bundles.filter((b) => /[{,]streaming:1[,}]/.test(b.text ?? ''));
+    expect(withEventStreams.map((b) => b.fn.key)).toEqual([]);
+    expect(needingThem.map((b) => b.fn.key)).toEqual([]);
+  });
+
   it.skipIf(functions.length === 0)("bundles zod's tree-shakable build, not all of its locales", () => {
     const offenders = bundles.filter((b) => Object.keys(b.inputs).some((input) => /node_modules\/zod\/v4\/locales\/(?!en\.)/.test(input))).map((b) => b.fn.key);
     expect(offenders).toEqual([]);
