@@ -1,7 +1,7 @@
 /**
  * Bundle size and cold import time of every function: the shipped build (scripts/build.ts) beside
  * a naive build of the same handler (no tree-shaking, CommonJS `main` fields, no credential
- * alias or zod rewrite), both built and timed in the same run.
+ * alias, no plugins), both built and timed in the same run.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -49,6 +49,7 @@ export async function buildBoth(functions: DeployedFunction[], scratch: string):
     treeShaking: false,
     mainFields: ['main'],
     alias: {},
+    plugins: [],
     sourcemap: false,
   });
   const naiveByKey = new Map(naive.map((b) => [b.fn.key, b]));

@@ -7,8 +7,9 @@
  * Also a module: the budget test and the benchmark build with `lambdaBuildOptions` and
  * `deployedFunctions` so they measure exactly this build.
  */
-import { build, type BuildOptions } from 'esbuild';
+import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -23,9 +24,11 @@ const PLUGIN_ONLY = ['outputFileExtension', 'exclude', 'packager', 'packagerOpti
 /** scripts/esbuild-options.json as esbuild options, for a project laid out like this one at `root`. */
 export function lambdaBuildOptions(root: string = projectRoot): BuildOptions {
   const shared = JSON.parse(readFileSync(join(root, 'scripts', 'esbuild-options.json'), 'utf8')) as Record<string, unknown>;
-  const options = Object.fromEntries(Object.entries(shared).filter(([key]) => !PLUGIN_ONLY.includes(key))) as BuildOptions;
+  const options = Object.fromEntries(Object.entries(shared).filter(([key]) => !PLUGIN_ONLY.includes(key) && key !== 'plugins')) as BuildOptions;
+  // `plugins` names a CommonJS file (serverless-esbuild `require`s it) exporting the plugins.
+  const plugins = typeof shared.plugins === 'string' ? (createRequire(import.meta.url)(join(root, shared.plugins)) as Plugin[]) : [];
   // `alias` targets are resolved from the working directory, which for serverless is the service's.
-  return { ...options, absWorkingDir: root };
+  return { ...options, plugins, absWorkingDir: root };
 }
 
 export interface DeployedFunction extends FunctionConfig {

@@ -52,6 +52,15 @@ describe('architecture (DESIGN.md)', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('imports zod only through src/zod.ts (zod/mini, with its English messages set)', () => {
+    // Classic 'zod' would put all of zod back into every bundle (issue 9); a bare 'zod/mini'
+    // would report "Invalid input" without the rule, as mini loads no messages by itself.
+    const offenders = [...sources('src'), ...sources('functions'), ...sources('scripts'), ...sources('test')]
+      .filter((f) => f !== 'src/zod.ts')
+      .filter((f) => /(?:from|import)\s*\(?\s*['"]zod(?:\/[^'"]*)?['"]/.test(readFileSync(join(root, f), 'utf8')));
+    expect(offenders).toEqual([]);
+  });
+
   it('keeps the version in src/version.ts in step with package.json', async () => {
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
     const { version } = await import('../src/version');

@@ -1,5 +1,5 @@
 /** Task "Check one account's certificates" (in the Map over `accounts`): the check, in that account. */
-import * as z from 'zod';
+import * as z from '../../src/zod';
 import { iamClient, secretsManagerClient } from '../../src/aws/clients';
 import { accountOf, labelledAccountSchema } from '../../src/aws/target-account';
 import { expiryCheckInputSchema } from '../../src/iam/workflow-inputs';

@@ -1,5 +1,5 @@
 /** Task "Combine the accounts' checks": the Map's results as one check, a line per account. No AWS call. */
-import * as z from 'zod';
+import * as z from '../../src/zod';
 import { combineAccountChecks, type AccountCheck } from '../../src/iam/combine-account-checks';
 import { expiryCheckInputSchema } from '../../src/iam/workflow-inputs';
 import { stepHandler } from './lib/wiring';

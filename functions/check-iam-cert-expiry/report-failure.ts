@@ -1,5 +1,5 @@
 /** Task "Report failure to Slack": what failed, where, with the error's name and message. */
-import * as z from 'zod';
+import * as z from '../../src/zod';
 import { secretsManagerClient } from '../../src/aws/clients';
 import { workflowFailedMessage } from '../../src/iam/workflow-messages';
 import { failureField } from '../../src/lambda/failure-fields';
@@ -8,7 +8,7 @@ import { notifySlack } from '../../src/notify/slack';
 import { stepHandler } from './lib/wiring';
 
 const eventSchema = z.object({
-  slackWebhookSecretId: z.string().min(1),
+  slackWebhookSecretId: z.string().check(z.minLength(1)),
   failedState: z.string(),
   failure: failureField,
   executionName: z.string(),

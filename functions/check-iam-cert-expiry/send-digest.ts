@@ -1,5 +1,5 @@
 /** Task "Send expiry digest to Slack": render the report as Block Kit and post it. */
-import * as z from 'zod';
+import * as z from '../../src/zod';
 import { secretsManagerClient } from '../../src/aws/clients';
 import type { ExpiryReport } from '../../src/iam/check-certificate-expiry';
 import { buildExpiryDigest } from '../../src/iam/expiry-digest';

@@ -1,5 +1,5 @@
 /** Task "Read certificate back from IAM": confirm IAM holds what was uploaded. */
-import * as z from 'zod';
+import * as z from '../../src/zod';
 import { iamClient } from '../../src/aws/clients';
 import { targetAccountSchema } from '../../src/aws/target-account';
 import { confirmServerCertificate } from '../../src/iam/import-server-certificate';
@@ -9,9 +9,9 @@ const eventSchema = z.strictObject({
   serverCertificateName: z.string(),
   serverCertificateId: z.string(),
   arn: z.string(),
-  executionName: z.string().optional(),
+  executionName: z.optional(z.string()),
   /** Where the certificate was uploaded: `account` when not keyturn's own. */
-  target: z.strictObject({ account: targetAccountSchema.optional() }).default({}),
+  target: z._default(z.strictObject({ account: z.optional(targetAccountSchema) }), {}),
 });
 
 export const handler = stepHandler(

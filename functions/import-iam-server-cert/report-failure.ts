@@ -1,5 +1,5 @@
 /** Task "Report failure to Slack": the rule or error that stopped the import, and what stays. */
-import * as z from 'zod';
+import * as z from '../../src/zod';
 import { secretsManagerClient } from '../../src/aws/clients';
 import { workflowFailedMessage } from '../../src/iam/workflow-messages';
 import { failureField } from '../../src/lambda/failure-fields';
@@ -9,11 +9,11 @@ import { stepHandler } from './lib/wiring';
 
 const eventSchema = z.object({
   state: z.object({
-    slackWebhookSecretId: z.string().min(1),
-    serverCertificateName: z.unknown().optional(),
+    slackWebhookSecretId: z.string().check(z.minLength(1)),
+    serverCertificateName: z.optional(z.unknown()),
     failedState: z.string(),
     failure: failureField,
-    imported: z.object({ arn: z.string() }).optional(),
+    imported: z.optional(z.object({ arn: z.string() })),
   }),
   executionName: z.string(),
 });

@@ -2,7 +2,7 @@
  * Task "Validate and upload certificate". The only function that sees the private key: it reads
  * the source secret, validates, and uploads, returning names, ids and ARNs only.
  */
-import * as z from 'zod';
+import * as z from '../../src/zod';
 import { iamClient, secretsManagerClient } from '../../src/aws/clients';
 import { readSourceMaterial } from '../../src/iam/certificate-source';
 import { importServerCertificate, planServerCertificateImport } from '../../src/iam/import-server-certificate';
@@ -12,7 +12,7 @@ import { stepHandler } from './lib/wiring';
 
 // The workflow input is checked here (the edge) rather than by the wrapper, so a bad field is
 // named as in the input (`sourceSecretId`, not `input.sourceSecretId`).
-const event = z.object({ input: z.unknown(), executionName: z.string().min(1) });
+const event = z.object({ input: z.unknown(), executionName: z.string().check(z.minLength(1)) });
 
 export const handler = stepHandler(event, async (event, deps) => {
   const input = parseInput(importInputSchema, event.input);

@@ -2,7 +2,7 @@
  * EventBridge "Step Functions Execution Status Change" (FAILED, TIMED_OUT, ABORTED) → Slack.
  * The webhook secret comes from the config's slackWebhookSecretId (KEYTURN_SLACK_WEBHOOK_SECRET_ID).
  */
-import * as z from 'zod';
+import * as z from '../../src/zod';
 import { secretsManagerClient, sfnClient } from '../../src/aws/clients';
 import { InvalidInputError } from '../../src/errors';
 import { logger } from '../../src/logger';
@@ -15,8 +15,8 @@ const event = z.object({
     executionArn: z.string(),
     stateMachineArn: z.string(),
     status: z.enum(['FAILED', 'TIMED_OUT', 'ABORTED']),
-    error: z.string().nullish(),
-    cause: z.string().nullish(),
+    error: z.nullish(z.string()),
+    cause: z.nullish(z.string()),
   }),
 });
 

@@ -1,5 +1,5 @@
 /** Task "Add new certificate to trust store". */
-import * as z from 'zod';
+import * as z from '../../src/zod';
 import { apiGatewayClient, secretsManagerClient } from '../../src/aws/clients';
 import { addNewCertificateToTrustStore } from '../../src/apigateway/rotation';
 import { certificateIdField } from './lib/fields';

@@ -1,5 +1,5 @@
 /** Task "Delete old certificate": only one no stage of any API presents. */
-import * as z from 'zod';
+import * as z from '../../src/zod';
 import { apiGatewayClient } from '../../src/aws/clients';
 import { deleteOldCertificates } from '../../src/apigateway/rotation';
 import { certificateIdsField } from './lib/fields';

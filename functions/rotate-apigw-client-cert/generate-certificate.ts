@@ -1,5 +1,5 @@
 /** Task "Generate new client certificate": takes the trust store's lock, checks the quota, generates. */
-import * as z from 'zod';
+import * as z from '../../src/zod';
 import { apiGatewayClient, secretsManagerClient } from '../../src/aws/clients';
 import { generateNewCertificate } from '../../src/apigateway/rotation';
 import { certificateIdsField, stageNamesField } from './lib/fields';

@@ -3,7 +3,7 @@
  * was validated there is no `config`: the webhook secret and API are then taken from the raw
  * request only when they look right, and the failure is reported all the same.
  */
-import * as z from 'zod';
+import * as z from '../../src/zod';
 import { secretsManagerClient } from '../../src/aws/clients';
 import { notifyFailed } from '../../src/apigateway/rotation-report';
 import { failureNoticeEvent, failureOutcome, failureTarget } from '../../src/lambda/failure-fields';
@@ -12,8 +12,8 @@ import { describeFailure } from '../../src/notify/caught-failure';
 import { stepHandler } from './lib/step-handler';
 
 const loose = z.object({
-  slackWebhookSecretId: z.string().regex(/^keyturn\//).optional().catch(undefined),
-  restApiId: z.string().regex(/^[A-Za-z0-9]{1,64}$/).catch('(unknown)'),
+  slackWebhookSecretId: z.catch(z.optional(z.string().check(z.regex(/^keyturn\//))), undefined),
+  restApiId: z.catch(z.string().check(z.regex(/^[A-Za-z0-9]{1,64}$/)), '(unknown)'),
 });
 
 const event = failureNoticeEvent({ restApiId: z.string() });

@@ -1,5 +1,5 @@
 /** Task "Notify Slack of the rotation". */
-import * as z from 'zod';
+import * as z from '../../src/zod';
 import { secretsManagerClient } from '../../src/aws/clients';
 import { notifyRotated } from '../../src/apigateway/rotation-report';
 import { notifyCollaborators } from '../../src/lambda/runtime';
@@ -11,9 +11,9 @@ const event = z.object({
   executionName: z.string(),
   config: configField,
   stageNames: z.array(z.string()),
-  newCertificate: z.object({ clientCertificateId: z.string(), expirationDate: z.string() }).passthrough(),
+  newCertificate: z.looseObject({ clientCertificateId: z.string(), expirationDate: z.string() }),
   oldCertificateIds: z.array(z.string()),
-  deletion: z.object({ deleted: z.array(z.string()), kept }).passthrough(),
+  deletion: z.looseObject({ deleted: z.array(z.string()), kept }),
 });
 
 export const handler = stepHandler(event, ({ executionName, config, stageNames, newCertificate, oldCertificateIds, deletion }, deps) =>

@@ -1,5 +1,5 @@
 /** Task "Remove old certificate from trust store" (after the wait); releases the lock. */
-import * as z from 'zod';
+import * as z from '../../src/zod';
 import { apiGatewayClient, secretsManagerClient } from '../../src/aws/clients';
 import { removeOldCertificatesFromTrustStore } from '../../src/apigateway/rotation';
 import { certificateIdField, certificateIdsField } from './lib/fields';

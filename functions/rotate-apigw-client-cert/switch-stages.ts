@@ -1,5 +1,5 @@
 /** Task "Switch stages to the new certificate": UpdateStage on each, verified with GetStage. */
-import * as z from 'zod';
+import * as z from '../../src/zod';
 import { apiGatewayClient, secretsManagerClient } from '../../src/aws/clients';
 import { switchStages } from '../../src/apigateway/rotation';
 import { certificateIdField, stageNamesField } from './lib/fields';

@@ -1,8 +1,8 @@
 /** Task "Undo the unfinished rotation": the compensation every failure after the first step goes through. */
-import * as z from 'zod';
+import * as z from '../../src/zod';
 import { apiGatewayClient, secretsManagerClient } from '../../src/aws/clients';
 import { undoRotation } from '../../src/apigateway/rotation';
-import { STEP_RESULTS } from '../../src/apigateway/rotation-report';
+import { STEP_RESULTS } from '../../src/apigateway/rotation-steps';
 import { failureField } from '../../src/lambda/failure-fields';
 import { describeFailure, failedStateOf } from '../../src/notify/caught-failure';
 import { stageNamesField } from './lib/fields';

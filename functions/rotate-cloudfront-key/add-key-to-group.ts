@@ -1,11 +1,11 @@
 /** Task "Add new key to key group". */
-import * as z from 'zod';
+import * as z from '../../src/zod';
 import { cloudFrontClient } from '../../src/aws/clients';
 import { addNewKeyToGroup } from '../../src/cloudfront/rotation';
 import { knownField } from './lib/fields';
 import { configField, stepHandler } from './lib/step-handler';
 
-const event = z.object({ config: configField, publicKeyId: z.string().min(1), known: knownField });
+const event = z.object({ config: configField, publicKeyId: z.string().check(z.minLength(1)), known: knownField });
 
 export const handler = stepHandler(
   event,

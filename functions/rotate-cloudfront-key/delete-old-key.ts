@@ -1,5 +1,5 @@
 /** Task "Delete old public key". */
-import * as z from 'zod';
+import * as z from '../../src/zod';
 import { cloudFrontClient } from '../../src/aws/clients';
 import { deleteOldPublicKey } from '../../src/cloudfront/rotation';
 import { configField, stepHandler } from './lib/step-handler';

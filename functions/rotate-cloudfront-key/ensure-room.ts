@@ -1,5 +1,5 @@
 /** Task "Make sure the key group has room". */
-import * as z from 'zod';
+import * as z from '../../src/zod';
 import { cloudFrontClient, secretsManagerClient } from '../../src/aws/clients';
 import { ensureRoom } from '../../src/cloudfront/rotation';
 import { knownField } from './lib/fields';

@@ -3,7 +3,7 @@
  * was validated there is no `config`: the webhook secret and key group are then taken from the
  * raw request only when they look right, and the failure is reported all the same.
  */
-import * as z from 'zod';
+import * as z from '../../src/zod';
 import { secretsManagerClient } from '../../src/aws/clients';
 import { notifyFailed } from '../../src/cloudfront/rotation-report';
 import { failureNoticeEvent, failureOutcome, failureTarget } from '../../src/lambda/failure-fields';
@@ -11,7 +11,7 @@ import { notifyCollaborators } from '../../src/lambda/runtime';
 import { describeFailure } from '../../src/notify/caught-failure';
 import { stepHandler } from './lib/step-handler';
 
-const loose = z.object({ slackWebhookSecretId: z.string().regex(/^keyturn\//).optional().catch(undefined), keyGroupId: z.string().catch('(unknown)') });
+const loose = z.object({ slackWebhookSecretId: z.catch(z.optional(z.string().check(z.regex(/^keyturn\//))), undefined), keyGroupId: z.catch(z.string(), '(unknown)') });
 
 const event = failureNoticeEvent({ keyGroupId: z.string() });
 

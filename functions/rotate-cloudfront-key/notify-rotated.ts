@@ -1,5 +1,5 @@
 /** Task "Notify Slack of the rotation". */
-import * as z from 'zod';
+import * as z from '../../src/zod';
 import { secretsManagerClient } from '../../src/aws/clients';
 import { notifyRotated } from '../../src/cloudfront/rotation-report';
 import { notifyCollaborators } from '../../src/lambda/runtime';
@@ -8,9 +8,9 @@ import { configField, stepHandler } from './lib/step-handler';
 const event = z.object({
   executionName: z.string(),
   config: configField,
-  promotion: z.object({ publicKeyId: z.string() }).passthrough(),
-  retirement: z.object({ oldPublicKeyId: z.string().nullable(), reason: z.string(), retiredAt: z.string().nullable() }).passthrough(),
-  deletion: z.object({ outcome: z.string() }).passthrough(),
+  promotion: z.looseObject({ publicKeyId: z.string() }),
+  retirement: z.looseObject({ oldPublicKeyId: z.nullable(z.string()), reason: z.string(), retiredAt: z.nullable(z.string()) }),
+  deletion: z.looseObject({ outcome: z.string() }),
   /** Whether step 1 found Slack already told of this rotation (the secret's tag). */
   notified: z.boolean(),
 });

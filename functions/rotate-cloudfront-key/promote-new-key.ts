@@ -1,10 +1,10 @@
 /** Task "Make the new key current". */
-import * as z from 'zod';
+import * as z from '../../src/zod';
 import { secretsManagerClient } from '../../src/aws/clients';
 import { promoteNewKey } from '../../src/cloudfront/rotation';
 import { configField, stepHandler } from './lib/step-handler';
 
-const event = z.object({ config: configField, pendingVersionId: z.string().min(1), publicKeyId: z.string().min(1) });
+const event = z.object({ config: configField, pendingVersionId: z.string().check(z.minLength(1)), publicKeyId: z.string().check(z.minLength(1)) });
 
 export const handler = stepHandler(
   event,

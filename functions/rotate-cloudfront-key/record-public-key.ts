@@ -1,10 +1,10 @@
 /** Task "Record public key in pending secret". */
-import * as z from 'zod';
+import * as z from '../../src/zod';
 import { secretsManagerClient } from '../../src/aws/clients';
 import { recordPublicKey } from '../../src/cloudfront/rotation';
 import { configField, stepHandler } from './lib/step-handler';
 
-const event = z.object({ config: configField, publicKeyId: z.string().min(1) });
+const event = z.object({ config: configField, publicKeyId: z.string().check(z.minLength(1)) });
 
 export const handler = stepHandler(
   event,

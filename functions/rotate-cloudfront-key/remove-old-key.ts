@@ -1,5 +1,5 @@
 /** Task "Remove old key from key group" (after the grace period). */
-import * as z from 'zod';
+import * as z from '../../src/zod';
 import { cloudFrontClient, secretsManagerClient } from '../../src/aws/clients';
 import { removeOldKeyFromGroup } from '../../src/cloudfront/rotation';
 import { configField, stepHandler } from './lib/step-handler';

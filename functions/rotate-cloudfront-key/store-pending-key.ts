@@ -1,5 +1,5 @@
 /** Task "Generate key pair and store it as pending": returns the version id, never the key. */
-import * as z from 'zod';
+import * as z from '../../src/zod';
 import { secretsManagerClient } from '../../src/aws/clients';
 import { storePendingKey } from '../../src/cloudfront/rotation';
 import { knownField } from './lib/fields';

@@ -1,11 +1,11 @@
 /** Task "Check whether the key is due": validates the workflow input (the edge) and assesses. */
-import * as z from 'zod';
+import * as z from '../../src/zod';
 import { lightsailClient, secretsManagerClient } from '../../src/aws/clients';
 import { assessRotation, rotationPlan } from '../../src/lightsail/rotation';
 import { parseRotationInput } from '../../src/lightsail/rotation-config';
 import { stepHandler } from './lib/step-handler';
 
-const event = z.object({ input: z.unknown(), executionName: z.string().min(1) });
+const event = z.object({ input: z.unknown(), executionName: z.string().check(z.minLength(1)) });
 
 export const handler = stepHandler(event, async ({ input, executionName }, deps) => {
   const config = parseRotationInput(input, executionName);

@@ -1,5 +1,5 @@
 /** Task "Create the new key and store its secret": returns the access key id and version id, never the secret. */
-import * as z from 'zod';
+import * as z from '../../src/zod';
 import { lightsailClient, secretsManagerClient } from '../../src/aws/clients';
 import { createAndStoreKey } from '../../src/lightsail/rotation';
 import { configField, stepHandler } from './lib/step-handler';

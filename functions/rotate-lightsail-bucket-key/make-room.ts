@@ -1,5 +1,5 @@
 /** Task "Make room for the new key". */
-import * as z from 'zod';
+import * as z from '../../src/zod';
 import { lightsailClient, secretsManagerClient } from '../../src/aws/clients';
 import { makeRoom } from '../../src/lightsail/rotation';
 import { configField, stepHandler } from './lib/step-handler';

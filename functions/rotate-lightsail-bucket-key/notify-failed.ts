@@ -3,7 +3,7 @@
  * was validated there is no `config`: the webhook secret and bucket are then taken from the raw
  * request only when they look right, and the failure is reported all the same.
  */
-import * as z from 'zod';
+import * as z from '../../src/zod';
 import { secretsManagerClient } from '../../src/aws/clients';
 import { failureNoticeEvent, failureOutcome, failureTarget } from '../../src/lambda/failure-fields';
 import { notifyCollaborators } from '../../src/lambda/runtime';
@@ -12,8 +12,8 @@ import { describeFailure } from '../../src/notify/caught-failure';
 import { stepHandler } from './lib/step-handler';
 
 const loose = z.object({
-  slackWebhookSecretId: z.string().regex(/^keyturn\//).optional().catch(undefined),
-  bucketName: z.string().regex(/^[a-z0-9-]{3,54}$/).catch('(unknown)'),
+  slackWebhookSecretId: z.catch(z.optional(z.string().check(z.regex(/^keyturn\//))), undefined),
+  bucketName: z.catch(z.string().check(z.regex(/^[a-z0-9-]{3,54}$/)), '(unknown)'),
 });
 
 const event = failureNoticeEvent({ bucketName: z.string() });

@@ -1,21 +1,21 @@
 /** Task "Notify Slack of the rotation" (an alert when the old key is still in use). */
-import * as z from 'zod';
+import * as z from '../../src/zod';
 import { secretsManagerClient } from '../../src/aws/clients';
 import { notifyRotated } from '../../src/lightsail/rotation-report';
 import { notifyCollaborators } from '../../src/lambda/runtime';
 import { configField, stepHandler } from './lib/step-handler';
 
-const lastUse = z.object({ date: z.string(), region: z.string().optional(), serviceName: z.string().optional() }).nullable();
+const lastUse = z.nullable(z.object({ date: z.string(), region: z.optional(z.string()), serviceName: z.optional(z.string()) }));
 
 const event = z.object({
   executionName: z.string(),
   config: configField,
-  promotion: z.object({ accessKeyId: z.string() }).passthrough(),
+  promotion: z.looseObject({ accessKeyId: z.string() }),
   retirement: z.object({
-    oldAccessKeyId: z.string().nullable(),
+    oldAccessKeyId: z.nullable(z.string()),
     outcome: z.enum(['deleted', 'already-gone', 'kept-in-use', 'none']),
     lastUse,
-    promotedAt: z.string().nullable(),
+    promotedAt: z.nullable(z.string()),
   }),
 });
 

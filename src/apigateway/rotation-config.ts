@@ -3,7 +3,7 @@
  * names the field and the rule, never echoes a value, and unknown fields are rejected. Tags are
  * checked against API Gateway's rules (aws-facts.md) here, before any call.
  */
-import * as z from 'zod';
+import * as z from '../zod';
 import { targetAccountSchema, type TargetAccount } from '../aws/target-account';
 import { parseInput } from '../validation';
 
@@ -18,7 +18,7 @@ export const RESERVED_TAG_KEYS = ['managed-by', 'keyturn:rotation', 'keyturn:rep
 const TAG_CHARS = /^[A-Za-z0-9+\-=._:/]*$/;
 const SECRET_NAME = /^keyturn\/[A-Za-z0-9/_+=.@-]{1,500}$/;
 
-const tagsSchema = z.record(z.string(), z.string()).superRefine((tags, ctx) => {
+const tagsSchema = z.record(z.string(), z.string()).check(z.superRefine((tags, ctx) => {
   const entries = Object.entries(tags);
   if (entries.length > MAX_TAGS - RESERVED_TAG_KEYS.length) {
     ctx.addIssue({ code: 'custom', message: `at most ${MAX_TAGS - RESERVED_TAG_KEYS.length} tags (API Gateway allows ${MAX_TAGS}; keyturn adds ${RESERVED_TAG_KEYS.length})` });
@@ -32,35 +32,40 @@ const tagsSchema = z.record(z.string(), z.string()).superRefine((tags, ctx) => {
     else if (value.length > 256) issue('tag values must be at most 256 characters');
     else if (!TAG_CHARS.test(value)) issue('tag values may hold only letters, digits and + - = . _ : /');
   }
-});
+}));
 
-export const rotationInputSchema = z
-  .object({
-    restApiId: z.string().regex(/^[A-Za-z0-9]{1,64}$/, 'must be a REST API id (letters and digits)'),
-    stageNames: z
-      .array(z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be a stage name (1-128 letters, digits, _ or -)'))
-      .min(1, 'must name at least one stage (or leave the field out)')
-      .refine((names) => new Set(names).size === names.length, 'must not repeat a stage')
-      .optional(),
-    trustStoreSecretId: z.string().regex(SECRET_NAME, 'must be a secret name under keyturn/ (letters, digits, /_+=.@-)'),
-    renewBeforeDays: z
+export const rotationInputSchema = z.strictObject({
+  restApiId: z.string().check(z.regex(/^[A-Za-z0-9]{1,64}$/, 'must be a REST API id (letters and digits)')),
+  stageNames: z.optional(
+    z
+      .array(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be a stage name (1-128 letters, digits, _ or -)')))
+      .check(
+        z.minLength(1, 'must name at least one stage (or leave the field out)'),
+        z.refine((names) => new Set(names).size === names.length, 'must not repeat a stage'),
+      ),
+  ),
+  trustStoreSecretId: z.string().check(z.regex(SECRET_NAME, 'must be a secret name under keyturn/ (letters, digits, /_+=.@-)')),
+  renewBeforeDays: z._default(
+    z
       .number()
-      .int('must be a whole number of days')
-      .min(0, 'must not be negative')
-      .max(MAX_RENEW_BEFORE_DAYS, `must be at most ${MAX_RENEW_BEFORE_DAYS} (certificates last 365 days)`)
-      .default(30),
-    force: z.boolean().default(false),
-    /** Read everything and report what would happen, writing nothing. */
-    dryRun: z.boolean().default(false),
-    graceSeconds: z.number().int('must be a whole number of seconds').min(0, 'must not be negative').max(MAX_WAIT_SECONDS).default(3600),
-    slackWebhookSecretId: z.string().regex(SECRET_NAME, 'must be a secret name under keyturn/').optional(),
-    tags: tagsSchema.optional(),
-    /** Resumes a crashed rotation from another execution (defaults to this execution's name). */
-    rotationId: z.string().regex(/^[A-Za-z0-9_.:-]{1,80}$/, 'must be 1-80 letters, digits or _.:-').optional(),
-    /** The target's account and region, when not keyturn's own (src/aws/target-account.ts). */
-    account: targetAccountSchema.optional(),
-  })
-  .strict();
+      .check(
+        z.int('must be a whole number of days'),
+        z.minimum(0, 'must not be negative'),
+        z.maximum(MAX_RENEW_BEFORE_DAYS, `must be at most ${MAX_RENEW_BEFORE_DAYS} (certificates last 365 days)`),
+      ),
+    30,
+  ),
+  force: z._default(z.boolean(), false),
+  /** Read everything and report what would happen, writing nothing. */
+  dryRun: z._default(z.boolean(), false),
+  graceSeconds: z._default(z.number().check(z.int('must be a whole number of seconds'), z.minimum(0, 'must not be negative'), z.maximum(MAX_WAIT_SECONDS)), 3600),
+  slackWebhookSecretId: z.optional(z.string().check(z.regex(SECRET_NAME, 'must be a secret name under keyturn/'))),
+  tags: z.optional(tagsSchema),
+  /** Resumes a crashed rotation from another execution (defaults to this execution's name). */
+  rotationId: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_.:-]{1,80}$/, 'must be 1-80 letters, digits or _.:-'))),
+  /** The target's account and region, when not keyturn's own (src/aws/target-account.ts). */
+  account: z.optional(targetAccountSchema),
+});
 
 export type RotationInput = z.input<typeof rotationInputSchema>;
 
@@ -81,7 +86,7 @@ export interface RotationConfig {
 }
 
 /** The config every later state receives (as `$.config`). */
-export const rotationConfigSchema = rotationInputSchema.extend({ rotationId: z.string().min(1) }) as unknown as z.ZodType<RotationConfig>;
+export const rotationConfigSchema = z.extend(rotationInputSchema, { rotationId: z.string().check(z.minLength(1)) }) as unknown as z.ZodMiniType<RotationConfig>;
 
 /** Every field the input may hold, listed when an unknown one is found. */
 export const ROTATION_INPUT_FIELDS: readonly string[] = Object.keys(rotationInputSchema.shape);

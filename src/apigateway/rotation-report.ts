@@ -1,23 +1,11 @@
 /**
- * What a client-certificate rotation tells people: the Slack messages at the end of a run, and
- * which state failed (states run in this order, each adding its result to the state, so the
- * failed one is the first after the last result present).
+ * What a client-certificate rotation tells people: the Slack messages at the end of a run.
+ * Which state failed is found from rotation-steps.ts.
  */
-import type { StepResults } from '../notify/caught-failure';
 import { rotationFailedMessage, rotationSucceededMessage, type RotationFailureReport } from '../notify/rotation-messages';
 import { notifySlack, notifySlackOnce, type NotifyDeps } from '../notify/slack';
 
 export const WORKFLOW = 'rotate-apigw-client-cert';
-
-/** In execution order: the failed state is found from these by failedStateOf (src/notify/caught-failure.ts). */
-export const STEP_RESULTS: StepResults = [
-  ['Find the certificate the stages use', 'assessment'],
-  ['Generate new client certificate', 'newCertificate'],
-  ['Add new certificate to trust store', 'trustStore'],
-  ['Switch stages to the new certificate', 'switch'],
-  ['Remove old certificate from trust store', 'retirement'],
-  ['Delete old certificate', 'deletion'],
-];
 
 export interface RotatedSummary {
   executionName: string;

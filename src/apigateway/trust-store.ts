@@ -16,7 +16,7 @@
  * its own delta (add our certificate, remove the old ones), keeping entries others added.
  */
 import { PutSecretValueCommand, ResourceExistsException, UpdateSecretVersionStageCommand } from '@aws-sdk/client-secrets-manager';
-import * as z from 'zod';
+import * as z from '../zod';
 import { InvalidInputError, UnsafeStateError } from '../errors';
 import type { Log } from '../logger';
 import {
@@ -33,8 +33,8 @@ import {
 } from '../secrets/credential-store';
 
 export const trustedCertificateSchema = z.looseObject({
-  clientCertificateId: z.string().min(1),
-  pemEncodedCertificate: z.string().min(1),
+  clientCertificateId: z.string().check(z.minLength(1)),
+  pemEncodedCertificate: z.string().check(z.minLength(1)),
   expirationDate: z.string(),
 });
 export const trustBundleSchema = z.looseObject({ certificates: z.array(trustedCertificateSchema) });

@@ -9,20 +9,20 @@
  * rotates, the Slack webhook and the expiry memory live in keyturn's account and region, under
  * `keyturn/`, where its roles (and nobody else's) may write them.
  */
-import * as z from 'zod';
+import * as z from '../zod';
 
 /** IAM role ARN; the account id is the first group. Names and paths as the IAM model allows. */
 export const ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):role\/(?:[\u0021-\u007E]+\/)?[\w+=,.@-]{1,64}$/;
 export const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
 
 const targetAccountFields = {
-  accountId: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id').optional(),
-  roleArn: z.string().regex(ROLE_ARN, 'must be an IAM role ARN: arn:aws:iam::<account id>:role/<name>').optional(),
-  region: z.string().regex(REGION, 'must be an AWS region such as eu-west-1').optional(),
+  accountId: z.optional(z.string().check(z.regex(/^\d{12}$/, 'must be a 12-digit AWS account id'))),
+  roleArn: z.optional(z.string().check(z.regex(ROLE_ARN, 'must be an IAM role ARN: arn:aws:iam::<account id>:role/<name>'))),
+  region: z.optional(z.string().check(z.regex(REGION, 'must be an AWS region such as eu-west-1'))),
 };
 
 /** The rules across fields: a role in the named account; no account without a role. */
-function checkRoleAccount(account: { accountId?: string; roleArn?: string }, ctx: z.RefinementCtx): void {
+function checkRoleAccount(account: { accountId?: string | undefined; roleArn?: string | undefined }, ctx: z.core.$RefinementCtx): void {
   const roleAccount = account.roleArn ? ROLE_ARN.exec(account.roleArn)?.[1] : undefined;
   if (account.accountId !== undefined && account.roleArn === undefined) {
     ctx.addIssue({ code: 'custom', path: ['roleArn'], message: 'is required with accountId: keyturn acts in another account only through a role there' });
@@ -32,12 +32,12 @@ function checkRoleAccount(account: { accountId?: string; roleArn?: string }, ctx
   }
 }
 
-export const targetAccountSchema = z.strictObject(targetAccountFields).superRefine(checkRoleAccount);
+export const targetAccountSchema = z.strictObject(targetAccountFields).check(z.superRefine(checkRoleAccount));
 
 /** One account of a check that covers several (check-iam-cert-expiry's `accounts`): where, and its label. */
 export const labelledAccountSchema = z
-  .strictObject({ ...targetAccountFields, label: z.string().min(1, 'must not be empty').max(80, 'must be at most 80 characters') })
-  .superRefine(checkRoleAccount);
+  .strictObject({ ...targetAccountFields, label: z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(80, 'must be at most 80 characters')) })
+  .check(z.superRefine(checkRoleAccount));
 
 export type LabelledAccount = z.infer<typeof labelledAccountSchema>;
 

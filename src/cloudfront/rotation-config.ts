@@ -2,7 +2,7 @@
  * The input of `rotate-cloudfront-key`, validated once at the edge (invariant 8): every error
  * names the field and the rule; unknown fields are rejected.
  */
-import * as z from 'zod';
+import * as z from '../zod';
 import { targetAccountSchema, type TargetAccount } from '../aws/target-account';
 import { parseInput } from '../validation';
 import { ALGORITHMS } from './key-pair';
@@ -10,29 +10,26 @@ import { ALGORITHMS } from './key-pair';
 /** Step Functions' Wait limit. */
 const MAX_WAIT_SECONDS = 99_999_999;
 
-export const rotationInputSchema = z
-  .object({
-    keyGroupId: z.string().regex(/^[A-Za-z0-9-]{1,128}$/, 'must be a CloudFront key group id'),
-    secretId: z
-      .string()
-      .regex(/^keyturn\/[A-Za-z0-9/_+=.@-]{1,500}$/, 'must be a secret name under keyturn/ (letters, digits, /_+=.@-)'),
-    graceSeconds: z.number().int('must be a whole number of seconds').min(0).max(MAX_WAIT_SECONDS).default(86_400),
-    maxKeyAgeDays: z.number().int('must be a whole number of days').min(1).max(3650).default(90),
-    force: z.boolean().default(false),
-    /** Read everything and report what would happen, writing nothing. */
-    dryRun: z.boolean().default(false),
-    algorithm: z.enum(ALGORITHMS).default('RSA_2048'),
-    slackWebhookSecretId: z
-      .string()
-      .regex(/^keyturn\/[A-Za-z0-9/_+=.@-]{1,500}$/, 'must be a secret name under keyturn/')
-      .optional(),
-    testUrlBase: z.url({ protocol: /^https?$/ }).optional(),
-    /** Resumes a crashed rotation from another execution (defaults to this execution's name). */
-    rotationId: z.string().regex(/^[A-Za-z0-9_.:-]{1,80}$/, 'must be 1-80 letters, digits or _.:-').optional(),
-    /** The target's account and region, when not keyturn's own (src/aws/target-account.ts). */
-    account: targetAccountSchema.optional(),
-  })
-  .strict();
+export const rotationInputSchema = z.strictObject({
+  keyGroupId: z.string().check(z.regex(/^[A-Za-z0-9-]{1,128}$/, 'must be a CloudFront key group id')),
+  secretId: z
+    .string()
+    .check(z.regex(/^keyturn\/[A-Za-z0-9/_+=.@-]{1,500}$/, 'must be a secret name under keyturn/ (letters, digits, /_+=.@-)')),
+  graceSeconds: z._default(z.number().check(z.int('must be a whole number of seconds'), z.minimum(0), z.maximum(MAX_WAIT_SECONDS)), 86_400),
+  maxKeyAgeDays: z._default(z.number().check(z.int('must be a whole number of days'), z.minimum(1), z.maximum(3650)), 90),
+  force: z._default(z.boolean(), false),
+  /** Read everything and report what would happen, writing nothing. */
+  dryRun: z._default(z.boolean(), false),
+  algorithm: z._default(z.enum(ALGORITHMS), 'RSA_2048'),
+  slackWebhookSecretId: z.optional(
+    z.string().check(z.regex(/^keyturn\/[A-Za-z0-9/_+=.@-]{1,500}$/, 'must be a secret name under keyturn/')),
+  ),
+  testUrlBase: z.optional(z.url({ protocol: /^https?$/ })),
+  /** Resumes a crashed rotation from another execution (defaults to this execution's name). */
+  rotationId: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_.:-]{1,80}$/, 'must be 1-80 letters, digits or _.:-'))),
+  /** The target's account and region, when not keyturn's own (src/aws/target-account.ts). */
+  account: z.optional(targetAccountSchema),
+});
 
 export type RotationInput = z.input<typeof rotationInputSchema>;
 
@@ -55,7 +52,10 @@ export interface RotationConfig {
 }
 
 /** The config every later state receives (as `$.config`). */
-export const rotationConfigSchema = rotationInputSchema.extend({ rotationId: z.string().min(1), attempt: z.number().int().min(0).optional() });
+export const rotationConfigSchema = z.extend(rotationInputSchema, {
+  rotationId: z.string().check(z.minLength(1)),
+  attempt: z.optional(z.number().check(z.int(), z.minimum(0))),
+});
 
 /** Every field the input may hold, listed when an unknown one is found. */
 export const ROTATION_INPUT_FIELDS: readonly string[] = Object.keys(rotationInputSchema.shape);

@@ -1,27 +1,11 @@
 /**
- * What a rotation tells people: the Slack messages at the end of a run, and which state failed
- * (inferred from the results already in the state: states run in this order, each adding its
- * result, so the failed one is the first after the last result present).
+ * What a rotation tells people: the Slack messages at the end of a run. Which state failed is
+ * found from rotation-steps.ts.
  */
-import type { StepResults } from '../notify/caught-failure';
 import { rotationFailedMessage, rotationSucceededMessage, type RotationFailureReport } from '../notify/rotation-messages';
 import { notifySlack, notifySlackOnce, type NotifyDeps } from '../notify/slack';
 
 export const WORKFLOW = 'rotate-cloudfront-key';
-
-/** In execution order: the failed state is found from these by failedStateOf (src/notify/caught-failure.ts). */
-export const STEP_RESULTS: StepResults = [
-  ['Check whether the key is due', 'assessment'],
-  ['Make sure the key group has room', 'room'],
-  ['Generate key pair and store it as pending', 'pending'],
-  ['Create public key', 'newKey'],
-  ['Record public key in pending secret', 'recorded'],
-  ['Add new key to key group', 'added'],
-  ['Test a URL signed with the new key', 'test'],
-  ['Make the new key current', 'promotion'],
-  ['Remove old key from key group', 'retirement'],
-  ['Delete old public key', 'deletion'],
-];
 
 export interface RotatedSummary {
   executionName: string;

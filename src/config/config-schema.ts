@@ -2,7 +2,7 @@
  * The shape of keyturn.config.yml (README "Configuration"). Unknown fields are errors at every
  * level; each target's `input` is checked afterwards by its workflow's own schema.
  */
-import * as z from 'zod';
+import * as z from '../zod';
 import { REGION, ROLE_ARN, type TargetAccount } from '../aws/target-account';
 import { scheduleExpressionProblem } from './schedule-expression';
 
@@ -11,27 +11,28 @@ export const TARGET_NAME = /^[a-z0-9][a-z0-9-]{0,39}$/;
 const SECRET_NAME = /^keyturn\/[A-Za-z0-9/_+=.@-]{1,500}$/;
 
 export const targetSchema = z.strictObject({
-  workflow: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a workflow name such as rotate-cloudfront-key'),
-  input: z.record(z.string(), z.unknown(), 'must be a map of the workflow input fields').default({}),
-  schedule: z
-    .string('must be a string: rate(...) or cron(...)')
-    .superRefine((value, ctx) => {
-      const problem = scheduleExpressionProblem(value);
-      if (problem) ctx.addIssue({ code: 'custom', message: problem });
-    })
-    .optional(),
-  enabled: z.boolean('must be true or false').default(true),
+  workflow: z.string().check(z.regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a workflow name such as rotate-cloudfront-key')),
+  input: z._default(z.record(z.string(), z.unknown(), 'must be a map of the workflow input fields'), {}),
+  schedule: z.optional(
+    z.string('must be a string: rate(...) or cron(...)').check(
+      z.superRefine((value, ctx) => {
+        const problem = scheduleExpressionProblem(value);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }),
+    ),
+  ),
+  enabled: z._default(z.boolean('must be true or false'), true),
   // Where the target lives when not in keyturn's own account and region: passed to the workflow
   // as `input.account` (src/aws/target-account.ts, which also checks them together).
-  accountId: z.string('must be a string').regex(/^\d{12}$/, 'must be a 12-digit AWS account id').optional(),
-  roleArn: z.string('must be a string').regex(ROLE_ARN, 'must be an IAM role ARN: arn:aws:iam::<account id>:role/<name>').optional(),
-  region: z.string('must be a string').regex(REGION, 'must be an AWS region such as eu-west-1').optional(),
+  accountId: z.optional(z.string('must be a string').check(z.regex(/^\d{12}$/, 'must be a 12-digit AWS account id'))),
+  roleArn: z.optional(z.string('must be a string').check(z.regex(ROLE_ARN, 'must be an IAM role ARN: arn:aws:iam::<account id>:role/<name>'))),
+  region: z.optional(z.string('must be a string').check(z.regex(REGION, 'must be an AWS region such as eu-west-1'))),
 });
 
 export const configFileSchema = z.strictObject({
-  stage: z.string().regex(/^[A-Za-z0-9-]{1,16}$/, 'must be 1-16 letters, digits or hyphens').default('dev'),
-  region: z.string().regex(REGION, 'must be an AWS region such as us-east-1').default('us-east-1'),
-  slackWebhookSecretId: z.string().regex(SECRET_NAME, 'must be a secret name under keyturn/ (letters, digits, /_+=.@-)').optional(),
+  stage: z._default(z.string().check(z.regex(/^[A-Za-z0-9-]{1,16}$/, 'must be 1-16 letters, digits or hyphens')), 'dev'),
+  region: z._default(z.string().check(z.regex(REGION, 'must be an AWS region such as us-east-1')), 'us-east-1'),
+  slackWebhookSecretId: z.optional(z.string().check(z.regex(SECRET_NAME, 'must be a secret name under keyturn/ (letters, digits, /_+=.@-)'))),
   targets: z.record(z.string(), z.unknown(), 'must be a map of target name to target'),
 });
 

@@ -5,11 +5,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
-import type * as z from 'zod';
+import * as z from '../zod';
 import { targetAccountSchema, type TargetAccount } from '../aws/target-account';
 import { configFileSchema, targetSchema, TARGET_NAME, type KeyturnConfig, type Target } from './config-schema';
 import { ConfigError, ConfigFileError, type ConfigIssue } from './errors';
-import { inputDeclares, workflowInputSchemas } from './workflow-inputs';
+import { inputDeclares, inputShape, workflowInputSchemas } from './workflow-inputs';
 
 export const DEFAULT_CONFIG_FILE = 'keyturn.config.yml';
 
@@ -63,8 +63,8 @@ export function validateConfig(raw: unknown, options: LoadOptions & { file: stri
       input.account = account;
     }
     if (schema) {
-      const checked = schema.safeParse(input);
-      if (!checked.success) issues.push(...toIssues(checked.error, input, name, 'input', shapeKeys(schema)));
+      const checked = z.safeParse(schema, input);
+      if (!checked.success) issues.push(...toIssues(checked.error, input, name, 'input', Object.keys(inputShape(schema))));
     }
     if (!parsed.success) continue;
     const { schedule, enabled } = parsed.data;
@@ -120,7 +120,7 @@ export function knownWorkflows(root: string): string[] {
     .sort();
 }
 
-function toIssues(error: z.ZodError, value: unknown, target: string | undefined, prefix: string, allowed: string[]): ConfigIssue[] {
+function toIssues(error: z.core.$ZodError, value: unknown, target: string | undefined, prefix: string, allowed: string[]): ConfigIssue[] {
   const at = (path: PropertyKey[]) => [prefix, ...path.map(String)].filter(Boolean).join('.') || '(value)';
   return error.issues.flatMap((issue): ConfigIssue[] => {
     if (issue.code === 'unrecognized_keys') {
@@ -136,11 +136,6 @@ function ruleOf(issue: z.core.$ZodIssue, value: unknown): string {
   const present = issue.path.reduce<unknown>((at, key) => (isMap(at) ? at[String(key)] : undefined), value);
   if (issue.code === 'invalid_type' && present === undefined) return 'is required';
   return issue.message.replace(/^Invalid input: /, '');
-}
-
-function shapeKeys(schema: z.ZodType): string[] {
-  const shape = (schema as unknown as { shape?: Record<string, unknown> }).shape;
-  return shape ? Object.keys(shape) : [];
 }
 
 function isMap(value: unknown): value is Record<string, unknown> {

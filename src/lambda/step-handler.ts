@@ -14,7 +14,7 @@
  * src/aws/clients.ts) its step uses. A client is built the first time the step reads it, and a
  * factory no handler names is not imported, so esbuild leaves its SDK client out of the bundle.
  */
-import type * as z from 'zod';
+import type * as z from '../zod';
 import { clientSettings, type ClientSettings } from '../aws/clients';
 import { targetAccountIn, type TargetAccount } from '../aws/target-account';
 import { logger } from '../logger';
@@ -80,7 +80,7 @@ export function withClients<D extends C, C extends object>(
 
 /** Makes a workflow's `stepHandler(schema, step, clients)`: `clients` names the AWS clients the step uses. */
 export function stepHandlerFor<D extends C, C extends object, E extends object = Readonly<Record<string, unknown>>>(wiring: StepWiring<D, E, C>) {
-  return function stepHandler<S extends z.ZodType<object>, R>(
+  return function stepHandler<S extends z.core.$ZodType<object>, R>(
     schema: S,
     step: (event: z.infer<S>, deps: D) => Promise<R>,
     clients: ClientFactories<C>,

@@ -1,25 +1,13 @@
 /**
  * What a bucket-key rotation tells people: the Slack message at the end of a run (an alert when
- * the old key is still in use), and which state failed (inferred from the results already in the
- * state: states run in this order, each adding its result).
+ * the old key is still in use). Which state failed is found from rotation-steps.ts.
  */
 import { Blocks, Md, Message } from 'slack-block-builder';
-import type { StepResults } from '../notify/caught-failure';
 import { rotationFailedMessage, rotationSucceededMessage, type RotationFailureReport } from '../notify/rotation-messages';
 import { notifySlack, notifySlackOnce, type NotifyDeps, type SlackMessage } from '../notify/slack';
 import { describeLastUse, type LastUse } from './errors';
 
 export const WORKFLOW = 'rotate-lightsail-bucket-key';
-
-/** In execution order: the failed state is found from these by failedStateOf (src/notify/caught-failure.ts). */
-export const STEP_RESULTS: StepResults = [
-  ['Check whether the key is due', 'assessment'],
-  ['Make room for the new key', 'room'],
-  ['Create the new key and store its secret', 'newKey'],
-  ['Test the new key against the bucket', 'test'],
-  ['Make the new key current', 'promotion'],
-  ['Delete the old key unless it is still used', 'retirement'],
-];
 
 export interface RotatedSummary {
   executionName: string;

@@ -23,7 +23,7 @@ import {
   UpdateSecretVersionStageCommand,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import type * as z from 'zod';
+import * as z from '../zod';
 import { RotationInProgressError, TransientAwsError, UnsafeStateError } from '../errors';
 import type { Log } from '../logger';
 import { SecretNotFoundError, SecretValueInvalidError } from './errors';
@@ -141,7 +141,7 @@ export async function readVersion<T>(
   client: SecretsClient,
   secretId: string,
   versionId: string,
-  schema: z.ZodType<T>,
+  schema: z.core.$ZodType<T>,
 ): Promise<T | undefined> {
   let text: string | undefined;
   try {
@@ -163,14 +163,14 @@ export async function requireVersion<T>(
   client: SecretsClient,
   secretId: string,
   versionId: string,
-  schema: z.ZodType<T>,
+  schema: z.core.$ZodType<T>,
 ): Promise<T> {
   const value = await readVersion(client, secretId, versionId, schema);
   if (value === undefined) throw new SecretNotFoundError(secretId, versionId);
   return value;
 }
 
-export function parseValue<T>(secretId: string, versionId: string, text: string | undefined, schema: z.ZodType<T>): T {
+export function parseValue<T>(secretId: string, versionId: string, text: string | undefined, schema: z.core.$ZodType<T>): T {
   if (text === undefined) throw new SecretValueInvalidError(secretId, versionId, 'has no SecretString');
   let json: unknown;
   try {
@@ -179,7 +179,7 @@ export function parseValue<T>(secretId: string, versionId: string, text: string 
     // The parser's message may quote the value: keep it out of the error.
     throw new SecretValueInvalidError(secretId, versionId, 'is not JSON');
   }
-  const parsed = schema.safeParse(json);
+  const parsed = z.safeParse(schema, json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue?.path.length ? issue.path.join('.') : '(value)';

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import * as z from 'zod';
+import * as z from '../../../src/zod';
 import { stepHandlerFor } from '../../../src/lambda/step-handler';
 
 interface Deps {

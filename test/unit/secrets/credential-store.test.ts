@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from '../../../src/zod';
 import { RotationInProgressError, TransientAwsError } from '../../../src/errors';
 import {
   assertNoOtherRotation,
