@@ -13,6 +13,10 @@ import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 
 export const DAYS_TO_EXPIRY_METRIC = 'ServerCertificateDaysToExpiry';
 export const MIN_DAYS_TO_EXPIRY_METRIC = 'ServerCertificateMinDaysToExpiry';
+/** The `service` dimension of every expiry metric (Powertools' default dimension). */
+export const EXPIRY_METRICS_SERVICE = 'check-iam-cert-expiry';
+/** The namespace when POWERTOOLS_METRICS_NAMESPACE is unset (serverless/check-iam-cert-expiry.yml sets it). */
+export const DEFAULT_EXPIRY_METRICS_NAMESPACE = 'keyturn';
 
 export interface ExpiryMetrics {
   recordDaysToExpiry(serverCertificateName: string, daysLeft: number): void;
