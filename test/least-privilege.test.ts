@@ -232,6 +232,15 @@ describe('the workflows, routine and failing, on the simulator', () => {
     }, 60_000);
   }
 
+  for (const { workflow } of scenarios) {
+    it(`${workflow}: a dry run (forced, where the workflow takes force, so the plan reads everything a rotation would)`, async () => {
+      const input = (await scenario(workflow).seed(sim.url)) as Record<string, unknown>;
+      const result = await run(workflow, { ...input, dryRun: true, ...(workflow.startsWith('rotate-') && { force: true }) });
+      expect(result.status, JSON.stringify(result.error)).toBe('SUCCEEDED');
+      expect(result.output).toMatchObject({ dryRun: true });
+    }, 60_000);
+  }
+
   it('rotate-cloudfront-key: a forced second rotation retires the old keyturn key; a third fails after promotion and is undone', async () => {
     const input = (await scenario('rotate-cloudfront-key').seed(sim.url)) as Record<string, unknown>;
     expect((await run('rotate-cloudfront-key', input)).status).toBe('SUCCEEDED');

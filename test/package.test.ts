@@ -13,9 +13,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseDocument } from 'yaml';
+import { mostUrgentExpiryThreshold } from '../src/config/deploy-resources';
 import { loadConfig } from '../src/config/load-config';
+import { powertoolsExpiryMetrics } from '../src/iam/expiry-metrics';
 import { deployedWorkflows, loadWorkflow } from '../src/local/runner-workflow';
 import { offlineEnv, packageProject } from './support/packaged-template';
 
@@ -96,6 +98,81 @@ function expectObservedAndScheduled(dir: string, workflows: string[]): void {
   expect(notifier?.Properties.EventPattern).toMatchObject({ source: ['aws.states'], detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'] } });
 }
 
+interface MetricIdentity {
+  Namespace: string;
+  MetricName: string;
+  Dimensions: Array<{ Name: string; Value: string }>;
+}
+
+/**
+ * The series the check function really emits, by its own code and with its environment from the
+ * packaged template: each EMF document's namespace, metric and dimension values.
+ */
+async function emittedExpirySeries(environment: Record<string, string>): Promise<{ perCertificate: MetricIdentity; minimum: MetricIdentity }> {
+  const saved = { ...process.env };
+  Object.assign(process.env, environment);
+  const documents: Array<Record<string, unknown>> = [];
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    for (const line of String(chunk).split('\n').filter((l) => l.includes('"_aws"'))) documents.push(JSON.parse(line) as Record<string, unknown>);
+    return true;
+  });
+  try {
+    const { expiryMetrics } = await import('../functions/check-iam-cert-expiry/lib/wiring');
+    const metrics = powertoolsExpiryMetrics(expiryMetrics());
+    metrics.recordDaysToExpiry('www-example-com', 3);
+    metrics.recordMinimumDaysToExpiry(3);
+  } finally {
+    spy.mockRestore();
+    for (const name of Object.keys(environment)) if (!(name in saved)) delete process.env[name];
+    Object.assign(process.env, saved);
+  }
+  const identities = documents.map((doc) => {
+    const [directive] = (doc._aws as { CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][]; Metrics: Array<{ Name: string }> }> }).CloudWatchMetrics;
+    expect(directive!.Dimensions, 'one dimension set per document').toHaveLength(1);
+    return {
+      Namespace: directive!.Namespace,
+      MetricName: directive!.Metrics[0]!.Name,
+      Dimensions: directive!.Dimensions[0]!.map((name) => ({ Name: name, Value: String(doc[name]) })),
+    };
+  });
+  expect(identities).toHaveLength(2);
+  return { perCertificate: identities[0]!, minimum: identities[1]! };
+}
+
+/**
+ * Issue 7, "the expiry metric alarm": one alarm on the packaged template, watching exactly the series
+ * the check function emits for the fewest days left (not a per-certificate one, which would see one
+ * certificate), in alarm at or below the most urgent configured threshold, a missing day keeping
+ * its state, notifying the alarm topic.
+ */
+async function expectExpiryAlarm(dir: string): Promise<void> {
+  const template = JSON.parse(readFileSync(join(dir, '.serverless', 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
+  const alarms = Object.values(template.Resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm' && r.Properties.Namespace !== 'AWS/States');
+  expect(alarms, 'one alarm besides the ExecutionsFailed ones').toHaveLength(1);
+  const alarm = alarms[0]!.Properties;
+
+  const checker = Object.values(template.Resources).find((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Handler === 'functions/check-iam-cert-expiry/check-certificates.handler');
+  const environment = (checker?.Properties.Environment as { Variables: Record<string, string> }).Variables;
+  const emitted = await emittedExpirySeries(environment);
+  expect({ Namespace: alarm.Namespace, MetricName: alarm.MetricName, Dimensions: alarm.Dimensions }).toEqual(emitted.minimum);
+  expect(emitted.minimum).not.toEqual(emitted.perCertificate);
+
+  const config = loadConfig(join(dir, 'keyturn.config.yml'), { root: dir });
+  const checks = config.targets.filter((t) => t.enabled && t.workflow === 'check-iam-cert-expiry');
+  expect(checks.length, 'the committed config enables an expiry check').toBeGreaterThan(0);
+  const configured = checks.flatMap((t) => (t.input.thresholdsDays as number[] | undefined) ?? []);
+  expect(alarm).toMatchObject({
+    Statistic: 'Minimum',
+    ComparisonOperator: 'LessThanOrEqualToThreshold',
+    Threshold: Math.min(...configured),
+    Period: 86_400,
+    EvaluationPeriods: 1,
+    TreatMissingData: 'ignore',
+    AlarmActions: [{ Ref: 'KeyturnAlarmTopic' }],
+  });
+  expect(mostUrgentExpiryThreshold(config)).toBe(alarm.Threshold);
+}
+
 describe('npm run package', () => {
   let scratch: string;
 
@@ -132,5 +209,6 @@ describe('npm run package', () => {
 
     expectDeploys(repo, repo, workflows);
     expectObservedAndScheduled(repo, workflows);
+    await expectExpiryAlarm(repo);
   }, 180_000);
 });

@@ -238,6 +238,17 @@ export interface KeptCertificate {
 }
 
 /**
+ * Invariant 7 for client certificates, in one place: an old certificate is retired (untrusted,
+ * deleted) only when no stage of any API presents it; the others are kept, with the stages that
+ * use them. Steps 5 and 6 and the dry run's plan all decide by this.
+ */
+export function retirementOf(oldCertificateIds: readonly string[], usedBy: Record<string, string[]>): { unused: string[]; kept: KeptCertificate[] } {
+  const unused = oldCertificateIds.filter((id) => !usedBy[id]?.length);
+  const kept = oldCertificateIds.filter((id) => usedBy[id]?.length).map((id) => ({ clientCertificateId: id, usedBy: usedBy[id] ?? [] }));
+  return { unused, kept };
+}
+
+/**
  * Step 5 (after the wait): the backend stops trusting the old certificates, except one a stage
  * of any API still presents (cutting it off would break that stage). Then releases the lock.
  */
@@ -250,9 +261,8 @@ export async function removeOldCertificatesFromTrustStore(
   const secretId = config.trustStoreSecretId;
   const state = await readTrustStore(deps.secrets, secretId);
   if (!bundleHolds(state.bundle, newCertificateId)) throw new UnsafeStateError(`the trust store ${secretId} no longer trusts ${newCertificateId}`);
-  const usedBy = await stagesUsingCertificates(deps.apiGateway, oldCertificateIds);
-  const keptInTrustStore = oldCertificateIds.filter((id) => usedBy[id]?.length).map((id) => ({ clientCertificateId: id, usedBy: usedBy[id] ?? [] }));
-  const removed = oldCertificateIds.filter((id) => !usedBy[id]?.length && bundleHolds(state.bundle, id));
+  const { unused, kept: keptInTrustStore } = retirementOf(oldCertificateIds, await stagesUsingCertificates(deps.apiGateway, oldCertificateIds));
+  const removed = unused.filter((id) => bundleHolds(state.bundle, id));
   if (removed.length) {
     const versionId = trustStoreVersions(config.rotationId, newCertificateId).narrowed;
     const certificates = state.bundle.certificates.filter((c) => !removed.includes(c.clientCertificateId));
@@ -267,17 +277,12 @@ export async function deleteOldCertificates(
   deps: RotationDeps,
   oldCertificateIds: readonly string[],
 ): Promise<{ deleted: string[]; alreadyGone: string[]; kept: KeptCertificate[] }> {
-  const usedBy = await stagesUsingCertificates(deps.apiGateway, oldCertificateIds);
-  const out = { deleted: [] as string[], alreadyGone: [] as string[], kept: [] as KeptCertificate[] };
-  for (const id of oldCertificateIds) {
-    if (usedBy[id]?.length) {
-      deps.log.info('old client certificate still in use: kept', { clientCertificateId: id, usedBy: usedBy[id] });
-      out.kept.push({ clientCertificateId: id, usedBy: usedBy[id] ?? [] });
-    } else if ((await deleteClientCertificate(deps.apiGateway, id, deps.log)) === 'deleted') {
-      out.deleted.push(id);
-    } else {
-      out.alreadyGone.push(id);
-    }
+  const { unused, kept } = retirementOf(oldCertificateIds, await stagesUsingCertificates(deps.apiGateway, oldCertificateIds));
+  const out = { deleted: [] as string[], alreadyGone: [] as string[], kept };
+  for (const { clientCertificateId, usedBy } of kept) deps.log.info('old client certificate still in use: kept', { clientCertificateId, usedBy });
+  for (const id of unused) {
+    if ((await deleteClientCertificate(deps.apiGateway, id, deps.log)) === 'deleted') out.deleted.push(id);
+    else out.alreadyGone.push(id);
   }
   return out;
 }
@@ -326,27 +331,44 @@ export async function undoRotation(deps: RotationDeps, config: RotationConfig, s
   return { undone, kept };
 }
 
-/** What a dry run reports (`dryRun: true`): built from the assessment alone, so nothing is written. */
+/** What a dry run reports (`dryRun: true`): what the real run would do, decided by its own rules from reads only. */
 export interface RotationPlan {
   dryRun: true;
   restApiId: string;
   wouldRotate: boolean;
   reason: string;
   stageNames: string[];
-  /** Client certificates the rotation would delete (after the grace period). */
+  /** Client certificates the rotation would delete (after the grace period): those no stage of any API would still present. */
   wouldDelete: string[];
   /** Whether Slack would be told. */
   wouldAlert: boolean;
 }
 
-export function rotationPlan(config: RotationConfig, assessment: Assessment): RotationPlan {
+/**
+ * Who would present each old certificate once this rotation switched its stages: the stages of
+ * every API that present it now, less the ones the rotation moves to the new certificate.
+ */
+export function usersAfterSwitch(usedBy: Record<string, string[]>, restApiId: string, stageNames: readonly string[]): Record<string, string[]> {
+  const switched = new Set(stageNames.map((stageName) => `${restApiId}/${stageName}`));
+  return Object.fromEntries(Object.entries(usedBy).map(([id, stages]) => [id, stages.filter((stage) => !switched.has(stage))]));
+}
+
+/** The dry run: the assessment plus step 6's own rule (retirementOf) on the stages as they would be after the switch; reads only. */
+export async function rotationPlanOf(deps: RotationDeps, config: RotationConfig, assessment: Assessment): Promise<RotationPlan> {
+  if (!assessment.due) return rotationPlan(config, assessment, []);
+  const usedBy = await stagesUsingCertificates(deps.apiGateway, assessment.oldCertificateIds);
+  const { unused } = retirementOf(assessment.oldCertificateIds, usersAfterSwitch(usedBy, config.restApiId, assessment.stageNames));
+  return rotationPlan(config, assessment, unused);
+}
+
+export function rotationPlan(config: RotationConfig, assessment: Assessment, wouldDelete: string[]): RotationPlan {
   return {
     dryRun: true,
     restApiId: config.restApiId,
     wouldRotate: assessment.due,
     reason: assessment.reason,
     stageNames: assessment.stageNames,
-    wouldDelete: assessment.due ? assessment.oldCertificateIds : [],
+    wouldDelete: assessment.due ? wouldDelete : [],
     wouldAlert: assessment.due && config.slackWebhookSecretId !== undefined,
   };
 }

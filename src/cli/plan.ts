@@ -71,7 +71,8 @@ export function describePlan(output: unknown): string {
   if (plan.dryRun !== true) return `no plan reported: ${JSON.stringify(output)}`;
   const alert = plan.wouldAlert === true ? 'would alert Slack' : 'no Slack alert';
   if (typeof plan.wouldRotate === 'boolean') {
-    if (!plan.wouldRotate) return `no rotation: ${String(plan.reason)}`;
+    // A plan that would not rotate can still alert: the real run would fail and tell Slack why.
+    if (!plan.wouldRotate) return `no rotation: ${String(plan.reason)}${plan.wouldAlert === true ? `; ${alert}` : ''}`;
     const deletes = Array.isArray(plan.wouldDelete) && plan.wouldDelete.length ? `would delete ${plan.wouldDelete.join(', ')}` : 'would delete nothing';
     return `would rotate: ${String(plan.reason)}; ${deletes}; ${alert}`;
   }

@@ -2,11 +2,15 @@
  * What `npm run package` adds around the workflows' state machines, from the validated config:
  * one EventBridge schedule per enabled target, and for every state machine logging at level
  * ERROR without execution data (execution data could carry ids an operator did not mean to log),
- * X-Ray tracing, and an alarm on failed executions wired to the alarm topic (serverless/alarms.yml).
+ * X-Ray tracing, and an alarm on failed executions wired to the alarm topic (serverless/alarms.yml);
+ * and with the expiry check deployed, the expiry alarm on the same topic (expiryAlarm).
  *
  * Applied centrally (serverless/schedules.cjs → `resources:` in serverless.yml), so a workflow
  * fragment only declares its functions and its state machine.
  */
+import { DEFAULT_THRESHOLDS_DAYS } from '../iam/classify-expiry';
+import { DEFAULT_EXPIRY_METRICS_NAMESPACE, EXPIRY_METRICS_SERVICE, MIN_DAYS_TO_EXPIRY_METRIC } from '../iam/expiry-metrics';
+import { expiryCheckInputSchema } from '../iam/workflow-inputs';
 import type { KeyturnConfig } from './config-schema';
 
 /** A state machine as serverless-step-functions compiles it. */
@@ -21,6 +25,9 @@ export interface DeployedMachine {
 /** The SNS topic declared in serverless/alarms.yml. */
 export const ALARM_TOPIC_ID = 'KeyturnAlarmTopic';
 export const SCHEDULE_ROLE_ID = 'KeyturnScheduleRole';
+export const EXPIRY_ALARM_ID = 'ServerCertificateExpiryAlarm';
+/** The check's workflow, whose function emits the expiry metrics (src/iam/expiry-metrics.ts). */
+const EXPIRY_CHECK_WORKFLOW = 'check-iam-cert-expiry';
 
 type Resource = { Type: string; Properties: Record<string, unknown>; DependsOn?: string[] };
 
@@ -120,6 +127,8 @@ export function deployResources(config: KeyturnConfig, machines: DeployedMachine
     };
   }
 
+  if (byWorkflow.has(EXPIRY_CHECK_WORKFLOW)) out.Resources[EXPIRY_ALARM_ID] = expiryAlarm(config);
+
   const scheduled = config.targets.filter((t) => t.enabled && t.schedule !== undefined);
   const startable = new Set<string>();
   for (const target of scheduled) {
@@ -158,6 +167,53 @@ export function deployResources(config: KeyturnConfig, machines: DeployedMachine
       },
     };
   }
-  out.Outputs.KeyturnAlarmTopicArn = { Description: 'SNS topic of the failed-execution alarms: subscribe to it', Value: { Ref: ALARM_TOPIC_ID } };
+  out.Outputs.KeyturnAlarmTopicArn = { Description: 'SNS topic of the failed-execution and certificate-expiry alarms: subscribe to it', Value: { Ref: ALARM_TOPIC_ID } };
   return out;
+}
+
+/**
+ * The most urgent threshold (the smallest, the "critical" band) of the enabled expiry checks; the
+ * default thresholds' when none is enabled (a manual run still emits the metric).
+ */
+export function mostUrgentExpiryThreshold(config: KeyturnConfig): number {
+  const thresholds = config.targets
+    .filter((t) => t.enabled && t.workflow === EXPIRY_CHECK_WORKFLOW)
+    .flatMap((t) => {
+      const input = expiryCheckInputSchema.safeParse(t.input);
+      return input.success ? input.data.thresholdsDays : [...DEFAULT_THRESHOLDS_DAYS];
+    });
+  return Math.min(...(thresholds.length ? thresholds : DEFAULT_THRESHOLDS_DAYS));
+}
+
+/**
+ * The expiry alarm: on the service-only series of the fewest days left of any unmuted certificate
+ * (the per-certificate series are one metric each, and an alarm watches one metric). In alarm when
+ * a check reports a certificate within the most urgent threshold, or expired.
+ *
+ * The check runs about daily, so one period is a day. A day without a data point keeps the last
+ * verdict (`ignore`): a late run must not clear or re-raise the alarm, and a run that failed
+ * already raised its state machine's ExecutionsFailed alarm, so it must not hide a certificate
+ * that is still expiring. A run with no unmuted certificate emits nothing, which keeps the state too.
+ */
+function expiryAlarm(config: KeyturnConfig): Resource {
+  const threshold = mostUrgentExpiryThreshold(config);
+  return {
+    Type: 'AWS::CloudWatch::Alarm',
+    Properties: {
+      AlarmDescription: `${EXPIRY_CHECK_WORKFLOW}: an IAM server certificate that is not muted expires within ${threshold} day(s) or has expired`,
+      // As serverless/check-iam-cert-expiry.yml sets POWERTOOLS_METRICS_NAMESPACE (test/package.test.ts compares them).
+      Namespace: DEFAULT_EXPIRY_METRICS_NAMESPACE,
+      MetricName: MIN_DAYS_TO_EXPIRY_METRIC,
+      Dimensions: [{ Name: 'service', Value: EXPIRY_METRICS_SERVICE }],
+      Statistic: 'Minimum',
+      Period: 86_400,
+      EvaluationPeriods: 1,
+      DatapointsToAlarm: 1,
+      Threshold: threshold,
+      ComparisonOperator: 'LessThanOrEqualToThreshold',
+      TreatMissingData: 'ignore',
+      AlarmActions: [{ Ref: ALARM_TOPIC_ID }],
+      OKActions: [{ Ref: ALARM_TOPIC_ID }],
+    },
+  };
 }

@@ -1,6 +1,7 @@
 /**
  * The expiry check: list every server certificate under a prefix, classify each against the
- * thresholds, emit one days-to-expiry metric per certificate, and compare with what the last
+ * thresholds, emit one days-to-expiry metric per certificate (and the fewest days left of those
+ * not muted, for the expiry alarm), and compare with what the last
  * run saw. Decides whether a digest is due; rendering and sending are the next steps.
  */
 import type { IAMClient } from '@aws-sdk/client-iam';
@@ -115,6 +116,11 @@ export async function checkCertificateExpiry(deps: ExpiryCheckDeps, settings: Ex
       crossedThreshold: crossed(deps.remembered, certificate.arn, certificate.expiration, expiry.threshold),
     });
   }
+
+  // The expiry alarm's series: muted certificates are left out, or an expired lab certificate
+  // someone chose to ignore would hold the alarm on for good. No certificate, no data point.
+  const watched = certificates.filter((c) => !muted.has(c.name));
+  if (watched.length) deps.metrics.recordMinimumDaysToExpiry(Math.min(...watched.map((c) => c.daysLeft)));
 
   const crossedCount = alerts.filter((a) => a.crossedThreshold).length;
   // A digest is due when anything is within the largest threshold, or when something crossed

@@ -146,47 +146,54 @@ async function retiredAtOf(deps: RotationDeps, config: RotationConfig, versions:
 }
 
 /**
- * Step 2: a bucket holds at most 2 keys (invariant 6). With two, the one that is not AWSCURRENT
- * is deleted only when it shows no use since it was retired (or none at all); otherwise nothing
- * changes and the error names the key and its last use. The AWSCURRENT key is never deleted.
+ * Making room's decision (step 2), reads only: a bucket holds at most 2 keys (invariant 6). With
+ * two, the key to delete is the one that is not AWSCURRENT, and only when it shows no use since it
+ * was retired (or none at all); otherwise SpareKeyInUseError names the key and its last use. The
+ * AWSCURRENT key is never chosen. Null when there is room (or this rotation's key is already on
+ * the bucket). The dry run's plan asks the same question (rotationPlanOf).
  */
-export async function makeRoom(
-  deps: RotationDeps,
-  config: RotationConfig,
-): Promise<{ keyCount: number; deletedAccessKeyId: string | null }> {
+export async function spareKeyToDelete(deps: RotationDeps, config: RotationConfig, keys: BucketKey[]): Promise<BucketKey | null> {
   const { bucketName, secretId } = config;
-  const keys = await listBucketKeys(deps.lightsail, bucketName);
-  const none = { keyCount: keys.length, deletedAccessKeyId: null };
-  if (keys.length < MAX_KEYS_PER_BUCKET) return none;
+  if (keys.length < MAX_KEYS_PER_BUCKET) return null;
   const own = await readKey(deps, config, ownPendingOf(config));
-  if (own && keys.some((k) => k.accessKeyId === own.accessKeyId)) return none; // room made, key created: a rerun
+  if (own && keys.some((k) => k.accessKeyId === own.accessKeyId)) return null; // room made, key created: a rerun
 
   const versions = await describeSecretVersions(deps.secrets, secretId);
   // Two runs started together both pass step 1: the second key may be the other run's new one.
   assertNoOtherRotation(versions, [ownPendingOf(config)]);
   const current = await readKey(deps, config, versions?.currentVersionId);
   const currentKey = keys.find((k) => k.accessKeyId === current?.accessKeyId);
-  let spare: BucketKey;
   if (currentKey) {
-    spare = keys.find((k) => k !== currentKey)!;
+    const spare = keys.find((k) => k !== currentKey)!;
     const retiredAt = await retiredAtOf(deps, config, versions, currentKey);
     if (usedAfter(spare, retiredAt)) {
       throw new SpareKeyInUseError(bucketName, spare.accessKeyId, spare.lastUse, `was used after it was retired at ${retiredAt}`);
     }
-  } else {
-    // Neither key is recorded as current: only a never-used key can be known to be unused.
-    const unused = keys.filter((k) => k.lastUse === null);
-    if (unused.length !== 1) {
-      const candidate = [...keys].sort((a, b) => Date.parse(a.lastUse?.date ?? '') - Date.parse(b.lastUse?.date ?? ''))[0]!;
-      throw new SpareKeyInUseError(
-        bucketName,
-        candidate.accessKeyId,
-        candidate.lastUse,
-        `secret ${secretId} records neither of the bucket's keys and ${unused.length === 0 ? 'both are in use' : 'neither has been used'}`,
-      );
-    }
-    spare = unused[0]!;
+    return spare;
   }
+  // Neither key is recorded as current: only a never-used key can be known to be unused.
+  const unused = keys.filter((k) => k.lastUse === null);
+  if (unused.length !== 1) {
+    const candidate = [...keys].sort((a, b) => Date.parse(a.lastUse?.date ?? '') - Date.parse(b.lastUse?.date ?? ''))[0]!;
+    throw new SpareKeyInUseError(
+      bucketName,
+      candidate.accessKeyId,
+      candidate.lastUse,
+      `secret ${secretId} records neither of the bucket's keys and ${unused.length === 0 ? 'both are in use' : 'neither has been used'}`,
+    );
+  }
+  return unused[0]!;
+}
+
+/** Step 2: deletes the key spareKeyToDelete chooses, if any; the bucket then has room for the new key. */
+export async function makeRoom(
+  deps: RotationDeps,
+  config: RotationConfig,
+): Promise<{ keyCount: number; deletedAccessKeyId: string | null }> {
+  const { bucketName, secretId } = config;
+  const keys = await listBucketKeys(deps.lightsail, bucketName);
+  const spare = await spareKeyToDelete(deps, config, keys);
+  if (!spare) return { keyCount: keys.length, deletedAccessKeyId: null };
   // Checked again right before the delete: never remove a key another rotation has just stored.
   await assertLockNotTaken(deps.secrets, secretId, [ownPendingOf(config)]);
   await deleteBucketKey(deps.lightsail, bucketName, spare.accessKeyId, deps.log);
@@ -363,25 +370,53 @@ export async function undoRotation(deps: RotationDeps, config: RotationConfig): 
   return { undone, kept };
 }
 
-/** What a dry run reports (`dryRun: true`): built from the assessment alone, so nothing is written. */
+/** What a dry run reports (`dryRun: true`): what the real run would do, decided by its own rules from reads only. */
 export interface RotationPlan {
   dryRun: true;
   bucketName: string;
   wouldRotate: boolean;
   reason: string;
-  /** Access keys the rotation would delete (the old one, after the grace period, unless still used). */
+  /**
+   * Access keys the rotation would delete, in order: the spare key making room removes (a bucket
+   * holds at most 2), then the old one, after the grace period, unless still used by then.
+   */
   wouldDelete: string[];
-  /** Whether Slack would be told. */
+  /** Whether Slack would be told (of the rotation, or of the failure that would stop it). */
   wouldAlert: boolean;
 }
 
-export function rotationPlan(config: RotationConfig, assessment: Assessment): RotationPlan {
+/** What making room would do, as the plan needs it: the key it would delete, or the error that would stop the rotation. */
+export type RoomPlan = { spareAccessKeyId: string | null } | { blockedBy: SpareKeyInUseError };
+
+/** The dry run: the assessment plus making room's own decision (spareKeyToDelete), reading only. */
+export async function rotationPlanOf(deps: RotationDeps, config: RotationConfig, assessment: Assessment): Promise<RotationPlan> {
+  // Making room runs only on the way to a new key; a rotation that already promoted skips it.
+  if (assessment.phase !== 'rotate') return rotationPlan(config, assessment, { spareAccessKeyId: null });
+  const keys = await listBucketKeys(deps.lightsail, config.bucketName);
+  const room = await spareKeyToDelete(deps, { ...config, attempt: assessment.attempt }, keys).then(
+    (spare): RoomPlan => ({ spareAccessKeyId: spare?.accessKeyId ?? null }),
+    (error: unknown): RoomPlan => {
+      if (error instanceof SpareKeyInUseError) return { blockedBy: error };
+      throw error;
+    },
+  );
+  return rotationPlan(config, assessment, room);
+}
+
+export function rotationPlan(config: RotationConfig, assessment: Assessment, room: RoomPlan): RotationPlan {
+  const wouldAlert = config.slackWebhookSecretId !== undefined;
+  if ('blockedBy' in room) {
+    // The real run stops at "Make room for the new key", changing nothing, and tells Slack why.
+    const { name, message } = room.blockedBy;
+    return { dryRun: true, bucketName: config.bucketName, wouldRotate: false, reason: `${assessment.reason}, but the rotation would fail making room: ${name}: ${message}`, wouldDelete: [], wouldAlert };
+  }
+  const wouldDelete = assessment.due ? [room.spareAccessKeyId, assessment.oldAccessKeyId].filter((id): id is string => id !== null) : [];
   return {
     dryRun: true,
     bucketName: config.bucketName,
     wouldRotate: assessment.due,
     reason: assessment.reason,
-    wouldDelete: assessment.due && assessment.oldAccessKeyId ? [assessment.oldAccessKeyId] : [],
-    wouldAlert: assessment.due && config.slackWebhookSecretId !== undefined,
+    wouldDelete: [...new Set(wouldDelete)],
+    wouldAlert: assessment.due && wouldAlert,
   };
 }

@@ -243,6 +243,54 @@ describe('check-iam-cert-expiry', () => {
     expect(digest.text).toBe('IAM server certificates: 1 warning');
   });
 
+  /** Runs the workflow, keeping the EMF documents (JSON lines with `_aws`) it writes to stdout. */
+  async function runCapturingEmf(input: Record<string, unknown>) {
+    const emf: Array<Record<string, unknown>> = [];
+    const write = process.stdout.write.bind(process.stdout);
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown, ...rest: unknown[]) => {
+      if (typeof chunk === 'string' && chunk.includes('"_aws"')) {
+        for (const line of chunk.split('\n').filter(Boolean)) emf.push(JSON.parse(line) as Record<string, unknown>);
+        return true;
+      }
+      return write(chunk as string, ...(rest as []));
+    });
+    try {
+      return { result: await runWorkflow('check-iam-cert-expiry', input, { skipWaits: true }), emf };
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
+  it('emits the fewest days left of the unmuted certificates once, with the service dimension only: the series the expiry alarm watches', async () => {
+    await upload('soon', 3);
+    await upload('far', 400);
+    await upload('lab', -2);
+    await seedWebhook();
+
+    const { result, emf } = await runCapturingEmf({ slackWebhookSecretId: WEBHOOK_SECRET, mutedCertificateNames: ['lab'] });
+
+    expect(result.status).toBe('SUCCEEDED');
+    const minimum = emf.filter((doc) => 'ServerCertificateMinDaysToExpiry' in doc);
+    expect(minimum).toHaveLength(1);
+    expect(minimum[0]).toMatchObject({ ServerCertificateMinDaysToExpiry: 3, service: 'check-iam-cert-expiry' });
+    expect(minimum[0]).not.toHaveProperty('ServerCertificateName');
+    expect((minimum[0]!._aws as { CloudWatchMetrics: unknown }).CloudWatchMetrics).toEqual([
+      { Namespace: 'keyturn', Dimensions: [['service']], Metrics: [{ Name: 'ServerCertificateMinDaysToExpiry', Unit: 'Count' }] },
+    ]);
+    // The muted certificate keeps its own series.
+    expect(emf.filter((doc) => 'ServerCertificateDaysToExpiry' in doc).map((doc) => doc.ServerCertificateName).sort()).toEqual(['far', 'lab', 'soon']);
+  });
+
+  it('emits no metric on a dry run', async () => {
+    await upload('soon', 3);
+    await seedWebhook();
+
+    const { result, emf } = await runCapturingEmf({ slackWebhookSecretId: WEBHOOK_SECRET, dryRun: true });
+
+    expect(result.status).toBe('SUCCEEDED');
+    expect(emf).toEqual([]);
+  });
+
   it('watches only certificates under the path prefix', async () => {
     await upload('web-soon', 3, '/web/');
     await upload('api-soon', 1, '/api/');

@@ -256,6 +256,21 @@ describe('rotate-apigw-client-cert', () => {
     expect(JSON.stringify((await slackMessages()).at(-1)?.body)).toContain(`still used by ${otherApi}/live`);
   });
 
+  it('plans to keep, not delete, an old certificate a stage of another API presents, without writing anything (dryRun)', async () => {
+    const seeded = await seed({ ageDays: 350 });
+    const otherApi = await createApi({ live: seeded.oldCertificateId });
+    await sim.admin('DELETE', '/_sim/calls');
+
+    const result = await run({ ...seeded.input, dryRun: true });
+
+    expect(result).toMatchObject({ status: 'SUCCEEDED' });
+    expect(result.output).toMatchObject({ dryRun: true, wouldRotate: true, stageNames: seeded.stageNames, wouldDelete: [] });
+    expect((await calls()).map((c) => c.operation).filter((op) => !/^(Get|List|Describe|Head)/.test(op))).toEqual([]);
+    expect(await slackMessages()).toEqual([]);
+    expect(await stagesOf(otherApi)).toEqual({ live: seeded.oldCertificateId });
+    expect(await certificateIds()).toEqual([seeded.oldCertificateId]);
+  });
+
   it('refuses stages on different certificates (or none) unless the stages are named, then rotates only those', async () => {
     const other = await newCertificate();
     const seeded = await seed({ alsoTrusted: [other] });

@@ -305,6 +305,48 @@ describe('rotate-lightsail-bucket-key', () => {
       expect(writes).toEqual([]);
       expect((await slackTexts()).join()).toContain('SpareKeyInUseError');
     });
+
+    it('plans the spare key that making room would delete, then the old key, without writing anything (dryRun)', async () => {
+      const { spare, current } = await seedTwoKeys();
+      await sim.admin('DELETE', '/_sim/calls');
+
+      const { result } = await run(input({ dryRun: true }));
+
+      expect(result.status).toBe('SUCCEEDED');
+      expect(result.output).toEqual({
+        dryRun: true,
+        bucketName: BUCKET,
+        wouldRotate: true,
+        reason: expect.stringMatching(/120 days old/),
+        wouldDelete: [spare.accessKeyId, current.accessKeyId],
+        wouldAlert: true,
+      });
+      expect((await calls()).map((c) => c.operation).filter((op) => !/^(Get|List|Describe|Head)/.test(op))).toEqual([]);
+      expect(await slackTexts()).toEqual([]);
+      expect(await bucketKeyIds()).toEqual([spare.accessKeyId, current.accessKeyId].sort());
+      expect((await byStage('AWSCURRENT'))?.accessKeyId).toBe(current.accessKeyId);
+    });
+
+    it('plans no rotation, naming the spare key still in use, where the real run would stop making room (dryRun)', async () => {
+      const { spare, current } = await seedTwoKeys();
+      await useKey(spare);
+      await sim.admin('DELETE', '/_sim/calls');
+
+      const { result } = await run(input({ dryRun: true }));
+
+      expect(result.status).toBe('SUCCEEDED');
+      expect(result.output).toEqual({
+        dryRun: true,
+        bucketName: BUCKET,
+        wouldRotate: false,
+        reason: expect.stringMatching(new RegExp(`would fail making room: SpareKeyInUseError: .*${spare.accessKeyId}`)),
+        wouldDelete: [],
+        wouldAlert: true,
+      });
+      expect((await calls()).map((c) => c.operation).filter((op) => !/^(Get|List|Describe|Head)/.test(op))).toEqual([]);
+      expect(await slackTexts()).toEqual([]);
+      expect(await bucketKeyIds()).toEqual([spare.accessKeyId, current.accessKeyId].sort());
+    });
   });
 
   it('keeps the old key and alerts Slack with where it was last used when a consumer still uses it after the grace period', async () => {

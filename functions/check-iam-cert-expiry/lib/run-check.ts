@@ -1,6 +1,6 @@
 /** One account's check, as both check steps run it: read the last run's memory, list, classify, emit. */
 import { checkCertificateExpiry, type ExpiryCheckResult } from '../../../src/iam/check-certificate-expiry';
-import { powertoolsExpiryMetrics } from '../../../src/iam/expiry-metrics';
+import { noExpiryMetrics, powertoolsExpiryMetrics } from '../../../src/iam/expiry-metrics';
 import { readThresholdMemory } from '../../../src/iam/threshold-memory';
 import type { ExpiryCheckInput } from '../../../src/iam/workflow-inputs';
 import type { CheckCollaborators } from './wiring';
@@ -12,7 +12,7 @@ export async function runExpiryCheck(deps: CheckCollaborators, config: ExpiryChe
       iam: deps.iam,
       remembered: memory.remembered,
       // A dry run emits no metric either: it writes nothing.
-      metrics: config.dryRun ? { recordDaysToExpiry: () => undefined } : powertoolsExpiryMetrics(deps.metrics),
+      metrics: config.dryRun ? noExpiryMetrics : powertoolsExpiryMetrics(deps.metrics),
       now: deps.now,
       log: deps.log,
     },

@@ -4,6 +4,7 @@
  */
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { IAMClient } from '@aws-sdk/client-iam';
+import { DEFAULT_EXPIRY_METRICS_NAMESPACE, EXPIRY_METRICS_SERVICE } from '../../../src/iam/expiry-metrics';
 import { DEFAULT_MEMORY_SECRET_ID } from '../../../src/iam/threshold-memory';
 import { httpFetch, now, sleep } from '../../../src/lambda/runtime';
 import { stepHandlerFor } from '../../../src/lambda/step-handler';
@@ -22,7 +23,7 @@ export interface CheckCollaborators extends NotifyDeps {
 
 /** Named like a client by the one step that emits metrics, so the others leave Powertools Metrics out. */
 export const expiryMetrics = (): Metrics =>
-  new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'keyturn', serviceName: 'check-iam-cert-expiry' });
+  new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? DEFAULT_EXPIRY_METRICS_NAMESPACE, serviceName: EXPIRY_METRICS_SERVICE });
 
 export const stepHandler = stepHandlerFor<CheckCollaborators, Pick<CheckCollaborators, 'iam' | 'secrets' | 'metrics'>>({
   collaborators: ({ region }) => ({

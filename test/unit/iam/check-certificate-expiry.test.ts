@@ -51,6 +51,31 @@ describe('checkCertificateExpiry', () => {
     expect(metrics.recorded).toEqual([['gone', -2], ['legacy', 1], ['soon', 3], ['far', 400]]);
   });
 
+  it('emits, once per run, the fewest days left of the certificates that are not muted (the expiry alarm\'s series)', async () => {
+    seed({ far: 400, soon: 3, legacy: -5 });
+    const metrics = recordingMetrics();
+
+    await checkCertificateExpiry(
+      { iam: new IAMClient({}), remembered: null, metrics, now: () => NOW, log: silentLog },
+      { ...settings, mutedCertificateNames: ['legacy'] },
+    );
+
+    expect(metrics.minimums).toEqual([3]);
+  });
+
+  it('emits no minimum when every certificate is muted or there is none: no data point rather than a made-up one', async () => {
+    seed({ legacy: -5 });
+    const muted = recordingMetrics();
+    await checkCertificateExpiry({ iam: new IAMClient({}), remembered: null, metrics: muted, now: () => NOW, log: silentLog }, { ...settings, mutedCertificateNames: ['legacy'] });
+    seed({});
+    const empty = recordingMetrics();
+    await checkCertificateExpiry({ iam: new IAMClient({}), remembered: null, metrics: empty, now: () => NOW, log: silentLog }, settings);
+
+    expect(muted.minimums).toEqual([]);
+    expect(muted.recorded).toEqual([['legacy', -5]]);
+    expect(empty.minimums).toEqual([]);
+  });
+
   it('is not due when nothing unmuted is within the largest threshold', async () => {
     seed({ far: 400, edge: 31, legacy: 0 });
     const result = await checkCertificateExpiry(
