@@ -18,19 +18,22 @@ const BUDGET = 300 * KB;
 /**
  * Ceilings for the bundles still above BUDGET, per function, with what keeps them there (the
  * figures are in docs/benchmarks.md). A ceiling only goes down: lower it, or delete the entry,
- * when a fix lands. (Raised once, by ~32 KB, for acting in other accounts: every function that
- * calls a target's service carries the STS client, ~18 KB, and, where its service is not awsQuery,
- * the query protocol.)
+ * when a fix lands. (Raised once, by ~32 KB, for acting in other accounts, issue 7: every
+ * function that calls a target's service carries the STS client, and, where its service is not
+ * awsQuery, that protocol; it put addKeyToGroup, deleteOldKey and createPublicKey over 300 KB.)
  */
 const CLOUDFRONT_AND_SECRETS =
   "calls both CloudFront and Secrets Manager: the CloudFront client's 153 error classes (~45 KB of its ~69 KB) are all kept, as it registers each with its TypeRegistry when loaded (that is how a modelled error becomes its class, for instanceof); @smithy/core with both the XML and the JSON protocol (~107 KB)";
+const STS = 'and, since it may act in another account, the STS client with the awsQuery protocol (~18 KB, ~32 KB with what it pulls in)';
 const ALLOWANCES: Record<string, { ceiling: number; why: string }> = {
-  undoRotation: { ceiling: 314 * KB, why: CLOUDFRONT_AND_SECRETS },
-  testNewKey: { ceiling: 308 * KB, why: CLOUDFRONT_AND_SECRETS },
-  removeOldKey: { ceiling: 306 * KB, why: CLOUDFRONT_AND_SECRETS },
-  checkRotationDue: { ceiling: 306 * KB, why: CLOUDFRONT_AND_SECRETS },
-  createPublicKey: { ceiling: 305 * KB, why: CLOUDFRONT_AND_SECRETS },
-  ensureRoom: { ceiling: 303 * KB, why: CLOUDFRONT_AND_SECRETS },
+  undoRotation: { ceiling: 346 * KB, why: `${CLOUDFRONT_AND_SECRETS}; ${STS}` },
+  testNewKey: { ceiling: 340 * KB, why: `${CLOUDFRONT_AND_SECRETS}; ${STS}` },
+  removeOldKey: { ceiling: 339 * KB, why: `${CLOUDFRONT_AND_SECRETS}; ${STS}` },
+  checkRotationDue: { ceiling: 338 * KB, why: `${CLOUDFRONT_AND_SECRETS}; ${STS}` },
+  ensureRoom: { ceiling: 335 * KB, why: `${CLOUDFRONT_AND_SECRETS}; ${STS}` },
+  createPublicKey: { ceiling: 304 * KB, why: `the CloudFront client (~69 KB, its error classes kept) and @smithy/core; ${STS}` },
+  addKeyToGroup: { ceiling: 303 * KB, why: `the CloudFront client (~69 KB, its error classes kept) and @smithy/core; ${STS}` },
+  deleteOldKey: { ceiling: 303 * KB, why: `the CloudFront client (~69 KB, its error classes kept) and @smithy/core; ${STS}` },
 };
 
 /** The biggest packages in a bundle, for a failure message that says where to look. */

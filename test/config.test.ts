@@ -135,4 +135,16 @@ describe('README "Configuration"', () => {
     expect(code).toBe(0);
     expect(stdout).toContain('5 target(s), 4 scheduled');
   });
+
+  it('shows targets in other accounts and regions that pass keyturn config check, saying where each is', async () => {
+    const { readFileSync } = await import('node:fs');
+    const readme = readFileSync(join(repo, 'README.md'), 'utf8');
+    const example = /### Targets in other accounts and regions[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(example, 'README has a yaml example under "Targets in other accounts and regions"').toBeDefined();
+    const { code, stdout, stderr } = await check(example!);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toContain('rate(1 day), in 111122223333 (as arn:aws:iam::111122223333:role/keyturn-target)');
+    expect(stdout).toMatch(/eu-uploads-bucket-key +rotate-lightsail-bucket-key +manual runs only, eu-west-1/);
+  });
 });

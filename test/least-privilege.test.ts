@@ -322,6 +322,13 @@ describe('the workflows, routine and failing, on the simulator', () => {
     expect(visited(result)).toContain('Report failure to Slack');
   }, 60_000);
 
+  it("check-iam-cert-expiry: over a list of accounts, keyturn's own among them (the Map's functions)", async () => {
+    const input = (await scenario('check-iam-cert-expiry').seed(sim.url)) as Record<string, unknown>;
+    const result = await run('check-iam-cert-expiry', { ...input, accounts: [{ label: 'tooling' }] });
+    expect(result.status).toBe('SUCCEEDED');
+    expect([...visited(result)]).toEqual(expect.arrayContaining(["Check one account's certificates", "Combine the accounts' checks"]));
+  }, 60_000);
+
   it('import-iam-server-cert: a failed read-back is reported', async () => {
     const input = await scenario('import-iam-server-cert').seed(sim.url);
     await fault('iam', 'GetServerCertificate', { code: 'AccessDenied', status: 403, count: 20, skip: 1 });

@@ -15,8 +15,9 @@ import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseDocument } from 'yaml';
-import { mostUrgentExpiryThreshold } from '../src/config/deploy-resources';
+import { mostUrgentExpiryThreshold, normalizedName } from '../src/config/deploy-resources';
 import { loadConfig } from '../src/config/load-config';
+import { functionsActingInTargets } from '../src/config/target-role-policies';
 import { powertoolsExpiryMetrics } from '../src/iam/expiry-metrics';
 import { deployedWorkflows, loadWorkflow } from '../src/local/runner-workflow';
 import { offlineEnv, packageProject } from './support/packaged-template';
@@ -173,6 +174,20 @@ async function expectExpiryAlarm(dir: string): Promise<void> {
   expect(mostUrgentExpiryThreshold(config)).toBe(alarm.Threshold);
 }
 
+/**
+ * Acting in other accounts (src/config/target-role-policies.ts): the committed config names no
+ * role, so nothing may assume one; and every function that may act in a target has the role
+ * (`<Function>IamRoleLambdaExecution`) a generated policy would attach to.
+ */
+function expectNoTargetRoleGrants(root: string, workflows: string[]): void {
+  const template = JSON.parse(readFileSync(join(root, '.serverless', 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
+  const granting = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties).includes('sts:AssumeRole'));
+  expect(granting).toEqual([]);
+  const acting = workflows.flatMap((w) => functionsActingInTargets(root, w));
+  expect(acting.length).toBeGreaterThan(10);
+  for (const fn of acting) expect(template.Resources[`${normalizedName(fn)}IamRoleLambdaExecution`]?.Type, fn).toBe('AWS::IAM::Role');
+}
+
 describe('npm run package', () => {
   let scratch: string;
 
@@ -210,5 +225,6 @@ describe('npm run package', () => {
     expectDeploys(repo, repo, workflows);
     expectObservedAndScheduled(repo, workflows);
     await expectExpiryAlarm(repo);
+    expectNoTargetRoleGrants(repo, workflows);
   }, 180_000);
 });

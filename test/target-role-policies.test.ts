@@ -1,8 +1,8 @@
 /**
  * Issue 7, acting in other accounts: `npm run package` grants sts:AssumeRole, on exactly the roles
  * keyturn.config.yml names, to the roles of the functions that act in targets — and to nothing
- * when no target names a role. (Which calls need which grant is proven on the simulator in
- * test/workflows/cross-account.test.ts.)
+ * when no target names a role (the packaged project, whose config names none: test/package.test.ts).
+ * Which calls need which grant is proven on the simulator in test/workflows/cross-account.test.ts.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -13,8 +13,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { normalizedName } from '../src/config/deploy-resources';
 import { functionsActingInTargets } from '../src/config/target-role-policies';
-import { listWorkflows } from '../src/local/runner';
-import { packageProject } from './support/packaged-template';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const ROLE = 'arn:aws:iam::111122223333:role/keyturn-target';
@@ -53,16 +51,4 @@ describe('the resources packaging adds for targets in other accounts (serverless
     }
     expect(Resources.CheckRotationDueTargetRolesPolicy?.Properties.Roles).toEqual([{ Ref: 'CheckRotationDueIamRoleLambdaExecution' }]);
   });
-});
-
-describe('the packaged project (the committed config names no role)', () => {
-  it('grants no sts:AssumeRole, and every function that may act in a target has the role a policy would attach to', async () => {
-    const template = await packageProject();
-
-    const granting = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties).includes('sts:AssumeRole'));
-    expect(granting).toEqual([]);
-    const acting = listWorkflows(repo).flatMap((w) => functionsActingInTargets(repo, w));
-    expect(acting.length).toBeGreaterThan(10);
-    for (const fn of acting) expect(template.Resources[`${normalizedName(fn)}IamRoleLambdaExecution`]?.Type, fn).toBe('AWS::IAM::Role');
-  }, 200_000);
 });
