@@ -9,5 +9,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // vitest's default is one worker fewer than the cores: on the 2-core CI machine, one. Most
+    // files wait on a simulator in their own process, so two keep both cores busy.
+    maxWorkers: 2,
   },
 });
