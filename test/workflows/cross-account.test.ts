@@ -8,6 +8,16 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { CloudFrontClient, CreateKeyGroupCommand, CreatePublicKeyCommand, GetKeyGroupCommand, ListKeyGroupsCommand, ListPublicKeysCommand } from '@aws-sdk/client-cloudfront';
 import { GetServerCertificateCommand, IAMClient, UploadServerCertificateCommand } from '@aws-sdk/client-iam';
 import { CreateBucketAccessKeyCommand, CreateBucketCommand, GetBucketAccessKeysCommand, LightsailClient } from '@aws-sdk/client-lightsail';
+import {
+  APIGatewayClient,
+  CreateDeploymentCommand,
+  CreateRestApiCommand,
+  CreateStageCommand,
+  GenerateClientCertificateCommand,
+  GetClientCertificatesCommand,
+  GetStageCommand,
+  UpdateStageCommand,
+} from '@aws-sdk/client-api-gateway';
 import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { generateKeyPairSync } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -169,6 +179,58 @@ describe('rotate-lightsail-bucket-key in another region of keyturn’s account',
   });
 });
 
+describe('rotate-apigw-client-cert and rotate-lightsail-bucket-key in another account', () => {
+  it("switches the stages of an API in the target account, trust store kept in keyturn's Secrets Manager", async () => {
+    const apigw = new APIGatewayClient({ region: 'us-east-1', credentials: await credentialsIn(PRODUCTION) });
+    await sim.admin('POST', '/_sim/clock', { offsetSeconds: -340 * 86_400 }); // a certificate 340 days old
+    const old = await apigw.send(new GenerateClientCertificateCommand({ description: 'made by hand' }));
+    await sim.admin('POST', '/_sim/clock', { offsetSeconds: 0 });
+    const restApiId = (await apigw.send(new CreateRestApiCommand({ name: 'orders' }))).id!;
+    const deploymentId = (await apigw.send(new CreateDeploymentCommand({ restApiId }))).id!;
+    await apigw.send(new CreateStageCommand({ restApiId, stageName: 'prod', deploymentId }));
+    await apigw.send(new UpdateStageCommand({ restApiId, stageName: 'prod', patchOperations: [{ op: 'replace', path: '/clientCertificateId', value: old.clientCertificateId! }] }));
+    const trusted = { clientCertificateId: old.clientCertificateId, pemEncodedCertificate: old.pemEncodedCertificate, expirationDate: old.expirationDate!.toISOString() };
+    await new SecretsManagerClient({}).send(new CreateSecretCommand({ Name: 'keyturn/apigw/orders', SecretString: JSON.stringify({ certificates: [trusted] }) }));
+    await seedWebhook();
+
+    const result = await runWorkflow(
+      'rotate-apigw-client-cert',
+      { restApiId, trustStoreSecretId: 'keyturn/apigw/orders', slackWebhookSecretId: WEBHOOK, graceSeconds: 60, account: { roleArn: ROLE(PRODUCTION) } },
+      { skipWaits: true, executionName: 'orders-client-cert-20261130' },
+    );
+
+    expect(result.status, JSON.stringify(result.error)).toBe('SUCCEEDED');
+    const stage = await apigw.send(new GetStageCommand({ restApiId, stageName: 'prod' }));
+    expect(stage.clientCertificateId).toBeDefined();
+    expect(stage.clientCertificateId).not.toBe(old.clientCertificateId);
+    expect((await apigw.send(new GetClientCertificatesCommand({}))).items?.map((c) => c.clientCertificateId)).toEqual([stage.clientCertificateId]);
+    expect((await new APIGatewayClient({ region: 'us-east-1' }).send(new GetClientCertificatesCommand({}))).items ?? []).toEqual([]);
+    const apigwCalls = await calls({ service: 'apigateway' });
+    expect(apigwCalls.length).toBeGreaterThan(0);
+    expect(apigwCalls.every((c) => c.account === PRODUCTION && c.principal?.endsWith('/orders-client-cert-20261130'))).toBe(true);
+    expect((await calls({ service: 'secretsmanager' })).every((c) => c.account === HOME)).toBe(true);
+  });
+
+  it('rotates a bucket key in the target account and region, and probes the bucket there', async () => {
+    const lightsail = new LightsailClient({ region: 'eu-west-1', credentials: await credentialsIn(PRODUCTION) });
+    await lightsail.send(new CreateBucketCommand({ bucketName: 'prod-uploads', bundleId: 'small_1_0' }));
+    await lightsail.send(new CreateBucketAccessKeyCommand({ bucketName: 'prod-uploads' }));
+    await seedWebhook();
+
+    const result = await runWorkflow(
+      'rotate-lightsail-bucket-key',
+      { bucketName: 'prod-uploads', secretId: 'keyturn/lightsail/prod-uploads', graceSeconds: 60, slackWebhookSecretId: WEBHOOK, account: { roleArn: ROLE(PRODUCTION), region: 'eu-west-1' } },
+      { skipWaits: true },
+    );
+
+    expect(result.status, JSON.stringify(result.error)).toBe('SUCCEEDED');
+    expectNoSecrets(result);
+    expect((await calls({ service: 'lightsail' })).every((c) => c.account === PRODUCTION && c.region === 'eu-west-1' && c.principal !== undefined)).toBe(true);
+    expect((await calls({ service: 's3' })).map((c) => [c.account, c.region, c.status])).toEqual([[PRODUCTION, 'eu-west-1', 200]]);
+    expect((await lightsail.send(new GetBucketAccessKeysCommand({ bucketName: 'prod-uploads' }))).accessKeys).toHaveLength(1);
+  });
+});
+
 describe('check-iam-cert-expiry over several accounts', () => {
   let soon: GeneratedCertificate;
   let later: GeneratedCertificate;
@@ -278,6 +340,8 @@ describe('least privilege across accounts', () => {
       targets: {
         'production-media': { workflow: 'rotate-cloudfront-key', roleArn: ROLE(PRODUCTION), input: { keyGroupId: 'kg', secretId: 'keyturn/cloudfront/production-media' } },
         'eu-uploads': { workflow: 'rotate-lightsail-bucket-key', region: 'eu-west-1', input: { bucketName: 'eu-uploads', secretId: 'keyturn/lightsail/eu-uploads' } },
+        'prod-uploads': { workflow: 'rotate-lightsail-bucket-key', roleArn: ROLE(PRODUCTION), region: 'eu-west-1', input: { bucketName: 'prod-uploads', secretId: 'keyturn/lightsail/prod-uploads' } },
+        orders: { workflow: 'rotate-apigw-client-cert', roleArn: ROLE(PRODUCTION), input: { restApiId: 'a1b2c3d4e5', trustStoreSecretId: 'keyturn/apigw/orders' } },
         expiry: {
           workflow: 'check-iam-cert-expiry',
           input: { accounts: [{ label: 'tooling' }, { label: 'production', roleArn: ROLE(PRODUCTION) }, { label: 'sandbox', roleArn: ROLE(SANDBOX) }] },
@@ -288,6 +352,7 @@ describe('least privilege across accounts', () => {
     { root: repo, file: 'test' },
   );
   const policies = targetRolePolicies(config, repo);
+  const WORKFLOWS = ['rotate-cloudfront-key', 'rotate-apigw-client-cert', 'rotate-lightsail-bucket-key', 'check-iam-cert-expiry', 'import-iam-server-cert'];
   const grants = new Map(
     Object.values(policies).map((p) => {
       const role = (p.Properties.Roles as Array<{ Ref: string }>)[0]!.Ref.replace(/IamRoleLambdaExecution$/, '');
@@ -302,9 +367,9 @@ describe('least privilege across accounts', () => {
     expect(grants.get('checkAccountCertificates')).toEqual([ROLE(PRODUCTION), ROLE(SANDBOX)]);
     expect(grants.has('checkCertificateExpiry')).toBe(false); // the expiry target names accounts, not an account
     expect(grants.has('notifyRotated')).toBe(false); // Slack and Secrets Manager stay in keyturn's account
-    expect([...grants.keys()].filter((fn) => fn.startsWith('lightsail'))).toEqual([]); // a region is not a role
+    expect(grants.get('lightsailTestNewKey')).toBeUndefined(); // it signs with the bucket key, not the role
     for (const fn of grants.keys()) {
-      expect(['rotate-cloudfront-key', 'check-iam-cert-expiry', 'import-iam-server-cert'].some((w) => functionsActingInTargets(repo, w).includes(fn))).toBe(true);
+      expect(WORKFLOWS.some((w) => functionsActingInTargets(repo, w).includes(fn))).toBe(true);
     }
   });
 
@@ -316,7 +381,7 @@ describe('least privilege across accounts', () => {
     }
     const assumedRoles = new Set(assumed.map((c) => `${c.caller!.replace(/^keyturn-local-/, '')} ${c.resource}`));
     for (const [fn, roles] of grants) {
-      const workflowFunctions = ['rotate-cloudfront-key', 'check-iam-cert-expiry', 'import-iam-server-cert'].map((w) => functionsActingInTargets(repo, w)).find((fns) => fns.includes(fn))!;
+      const workflowFunctions = WORKFLOWS.map((w) => functionsActingInTargets(repo, w)).find((fns) => fns.includes(fn))!;
       for (const role of roles) {
         expect(workflowFunctions.some((other) => assumedRoles.has(`${other} ${role}`)), `${role} (granted to ${fn}) assumed by its workflow`).toBe(true);
       }
