@@ -65,6 +65,9 @@ export const adapter: TargetAdapter = {
       { what: 'more than 10 thresholds', input: { ...good, thresholdsDays: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] }, field: 'thresholdsDays' },
       { what: 'mutedCertificateNames not a list', input: { ...good, mutedCertificateNames: 'lab' }, field: 'mutedCertificateNames' },
       { what: 'accountLabel over 80 characters', input: { ...good, accountLabel: 'x'.repeat(81) }, field: 'accountLabel' },
+      { what: 'accounts empty', input: { ...good, accounts: [] }, field: 'accounts' },
+      { what: 'two accounts with one label', input: { ...good, accounts: [{ label: 'prod' }, { label: 'prod', roleArn: 'arn:aws:iam::111122223333:role/k' }] }, field: 'accounts.1.label' },
+      { what: 'an account whose role is in another account', input: { ...good, accounts: [{ label: 'prod', accountId: '111122223333', roleArn: 'arn:aws:iam::444455556666:role/k' }] }, field: 'accounts.0.roleArn' },
       { what: 'a comment over 128 characters (no such field)', input: { ...good, comment: 'x'.repeat(129) }, field: 'comment' },
     ];
   },

@@ -64,6 +64,7 @@ export const adapter: TargetAdapter = {
       { what: 'sourceSecretId empty', input: { ...good, sourceSecretId: '' }, field: 'sourceSecretId' },
       { what: 'a source secret that does not exist', input: { ...good, sourceSecretId: 'keyturn/certificates/no-such-secret' }, field: 'sourceSecretId' },
       { what: 'an unknown field privateKey', input: { ...good, privateKey: 'pasted here' }, field: 'privateKey' },
+      { what: 'account whose role ARN names a user', input: { ...good, account: { roleArn: 'arn:aws:iam::111122223333:user/keyturn' } }, field: 'account.roleArn' },
       { what: 'a comment over 128 characters (no such field)', input: { ...good, comment: 'x'.repeat(129) }, field: 'comment' },
     ];
   },

@@ -159,6 +159,9 @@ export const adapter: TargetAdapter = {
       { what: 'a comment over 128 characters (no such field)', input: { ...good, comment: 'x'.repeat(129) }, field: 'comment' },
       { what: 'testUrlBase not http(s)', input: { ...good, testUrlBase: 'ftp://example.com/x' }, field: 'testUrlBase' },
       { what: 'rotationId with spaces', input: { ...good, rotationId: 'my rotation' }, field: 'rotationId' },
+      { what: 'account with an id that is not 12 digits', input: { ...good, account: { accountId: '1234', roleArn: 'arn:aws:iam::111122223333:role/k' } }, field: 'account.accountId' },
+      { what: 'account without a role', input: { ...good, account: { accountId: '111122223333' } }, field: 'account.roleArn' },
+      { what: 'account as a string', input: { ...good, account: 'production' }, field: 'account' },
       { what: 'input not an object', input: 'rotate please', field: '(input)' },
     ];
   },
