@@ -20,6 +20,7 @@ import {
 } from '@aws-sdk/client-api-gateway';
 import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { generateKeyPairSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { validateConfig } from '../../src/config/load-config';
@@ -131,6 +132,43 @@ describe('rotate-cloudfront-key in another account', () => {
     const current = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: 'keyturn/cloudfront/production-media' }));
     expect(current.VersionStages).toContain('AWSCURRENT');
   });
+
+  it('converges after a crash after any Task: the rerun (same rotationId, a new execution and session) ends as an uninterrupted run', async () => {
+    const first = await seedProductionKeyGroup();
+    const input = (keyGroupId: string, extra: Record<string, unknown> = {}) => ({
+      keyGroupId,
+      secretId: 'keyturn/cloudfront/production-media',
+      graceSeconds: 60,
+      slackWebhookSecretId: WEBHOOK,
+      testUrlBase: `${sim.url}/_sim/cloudfront/${keyGroupId}`,
+      account: { roleArn: ROLE(PRODUCTION) },
+      ...extra,
+    });
+    const reference = await runWorkflow('rotate-cloudfront-key', input(first.keyGroupId), { skipWaits: true });
+    expect(reference.status).toBe('SUCCEEDED');
+    // Every Task of the state machine that the uninterrupted run went through.
+    const definition = JSON.parse(readFileSync(new URL('../../state-machines/rotate-cloudfront-key.asl.json', import.meta.url), 'utf8')) as { States: Record<string, { Type: string }> };
+    const visited = new Set(reference.history.filter((e) => e.type === 'StateEntered').map((e) => e.state));
+    const tasks = Object.entries(definition.States).filter(([name, state]) => state.Type === 'Task' && visited.has(name)).map(([name]) => name);
+    expect(tasks.length).toBeGreaterThan(6);
+
+    for (const state of tasks) {
+      await sim.admin('POST', '/_sim/reset');
+      const { cf, keyGroupId, legacyKeyId } = await seedProductionKeyGroup();
+      const crashedName = `crash-${tasks.indexOf(state)}`;
+      const crashed = await runWorkflow('rotate-cloudfront-key', input(keyGroupId), { skipWaits: true, executionName: crashedName, stopAfterState: state });
+      expect(crashed.status, state).toBe('STOPPED');
+      const rerun = await runWorkflow('rotate-cloudfront-key', input(keyGroupId, { rotationId: crashedName }), { skipWaits: true, executionName: `rerun-${tasks.indexOf(state)}` });
+
+      expect(rerun.status, `${state}: ${JSON.stringify(rerun.error)}`).toBe('SUCCEEDED');
+      const items = (await cf.send(new GetKeyGroupCommand({ Id: keyGroupId }))).KeyGroup?.KeyGroupConfig?.Items ?? [];
+      expect(items, state).toHaveLength(2);
+      expect(items, state).toContain(legacyKeyId);
+      expect((await cf.send(new ListPublicKeysCommand({}))).PublicKeyList?.Quantity, `${state}: no orphan public key`).toBe(2);
+      expect((await new CloudFrontClient({ region: 'us-east-1' }).send(new ListPublicKeysCommand({}))).PublicKeyList?.Quantity, state).toBe(0);
+      expect(await slack(), `${state}: Slack told once`).toHaveLength(1);
+    }
+  }, 120_000);
 
   it('fails clearly, naming the role, and changes nothing when the role does not trust keyturn', async () => {
     const { cf, keyGroupId, legacyKeyId } = await seedProductionKeyGroup();
