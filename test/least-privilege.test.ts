@@ -34,11 +34,19 @@ const STAGE = 'dev';
 const CREATE_SECRET_TAGS = 'CreateSecret with Tags also needs secretsmanager:TagResource (Secrets Manager authorizes tag-on-create separately); the call log records only CreateSecret';
 const EXCEPTIONS: Record<string, Record<string, string>> = {
   storePendingKey: { 'secretsmanager:TagResource': CREATE_SECRET_TAGS },
-  lightsailCreateKey: { 'secretsmanager:TagResource': CREATE_SECRET_TAGS },
+  lightsailCreateKey: {
+    'secretsmanager:TagResource': CREATE_SECRET_TAGS,
+    'lightsail:GetBucketAccessKeys':
+      "lists the keys only when resuming a key this attempt already stored (is it still on the bucket?) or when CreateBucketAccessKey refuses a third key (a retry finding its own, or another rotation's); the quota is otherwise checked from step 1's listing and making room's count",
+  },
   lightsailMakeRoom: {
+    'lightsail:GetBucketAccessKeys': "lists the keys again only when step 1 found the bucket full (the spare key is chosen from fresh lastUsed); with room, step 1's listing answers",
     'lightsail:DeleteBucketAccessKey': 'deletes the spare key only when the bucket already holds two keys (the Lightsail maximum), the spare unused since retired: seeded in test/workflows/rotate-lightsail-bucket-key.test.ts, not reached from the demo bucket',
     'secretsmanager:DescribeSecret': 'reads the secret only on that two-keys path (which key is current)',
     'secretsmanager:GetSecretValue': 'reads the secret only on that two-keys path (which key is current)',
+  },
+  lightsailRetireOldKey: {
+    'secretsmanager:GetSecretValue': 'reads the AWSCURRENT value only when AWSCURRENT moved during the grace period away from the version this rotation promoted (then which key it holds decides what may not be deleted)',
   },
   apigwGenerateCertificate: {
     'secretsmanager:UpdateSecretVersionStage': 'takes the trust-store claim back when an undone attempt of the same rotation is retried; not reached from a fresh execution',
