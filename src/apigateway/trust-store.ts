@@ -81,14 +81,16 @@ export const bundleHolds = (bundle: TrustBundle, clientCertificateId: string): b
   bundle.certificates.some((c) => c.clientCertificateId === clientCertificateId);
 
 /** Takes the lock: stores the claim as AWSPENDING unless another rotation holds it. Idempotent. */
-export async function claimTrustStore(client: SecretsClient, secretId: string, rotationId: string, log: Log): Promise<{ claimVersionId: string }> {
+/** `stored`: this call wrote the claim (so no earlier attempt of this rotation got as far). */
+export async function claimTrustStore(client: SecretsClient, secretId: string, rotationId: string, log: Log): Promise<{ claimVersionId: string; stored: boolean }> {
   const state = await readTrustStore(client, secretId);
   const { claim } = trustStoreVersions(rotationId);
   assertNoOtherRotation(state.versions, [claim]);
-  if (state.versions.pendingVersionId === claim) return { claimVersionId: claim };
+  if (state.versions.pendingVersionId === claim) return { claimVersionId: claim, stored: false };
   if (!state.versions.stagesByVersion[claim]) {
-    await putPendingVersion(client, { secretId, versionId: claim, value: state.bundle }, log);
-    return { claimVersionId: claim };
+    // The token answers "already claimed?" (an unlabelled claim of an undone attempt): ResourceExists, stored false.
+    const out = await putPendingVersion(client, { secretId, versionId: claim, value: state.bundle }, log);
+    return { claimVersionId: claim, stored: out.stored };
   }
   // An earlier attempt of this rotation was undone and released its claim: take the label back.
   try {
@@ -104,12 +106,19 @@ export async function claimTrustStore(client: SecretsClient, secretId: string, r
     throw translateSecretsError(error, secretId, claim);
   }
   log.info('trust store claimed again', { secretId, versionId: claim });
-  return { claimVersionId: claim };
+  return { claimVersionId: claim, stored: false };
 }
 
 /** Releases the lock (drops AWSPENDING from our claim). Idempotent; never touches another rotation's. */
-export async function releaseTrustStore(client: SecretsClient, secretId: string, rotationId: string, log: Log): Promise<{ released: boolean }> {
-  const out = await dropPending(client, secretId, ownTrustStoreVersions(rotationId), log);
+export async function releaseTrustStore(
+  client: SecretsClient,
+  secretId: string,
+  rotationId: string,
+  log: Log,
+  /** The labels the caller read in this invocation, when it moved no AWSPENDING label since. */
+  versions?: SecretVersions,
+): Promise<{ released: boolean }> {
+  const out = await dropPending(client, secretId, ownTrustStoreVersions(rotationId), log, versions);
   return { released: out.droppedVersionId !== undefined };
 }
 

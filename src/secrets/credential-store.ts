@@ -377,8 +377,10 @@ export async function dropPending(
   secretId: string,
   ownVersionIds: readonly string[],
   log: Log,
+  /** The labels the caller read just before (it moved no AWSPENDING label since), saving a read. */
+  known?: SecretVersions,
 ): Promise<{ droppedVersionId?: string }> {
-  const versions = await describeSecretVersions(client, secretId);
+  const versions = known ?? (await describeSecretVersions(client, secretId));
   const pending = versions?.pendingVersionId;
   if (!pending || !ownVersionIds.includes(pending)) return {};
   await call(secretId, () =>
