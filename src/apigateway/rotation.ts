@@ -31,6 +31,7 @@ import {
   claimTrustStore,
   ownTrustStoreVersions,
   publishBundle,
+  readCurrentBundle,
   readTrustStore,
   releaseTrustStore,
   trustStoreVersions,
@@ -271,8 +272,9 @@ export async function switchStages(
   /** Write first: UpdateStage's answer (the stage as it is now) verifies the switch, so no GetStage before or after. */
   options: { writeFirst?: boolean } = {},
 ): Promise<{ stages: { stageName: string; changed: boolean }[] }> {
-  const state = await readTrustStore(deps.secrets, config.trustStoreSecretId);
-  if (!bundleHolds(state.bundle, clientCertificateId)) {
+  // After the wait: is the new certificate still trusted? The value the backend reads answers; no labels needed.
+  const bundle = await readCurrentBundle(deps.secrets, config.trustStoreSecretId);
+  if (!bundleHolds(bundle, clientCertificateId)) {
     throw new UnsafeStateError(`the trust store ${config.trustStoreSecretId} does not trust ${clientCertificateId}: switching would cut the backend off`);
   }
   const stages: { stageName: string; changed: boolean }[] = [];

@@ -15,12 +15,15 @@
  * Secrets Manager has no compare-and-swap: each write reads the current bundle and applies only
  * its own delta (add our certificate, remove the old ones), keeping entries others added.
  */
-import { PutSecretValueCommand, ResourceExistsException, UpdateSecretVersionStageCommand } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand, PutSecretValueCommand, ResourceExistsException, UpdateSecretVersionStageCommand } from '@aws-sdk/client-secrets-manager';
+import { SecretNotFoundError } from '../secrets/errors';
 import * as z from '../zod';
 import { InvalidInputError, UnsafeStateError } from '../errors';
 import type { Log } from '../logger';
 import {
   assertNoOtherRotation,
+  CURRENT,
+  parseValue,
   PENDING,
   describeSecretVersions,
   dropPending,
@@ -75,6 +78,22 @@ export async function readTrustStore(client: SecretsClient, secretId: string): P
   if (!versions.currentVersionId) throw new InvalidInputError('trustStoreSecretId', `secret ${secretId} has no AWSCURRENT version`);
   const bundle = await requireVersion(client, secretId, versions.currentVersionId, trustBundleSchema);
   return { versions, currentVersionId: versions.currentVersionId, bundle };
+}
+
+/**
+ * Only the bundle the backend reads now (GetSecretValue of AWSCURRENT, one call): for a step that
+ * checks what is trusted and writes nothing to the trust store, so needs no labels.
+ */
+export async function readCurrentBundle(client: SecretsClient, secretId: string): Promise<TrustBundle> {
+  let out;
+  try {
+    out = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
+  } catch (error) {
+    const translated = translateSecretsError(error, secretId);
+    if (translated instanceof SecretNotFoundError) throw new InvalidInputError('trustStoreSecretId', `secret ${secretId} has no AWSCURRENT version`, { cause: error });
+    throw translated;
+  }
+  return parseValue(secretId, out.VersionId ?? CURRENT, out.SecretString, trustBundleSchema);
 }
 
 export const bundleHolds = (bundle: TrustBundle, clientCertificateId: string): boolean =>

@@ -151,6 +151,15 @@ describe('switchStages', () => {
     await expect(switchStages(deps, config, ['prod'], 'NEW')).rejects.toBeInstanceOf(StageSwitchNotVerifiedError);
   });
 
+  it('writeFirst: one UpdateStage a stage, verified by what it answers (no GetStage)', async () => {
+    trustStore(['OLD', 'NEW']);
+    api.on(UpdateStageCommand).resolves({ stageName: 'prod', clientCertificateId: 'NEW' });
+    expect(await switchStages(deps, config, ['prod'], 'NEW', { writeFirst: true })).toEqual({ stages: [{ stageName: 'prod', changed: true }] });
+    expect(api.commandCalls(GetStageCommand)).toHaveLength(0);
+    api.on(UpdateStageCommand).resolves({ stageName: 'prod', clientCertificateId: 'OLD' });
+    await expect(switchStages(deps, config, ['prod'], 'NEW', { writeFirst: true })).rejects.toBeInstanceOf(StageSwitchNotVerifiedError);
+  });
+
   it('skips a stage that already presents the new certificate', async () => {
     trustStore(['OLD', 'NEW']);
     api.on(GetStageCommand).resolves({ stageName: 'prod', clientCertificateId: 'NEW' });
