@@ -33,6 +33,7 @@ import {
   publishBundle,
   readCurrentBundle,
   readTrustStore,
+  readTrustStoreLabels,
   releaseTrustStore,
   trustStoreVersions,
 } from './trust-store';
@@ -109,15 +110,16 @@ export async function assessRotation(deps: RotationDeps, config: RotationConfig)
   const { restApiId, rotationId } = config;
   // GetStages answers NotFoundException for an unknown API: no GetRestApi first.
   const stages = await listStagesOfApi(deps.apiGateway, restApiId);
-  const trustStore = await readTrustStore(deps.secrets, config.trustStoreSecretId);
-  assertNoOtherRotation(trustStore.versions, ownTrustStoreVersions(rotationId));
+  // The labels only (the lock, "Slack told?"): the bundle is read where it is changed, from step 2 on.
+  const labels = await readTrustStoreLabels(deps.secrets, config.trustStoreSecretId);
+  assertNoOtherRotation(labels, ownTrustStoreVersions(rotationId));
 
   // One listing answers three questions: is there a certificate of this rotation (a rerun), when
   // do the old ones expire, and is there room for one more (the quota, checked in step 2).
   const certificates = await listClientCertificates(deps.apiGateway);
   const tag = rotationTagValue(rotationId);
   const [own] = certificates.filter((c) => c.tags[ROTATION_TAG] === tag);
-  const known: KnownAtStart = { certificateCount: certificates.length, resuming: own !== undefined, notified: notifiedIn(trustStore.versions, rotationId) };
+  const known: KnownAtStart = { certificateCount: certificates.length, resuming: own !== undefined, notified: notifiedIn(labels, rotationId) };
   if (own) {
     const oldCertificateIds = replacedIds(own);
     const related = new Set([own.clientCertificateId, ...oldCertificateIds]);
@@ -158,9 +160,6 @@ export async function assessRotation(deps: RotationDeps, config: RotationConfig)
     if (!earliest || expiresAt < earliest.expiresAt) earliest = { id, expiresAt };
   }
   if (!earliest) return result(true, 'no client certificate in use', null);
-  if (!bundleHolds(trustStore.bundle, earliest.id)) {
-    deps.log.warn('the trust store does not hold the certificate the stages use', { restApiId, clientCertificateId: earliest.id });
-  }
   const msLeft = earliest.expiresAt - deps.now().getTime();
   const expiresInDays = Math.floor(msLeft / DAY_MS);
   if (config.force) return result(true, `forced (client certificate ${earliest.id} expires in ${expiresInDays} days)`, expiresInDays);
@@ -250,10 +249,15 @@ export async function addNewCertificateToTrustStore(
   deps: RotationDeps,
   config: RotationConfig,
   clientCertificateId: string,
+  /** The certificates the stages present now: the backend should trust them already (a warning if not). */
+  oldCertificateIds: readonly string[] = [],
 ): Promise<{ changed: boolean; versionId: string }> {
   const secretId = config.trustStoreSecretId;
   const state = await readTrustStore(deps.secrets, secretId);
   assertNoOtherRotation(state.versions, ownTrustStoreVersions(config.rotationId));
+  for (const id of oldCertificateIds.filter((id) => !bundleHolds(state.bundle, id))) {
+    deps.log.warn('the trust store does not hold the certificate the stages use', { restApiId: config.restApiId, clientCertificateId: id });
+  }
   if (bundleHolds(state.bundle, clientCertificateId)) return { changed: false, versionId: state.currentVersionId };
   // The PEM is read here, not carried from step 2: no PEM in the execution's history (issue 4).
   const certificate = await requireOwnCertificate(deps, clientCertificateId);

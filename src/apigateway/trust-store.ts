@@ -71,11 +71,17 @@ export interface TrustStoreState {
   bundle: TrustBundle;
 }
 
-/** The trust store's versions and current bundle; a missing secret or bundle is bad input. */
-export async function readTrustStore(client: SecretsClient, secretId: string): Promise<TrustStoreState> {
+/** The trust store's labels and tags only (the lock, "Slack told?"); a missing secret or AWSCURRENT is bad input. */
+export async function readTrustStoreLabels(client: SecretsClient, secretId: string): Promise<SecretVersions & { currentVersionId: string }> {
   const versions = await describeSecretVersions(client, secretId);
   if (!versions) throw new InvalidInputError('trustStoreSecretId', `secret ${secretId} does not exist`);
   if (!versions.currentVersionId) throw new InvalidInputError('trustStoreSecretId', `secret ${secretId} has no AWSCURRENT version`);
+  return { ...versions, currentVersionId: versions.currentVersionId };
+}
+
+/** The trust store's versions and current bundle; a missing secret or bundle is bad input. */
+export async function readTrustStore(client: SecretsClient, secretId: string): Promise<TrustStoreState> {
+  const versions = await readTrustStoreLabels(client, secretId);
   const bundle = await requireVersion(client, secretId, versions.currentVersionId, trustBundleSchema);
   return { versions, currentVersionId: versions.currentVersionId, bundle };
 }
