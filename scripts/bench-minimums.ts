@@ -64,23 +64,68 @@ export const MINIMUM_CALLS: Record<string, MinimumCall[]> = {
     { operation: 'UploadServerCertificate', count: 1, why: 'the import' },
   ],
   'rotate-lightsail-bucket-key': [
-    { operation: 'GetBucketAccessKeys', count: 2, why: 'before: keys and room (2 per bucket); after the wait: is the old key still used (lastUsed)' },
-    { operation: 'GetSecretValue', count: 3, why: 'AWSCURRENT (not found: the hand-made key is adopted); the new key to test with; the Slack webhook' },
+    { operation: 'GetBucketAccessKeys', count: 2, why: 'before: keys and room (2 per bucket; the count travels in the state to the create step); after the wait: is the old key still used (lastUsed)' },
+    {
+      operation: 'DescribeSecret',
+      count: 4,
+      why:
+        'the labels at the start: is there a secret (not found on a first rotation, so no GetSecretValue of AWSCURRENT), which version is AWSCURRENT, does another rotation hold AWSPENDING (the lock), was Slack told (its tag); ' +
+        'after the AWSPENDING write: a write cannot tell whether a concurrent one landed after it (issue 8: of two runs at once exactly one rotates, the other withdraws its new key); ' +
+        'just before AWSCURRENT moves: the lock again (the test step runs in between) and the version RemoveFromVersionId must name; ' +
+        'after the wait, before the old key is deleted: AWSCURRENT may have moved meanwhile, and the key it holds is never deleted (invariants 1 and 7); the same reads give the promotion record (tags)',
+    },
+    { operation: 'GetSecretValue', count: 2, why: 'the new key to test with (its secret may not travel in the state); the Slack webhook' },
     { operation: 'CreateBucketAccessKey', count: 1, why: 'the new key (its secret is returned once)' },
     { operation: 'CreateSecret', count: 1, why: 'first rotation: the secret does not exist (created without a value)' },
     { operation: 'PutSecretValue', count: 1, why: 'the new key as AWSPENDING' },
     { operation: 'ListObjectsV2', count: 1, why: 'one signed request with the new key against the bucket' },
     { operation: 'UpdateSecretVersionStage', count: 2, why: 'move AWSCURRENT; take AWSPENDING off' },
     { operation: 'DeleteBucketAccessKey', count: 1, why: 'the old key, unused since the switch' },
+    {
+      operation: 'TagResource',
+      count: 2,
+      why:
+        'the promotion time, just before AWSCURRENT moves: the old key may be deleted only if its lastUsed is not later, and a rerun after a crash during the grace period (a new execution) must find the same time to reach the same end state (invariant 4); ' +
+        'Slack was told of this rotation (issue 8: a rerun after a crash tells Slack once)',
+    },
   ],
   'rotate-apigw-client-cert': [
-    { operation: 'GetStages', count: 1, why: 'the stages and the client certificate they present' },
-    { operation: 'GetClientCertificate', count: 1, why: 'its expiry (is a rotation due)' },
-    { operation: 'GenerateClientCertificate', count: 1, why: 'the new certificate (its PEM is public and travels in the state)' },
-    { operation: 'GetSecretValue', count: 3, why: 'the trust store, before adding and again after the wait before removing (someone may have edited it); the Slack webhook' },
-    { operation: 'PutSecretValue', count: 2, why: 'trust store with both certificates; then without the old one' },
-    { operation: 'UpdateStage', count: 2, why: 'one per stage (the demo API has two)' },
-    { operation: 'DeleteClientCertificate', count: 1, why: 'the old certificate' },
+    {
+      operation: 'GetStages',
+      count: 2,
+      why:
+        "the API's stages and the client certificate they present; " +
+        'after the wait, the stages of every API (the demo has one) that may present the old certificate, which is account-wide: it is untrusted and deleted only when none does (invariant 7)',
+    },
+    { operation: 'GetRestApis', count: 1, why: 'the APIs whose stages may present the old certificate (a stage of another API keeps it: a workflow test)' },
+    {
+      operation: 'GetClientCertificates',
+      count: 1,
+      why:
+        "one listing answers: a certificate of this rotation (GenerateClientCertificate takes no token, so a rerun after a crash finds its certificate by the rotation's tag), the old certificate's expiry (is a rotation due), and the account's count (the quota of 60, checked before generating: invariant 6)",
+    },
+    { operation: 'GenerateClientCertificate', count: 1, why: 'the new certificate' },
+    { operation: 'GetClientCertificate', count: 1, why: "the new certificate's PEM, read by the step that adds it to the trust store: issue 4 keeps PEMs out of the execution's history, so it cannot travel from the generate step" },
+    {
+      operation: 'DescribeSecret',
+      count: 2,
+      why:
+        "the trust store's labels at the start: does another rotation hold AWSPENDING (the lock), was Slack told (its tag); " +
+        'after our claim (the AWSPENDING write) and before the new certificate is added: a write cannot tell whether a concurrent one landed after it (issue 8: exactly one of two runs rotates)',
+    },
+    {
+      operation: 'GetSecretValue',
+      count: 4,
+      why:
+        'the trust store before adding (apply only our delta: Secrets Manager has no compare-and-swap, and entries others added stay); ' +
+        'after the wait for the backend, before the stages switch: is the new certificate still trusted (switching otherwise cuts the backend off); ' +
+        'after the second wait, before removing the old one (someone may have edited it); the Slack webhook',
+    },
+    { operation: 'PutSecretValue', count: 3, why: 'the claim, labelled AWSPENDING (the rotation lock, issue 8: AWSCURRENT changes twice in one rotation, so it cannot carry the lock); trust store with both certificates; then without the old one' },
+    { operation: 'UpdateStage', count: 2, why: 'one per stage (the demo API has two); its answer (the stage as it is now) verifies the switch' },
+    { operation: 'UpdateSecretVersionStage', count: 1, why: 'release the lock: take AWSPENDING off the claim' },
+    { operation: 'DeleteClientCertificate', count: 1, why: 'the old certificate, which no stage of any API presents (as the check after the wait found, no wait since)' },
+    { operation: 'TagResource', count: 1, why: 'record on the trust store that Slack was told of this rotation (issue 8: a rerun after a crash tells Slack once)' },
   ],
 };
 

@@ -2,13 +2,13 @@
 import * as z from '../../src/zod';
 import { apiGatewayClient, secretsManagerClient } from '../../src/aws/clients';
 import { addNewCertificateToTrustStore } from '../../src/apigateway/rotation';
-import { certificateIdField } from './lib/fields';
+import { certificateIdField, certificateIdsField } from './lib/fields';
 import { configField, stepHandler } from './lib/step-handler';
 
-const event = z.object({ config: configField, clientCertificateId: certificateIdField });
+const event = z.object({ config: configField, clientCertificateId: certificateIdField, oldCertificateIds: certificateIdsField });
 
 export const handler = stepHandler(
   event,
-  ({ config, clientCertificateId }, deps) => addNewCertificateToTrustStore(deps, config, clientCertificateId),
+  ({ config, clientCertificateId, oldCertificateIds }, deps) => addNewCertificateToTrustStore(deps, config, clientCertificateId, oldCertificateIds),
   { apiGateway: apiGatewayClient, secrets: secretsManagerClient },
 );

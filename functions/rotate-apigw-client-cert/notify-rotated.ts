@@ -14,14 +14,16 @@ const event = z.object({
   newCertificate: z.looseObject({ clientCertificateId: z.string(), expirationDate: z.string() }),
   oldCertificateIds: z.array(z.string()),
   deletion: z.looseObject({ deleted: z.array(z.string()), kept }),
+  /** Whether step 1 found Slack already told of this rotation (the trust store's tag). */
+  notified: z.boolean(),
 });
 
-export const handler = stepHandler(event, ({ executionName, config, stageNames, newCertificate, oldCertificateIds, deletion }, deps) =>
+export const handler = stepHandler(event, ({ executionName, config, stageNames, newCertificate, oldCertificateIds, deletion, notified }, deps) =>
   notifyRotated(notifyCollaborators(deps.secrets), {
     executionName,
     restApiId: config.restApiId,
     slackWebhookSecretId: config.slackWebhookSecretId,
-    rotation: { secretId: config.trustStoreSecretId, rotationId: config.rotationId },
+    rotation: { secretId: config.trustStoreSecretId, rotationId: config.rotationId, alreadyNotified: notified },
     stageNames,
     newCertificateId: newCertificate.clientCertificateId,
     newExpirationDate: newCertificate.expirationDate,

@@ -1,4 +1,4 @@
-/** Task "Switch stages to the new certificate": UpdateStage on each, verified with GetStage. */
+/** Task "Switch stages to the new certificate": UpdateStage on each, verified by its answer. */
 import * as z from '../../src/zod';
 import { apiGatewayClient, secretsManagerClient } from '../../src/aws/clients';
 import { switchStages } from '../../src/apigateway/rotation';
@@ -9,6 +9,6 @@ const event = z.object({ config: configField, stageNames: stageNamesField, clien
 
 export const handler = stepHandler(
   event,
-  ({ config, stageNames, clientCertificateId }, deps) => switchStages(deps, config, stageNames, clientCertificateId),
+  ({ config, stageNames, clientCertificateId }, deps) => switchStages(deps, config, stageNames, clientCertificateId, { writeFirst: true }),
   { apiGateway: apiGatewayClient, secrets: secretsManagerClient },
 );

@@ -17,15 +17,17 @@ const event = z.object({
     lastUse,
     promotedAt: z.nullable(z.string()),
   }),
+  /** Whether step 1 found Slack already told of this rotation (the secret's tag). */
+  notified: z.boolean(),
 });
 
-export const handler = stepHandler(event, ({ executionName, config, promotion, retirement }, deps) =>
+export const handler = stepHandler(event, ({ executionName, config, promotion, retirement, notified }, deps) =>
   notifyRotated(notifyCollaborators(deps.secrets), {
     executionName,
     bucketName: config.bucketName,
     secretId: config.secretId,
     slackWebhookSecretId: config.slackWebhookSecretId,
-    rotation: { secretId: config.secretId, rotationId: config.rotationId },
+    rotation: { secretId: config.secretId, rotationId: config.rotationId, alreadyNotified: notified },
     newAccessKeyId: promotion.accessKeyId,
     oldAccessKeyId: retirement.oldAccessKeyId,
     oldKeyOutcome: retirement.outcome,

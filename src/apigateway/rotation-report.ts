@@ -18,7 +18,7 @@ export interface RotatedSummary {
   deleted: string[];
   kept: { clientCertificateId: string; usedBy: string[] }[];
   /** The rotation and its credential's secret: Slack is told of it once (notifySlackOnce), not again on a rerun. */
-  rotation?: { secretId: string; rotationId: string };
+  rotation?: { secretId: string; rotationId: string; alreadyNotified?: boolean };
 }
 
 const target = (restApiId: string) => `REST API ${restApiId}`;

@@ -9,27 +9,31 @@
  * Results carry ids only; PEMs go from API Gateway to the trust store and nowhere else.
  */
 import { createHash } from 'node:crypto';
-import { InvalidInputError, UnsafeStateError } from '../errors';
+import { InvalidInputError, QuotaExceededError, UnsafeStateError } from '../errors';
 import type { Log } from '../logger';
-import { assertNoOtherRotation, type SecretsClient } from '../secrets/credential-store';
+import { assertNoOtherRotation, notifiedIn, type SecretsClient } from '../secrets/credential-store';
 import {
   deleteClientCertificate,
   ensureCertificateRoom,
   findCertificatesTagged,
   generateClientCertificate,
   getClientCertificate,
+  listClientCertificates,
+  MAX_CLIENT_CERTIFICATES,
   type ApiGatewayApi,
   type ClientCertificate,
 } from './client-certificates';
 import { MixedStageCertificatesError, type StageCertificate } from './errors';
 import type { RotationConfig } from './rotation-config';
-import { listStages, requireRestApi, stagesUsingCertificates, switchStageCertificate } from './stages';
+import { listStages, listStagesOfApi, stagesUsingCertificates, switchStageCertificate } from './stages';
 import {
   bundleHolds,
   claimTrustStore,
   ownTrustStoreVersions,
   publishBundle,
+  readCurrentBundle,
   readTrustStore,
+  readTrustStoreLabels,
   releaseTrustStore,
   trustStoreVersions,
 } from './trust-store';
@@ -72,6 +76,18 @@ export interface Assessment {
   /** The certificates those stages presented before the rotation. */
   oldCertificateIds: string[];
   newCertificateId: string | null;
+  /** What step 1 read that later steps reuse instead of reading again (ids, counts and flags). */
+  known: KnownAtStart;
+}
+
+/** What step 1 read that travels in the state (`$.assessment.known`). */
+export interface KnownAtStart {
+  /** The account's client certificates when step 1 listed them (the quota of 60, checked before generating). */
+  certificateCount: number;
+  /** Whether step 1 found a certificate of this rotation (a rerun resuming it). */
+  resuming: boolean;
+  /** Whether Slack was told of this rotation (the trust store's tag, which DescribeSecret returns with the labels). */
+  notified: boolean;
 }
 
 /** The stages to rotate: the named ones (each must exist), or every stage, which must then share one certificate. */
@@ -92,12 +108,18 @@ function selectStages(config: RotationConfig, stages: StageCertificate[]): Stage
 /** Step 1: which certificate do the stages use, and is it due? Also checks the rotation lock. */
 export async function assessRotation(deps: RotationDeps, config: RotationConfig): Promise<Assessment> {
   const { restApiId, rotationId } = config;
-  await requireRestApi(deps.apiGateway, restApiId);
-  const stages = await listStages(deps.apiGateway, restApiId);
-  const trustStore = await readTrustStore(deps.secrets, config.trustStoreSecretId);
-  assertNoOtherRotation(trustStore.versions, ownTrustStoreVersions(rotationId));
+  // GetStages answers NotFoundException for an unknown API: no GetRestApi first.
+  const stages = await listStagesOfApi(deps.apiGateway, restApiId);
+  // The labels only (the lock, "Slack told?"): the bundle is read where it is changed, from step 2 on.
+  const labels = await readTrustStoreLabels(deps.secrets, config.trustStoreSecretId);
+  assertNoOtherRotation(labels, ownTrustStoreVersions(rotationId));
 
-  const [own] = await ownCertificates(deps, rotationId);
+  // One listing answers three questions: is there a certificate of this rotation (a rerun), when
+  // do the old ones expire, and is there room for one more (the quota, checked in step 2).
+  const certificates = await listClientCertificates(deps.apiGateway);
+  const tag = rotationTagValue(rotationId);
+  const [own] = certificates.filter((c) => c.tags[ROTATION_TAG] === tag);
+  const known: KnownAtStart = { certificateCount: certificates.length, resuming: own !== undefined, notified: notifiedIn(labels, rotationId) };
   if (own) {
     const oldCertificateIds = replacedIds(own);
     const related = new Set([own.clientCertificateId, ...oldCertificateIds]);
@@ -110,6 +132,7 @@ export async function assessRotation(deps: RotationDeps, config: RotationConfig)
       stageNames,
       oldCertificateIds,
       newCertificateId: own.clientCertificateId,
+      known,
     };
   }
 
@@ -124,21 +147,19 @@ export async function assessRotation(deps: RotationDeps, config: RotationConfig)
     stageNames,
     oldCertificateIds,
     newCertificateId: null,
+    known,
   });
 
   const bare = target.filter((s) => !s.clientCertificateId).map((s) => s.stageName);
   if (bare.length) return result(true, `stage(s) ${bare.join(', ')} present no client certificate`, null);
   let earliest: { id: string; expiresAt: number } | undefined;
   for (const id of oldCertificateIds) {
-    const certificate = await getClientCertificate(deps.apiGateway, id);
+    const certificate = certificates.find((c) => c.clientCertificateId === id) ?? (await getClientCertificate(deps.apiGateway, id));
     if (!certificate) return result(true, `client certificate ${id} no longer exists`, null);
     const expiresAt = Date.parse(certificate.expirationDate);
     if (!earliest || expiresAt < earliest.expiresAt) earliest = { id, expiresAt };
   }
   if (!earliest) return result(true, 'no client certificate in use', null);
-  if (!bundleHolds(trustStore.bundle, earliest.id)) {
-    deps.log.warn('the trust store does not hold the certificate the stages use', { restApiId, clientCertificateId: earliest.id });
-  }
   const msLeft = earliest.expiresAt - deps.now().getTime();
   const expiresInDays = Math.floor(msLeft / DAY_MS);
   if (config.force) return result(true, `forced (client certificate ${earliest.id} expires in ${expiresInDays} days)`, expiresInDays);
@@ -157,20 +178,47 @@ export interface NewCertificate {
 /**
  * Step 2: take the trust store's lock, check the quota, generate the certificate (tagged with the
  * rotation and the ids it replaces). Adopts the certificate an earlier attempt generated.
+ *
+ * `known` (step 1's reads): the quota is checked from its count, and the listing of this
+ * rotation's certificates is skipped when step 1 found none and the claim is freshly stored by
+ * this very call (the claim is written before any certificate, so none can exist yet); a retried
+ * step finds its claim already there, and then lists.
  */
-export async function generateNewCertificate(deps: RotationDeps, config: RotationConfig, assessment: Pick<Assessment, 'stageNames' | 'oldCertificateIds'>): Promise<NewCertificate> {
-  const [own, ...extra] = await ownCertificates(deps, config.rotationId);
-  if (own) {
+export async function generateNewCertificate(
+  deps: RotationDeps,
+  config: RotationConfig,
+  assessment: Pick<Assessment, 'stageNames' | 'oldCertificateIds'>,
+  known?: Pick<KnownAtStart, 'certificateCount' | 'resuming'>,
+): Promise<NewCertificate> {
+  const adopt = async (own: ClientCertificate, extra: ClientCertificate[]): Promise<NewCertificate> => {
     // A lost response made the SDK generate twice: nobody knows the extra ones' ids, so nothing uses them.
     for (const duplicate of extra) await deleteClientCertificate(deps.apiGateway, duplicate.clientCertificateId, deps.log);
     await claimTrustStore(deps.secrets, config.trustStoreSecretId, config.rotationId, deps.log);
     return { clientCertificateId: own.clientCertificateId, expirationDate: own.expirationDate, generated: false };
+  };
+  if (!known || known.resuming) {
+    const [own, ...extra] = await ownCertificates(deps, config.rotationId);
+    if (own) return adopt(own, extra);
   }
-  // Lock first (read only), quota next, then the writes: a refused rotation changes nothing.
-  const trustStore = await readTrustStore(deps.secrets, config.trustStoreSecretId);
-  assertNoOtherRotation(trustStore.versions, ownTrustStoreVersions(config.rotationId));
-  await ensureCertificateRoom(deps.apiGateway);
-  await claimTrustStore(deps.secrets, config.trustStoreSecretId, config.rotationId, deps.log);
+  if (known) {
+    // Quota first, from step 1's count (invariant 6), then the lock (read, then written): a refused rotation changes nothing.
+    if (known.certificateCount >= MAX_CLIENT_CERTIFICATES) {
+      throw new QuotaExceededError(
+        `the account already holds ${known.certificateCount} of ${MAX_CLIENT_CERTIFICATES} API Gateway client certificates: delete unused ones before rotating`,
+      );
+    }
+    const claim = await claimTrustStore(deps.secrets, config.trustStoreSecretId, config.rotationId, deps.log);
+    if (!claim.stored && !known.resuming) {
+      const [own, ...extra] = await ownCertificates(deps, config.rotationId);
+      if (own) return adopt(own, extra);
+    }
+  } else {
+    // Lock first (read only), quota next, then the writes: a refused rotation changes nothing.
+    const trustStore = await readTrustStore(deps.secrets, config.trustStoreSecretId);
+    assertNoOtherRotation(trustStore.versions, ownTrustStoreVersions(config.rotationId));
+    await ensureCertificateRoom(deps.apiGateway);
+    await claimTrustStore(deps.secrets, config.trustStoreSecretId, config.rotationId, deps.log);
+  }
 
   const date = deps.now().toISOString().slice(0, 10);
   const description = `keyturn: client certificate of REST API ${config.restApiId} (${assessment.stageNames.join(', ')}), generated ${date}`;
@@ -201,11 +249,17 @@ export async function addNewCertificateToTrustStore(
   deps: RotationDeps,
   config: RotationConfig,
   clientCertificateId: string,
+  /** The certificates the stages present now: the backend should trust them already (a warning if not). */
+  oldCertificateIds: readonly string[] = [],
 ): Promise<{ changed: boolean; versionId: string }> {
   const secretId = config.trustStoreSecretId;
   const state = await readTrustStore(deps.secrets, secretId);
   assertNoOtherRotation(state.versions, ownTrustStoreVersions(config.rotationId));
+  for (const id of oldCertificateIds.filter((id) => !bundleHolds(state.bundle, id))) {
+    deps.log.warn('the trust store does not hold the certificate the stages use', { restApiId: config.restApiId, clientCertificateId: id });
+  }
   if (bundleHolds(state.bundle, clientCertificateId)) return { changed: false, versionId: state.currentVersionId };
+  // The PEM is read here, not carried from step 2: no PEM in the execution's history (issue 4).
   const certificate = await requireOwnCertificate(deps, clientCertificateId);
   const versionId = trustStoreVersions(config.rotationId, clientCertificateId).widened;
   const entry = { clientCertificateId, pemEncodedCertificate: certificate.pemEncodedCertificate, expirationDate: certificate.expirationDate };
@@ -219,14 +273,17 @@ export async function switchStages(
   config: RotationConfig,
   stageNames: readonly string[],
   clientCertificateId: string,
+  /** Write first: UpdateStage's answer (the stage as it is now) verifies the switch, so no GetStage before or after. */
+  options: { writeFirst?: boolean } = {},
 ): Promise<{ stages: { stageName: string; changed: boolean }[] }> {
-  const state = await readTrustStore(deps.secrets, config.trustStoreSecretId);
-  if (!bundleHolds(state.bundle, clientCertificateId)) {
+  // After the wait: is the new certificate still trusted? The value the backend reads answers; no labels needed.
+  const bundle = await readCurrentBundle(deps.secrets, config.trustStoreSecretId);
+  if (!bundleHolds(bundle, clientCertificateId)) {
     throw new UnsafeStateError(`the trust store ${config.trustStoreSecretId} does not trust ${clientCertificateId}: switching would cut the backend off`);
   }
   const stages: { stageName: string; changed: boolean }[] = [];
   for (const stageName of stageNames) {
-    const out = await switchStageCertificate(deps.apiGateway, config.restApiId, stageName, clientCertificateId, deps.log);
+    const out = await switchStageCertificate(deps.apiGateway, config.restApiId, stageName, clientCertificateId, deps.log, options);
     stages.push({ stageName, changed: out.changed });
   }
   return { stages };
@@ -268,7 +325,8 @@ export async function removeOldCertificatesFromTrustStore(
     const certificates = state.bundle.certificates.filter((c) => !removed.includes(c.clientCertificateId));
     await publishBundle(deps.secrets, state, { secretId, versionId, bundle: { ...state.bundle, certificates } }, deps.log);
   }
-  const { released } = await releaseTrustStore(deps.secrets, secretId, config.rotationId, deps.log);
+  // The labels read at the start still hold: publishing moved AWSCURRENT only, and AWSPENDING is ours.
+  const { released } = await releaseTrustStore(deps.secrets, secretId, config.rotationId, deps.log, state.versions);
   return { removed, keptInTrustStore, released };
 }
 
@@ -276,8 +334,16 @@ export async function removeOldCertificatesFromTrustStore(
 export async function deleteOldCertificates(
   deps: RotationDeps,
   oldCertificateIds: readonly string[],
+  /**
+   * The certificates step 5 found still presented (it checked every stage of every API moments
+   * ago, with no wait since): the others are deleted without listing the stages again.
+   */
+  keptByStep5?: readonly KeptCertificate[],
 ): Promise<{ deleted: string[]; alreadyGone: string[]; kept: KeptCertificate[] }> {
-  const { unused, kept } = retirementOf(oldCertificateIds, await stagesUsingCertificates(deps.apiGateway, oldCertificateIds));
+  const usedBy = keptByStep5
+    ? Object.fromEntries(keptByStep5.map((k) => [k.clientCertificateId, [...k.usedBy]]))
+    : await stagesUsingCertificates(deps.apiGateway, oldCertificateIds);
+  const { unused, kept } = retirementOf(oldCertificateIds, usedBy);
   const out = { deleted: [] as string[], alreadyGone: [] as string[], kept };
   for (const { clientCertificateId, usedBy } of kept) deps.log.info('old client certificate still in use: kept', { clientCertificateId, usedBy });
   for (const id of unused) {

@@ -1,25 +1,27 @@
 /**
  * REST API stages and the client certificate each presents to its backend.
  */
-import { GetRestApiCommand, GetRestApisCommand, GetStageCommand, GetStagesCommand, UpdateStageCommand } from '@aws-sdk/client-api-gateway';
+import { GetRestApisCommand, GetStageCommand, GetStagesCommand, UpdateStageCommand } from '@aws-sdk/client-api-gateway';
 import { InvalidInputError } from '../errors';
 import type { Log } from '../logger';
 import type { ApiGatewayApi } from './client-certificates';
 import { apiCall, isNotFound, StageSwitchNotVerifiedError, translateApiGatewayError, type StageCertificate } from './errors';
 
-/** Fails with InvalidInputError naming restApiId when the API does not exist (a read: nothing changes). */
-export async function requireRestApi(client: ApiGatewayApi, restApiId: string): Promise<void> {
-  try {
-    await client.send(new GetRestApiCommand({ restApiId }));
-  } catch (error) {
-    if (isNotFound(error)) throw new InvalidInputError('restApiId', `no REST API ${restApiId} in this account and region`, { cause: error });
-    throw translateApiGatewayError(error, `GetRestApi ${restApiId}`);
-  }
-}
-
 export async function listStages(client: ApiGatewayApi, restApiId: string): Promise<StageCertificate[]> {
   const out = await apiCall(`GetStages ${restApiId}`, () => client.send(new GetStagesCommand({ restApiId })));
   return (out.item ?? []).map((s) => ({ stageName: s.stageName ?? '', clientCertificateId: s.clientCertificateId || null }));
+}
+
+/** listStages for the API a rotation targets: an unknown API is bad input naming restApiId (GetStages answers NotFoundException). */
+export async function listStagesOfApi(client: ApiGatewayApi, restApiId: string): Promise<StageCertificate[]> {
+  try {
+    return await listStages(client, restApiId);
+  } catch (error) {
+    if (isNotFound(error) || isNotFound((error as { cause?: unknown })?.cause)) {
+      throw new InvalidInputError('restApiId', `no REST API ${restApiId} in this account and region`, { cause: error });
+    }
+    throw error;
+  }
 }
 
 export async function getStage(client: ApiGatewayApi, restApiId: string, stageName: string): Promise<StageCertificate | undefined> {
@@ -35,6 +37,10 @@ export async function getStage(client: ApiGatewayApi, restApiId: string, stageNa
 /**
  * Points the stage at `clientCertificateId` (UpdateStage `replace /clientCertificateId`) and
  * verifies it with GetStage. Returns early when the stage already presents it.
+ *
+ * `writeFirst`: no GetStage before or after. The replace is idempotent (a stage that already
+ * presents the certificate is unchanged by it), and UpdateStage answers with the stage as it is
+ * now, which verifies the switch. `changed` and `previousCertificateId` are then unknown (true, null).
  */
 export async function switchStageCertificate(
   client: ApiGatewayApi,
@@ -42,7 +48,24 @@ export async function switchStageCertificate(
   stageName: string,
   clientCertificateId: string,
   log: Log,
+  options: { writeFirst?: boolean } = {},
 ): Promise<{ stageName: string; changed: boolean; previousCertificateId: string | null }> {
+  if (options.writeFirst) {
+    let out;
+    try {
+      out = await client.send(
+        new UpdateStageCommand({ restApiId, stageName, patchOperations: [{ op: 'replace', path: '/clientCertificateId', value: clientCertificateId }] }),
+      );
+    } catch (error) {
+      if (isNotFound(error)) throw new InvalidInputError('stageNames', `stage ${stageName} does not exist on REST API ${restApiId}`, { cause: error });
+      throw translateApiGatewayError(error, `UpdateStage ${restApiId}/${stageName}`);
+    }
+    if ((out.clientCertificateId || null) !== clientCertificateId) {
+      throw new StageSwitchNotVerifiedError(restApiId, stageName, clientCertificateId, out.clientCertificateId || null);
+    }
+    log.info('stage switched to new client certificate', { restApiId, stageName, clientCertificateId });
+    return { stageName, changed: true, previousCertificateId: null };
+  }
   const before = await getStage(client, restApiId, stageName);
   if (!before) throw new InvalidInputError('stageNames', `stage ${stageName} does not exist on REST API ${restApiId}`);
   if (before.clientCertificateId === clientCertificateId) return { stageName, changed: false, previousCertificateId: null };

@@ -15,12 +15,15 @@
  * Secrets Manager has no compare-and-swap: each write reads the current bundle and applies only
  * its own delta (add our certificate, remove the old ones), keeping entries others added.
  */
-import { PutSecretValueCommand, ResourceExistsException, UpdateSecretVersionStageCommand } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand, PutSecretValueCommand, ResourceExistsException, UpdateSecretVersionStageCommand } from '@aws-sdk/client-secrets-manager';
+import { SecretNotFoundError } from '../secrets/errors';
 import * as z from '../zod';
 import { InvalidInputError, UnsafeStateError } from '../errors';
 import type { Log } from '../logger';
 import {
   assertNoOtherRotation,
+  CURRENT,
+  parseValue,
   PENDING,
   describeSecretVersions,
   dropPending,
@@ -68,27 +71,51 @@ export interface TrustStoreState {
   bundle: TrustBundle;
 }
 
-/** The trust store's versions and current bundle; a missing secret or bundle is bad input. */
-export async function readTrustStore(client: SecretsClient, secretId: string): Promise<TrustStoreState> {
+/** The trust store's labels and tags only (the lock, "Slack told?"); a missing secret or AWSCURRENT is bad input. */
+export async function readTrustStoreLabels(client: SecretsClient, secretId: string): Promise<SecretVersions & { currentVersionId: string }> {
   const versions = await describeSecretVersions(client, secretId);
   if (!versions) throw new InvalidInputError('trustStoreSecretId', `secret ${secretId} does not exist`);
   if (!versions.currentVersionId) throw new InvalidInputError('trustStoreSecretId', `secret ${secretId} has no AWSCURRENT version`);
+  return { ...versions, currentVersionId: versions.currentVersionId };
+}
+
+/** The trust store's versions and current bundle; a missing secret or bundle is bad input. */
+export async function readTrustStore(client: SecretsClient, secretId: string): Promise<TrustStoreState> {
+  const versions = await readTrustStoreLabels(client, secretId);
   const bundle = await requireVersion(client, secretId, versions.currentVersionId, trustBundleSchema);
   return { versions, currentVersionId: versions.currentVersionId, bundle };
+}
+
+/**
+ * Only the bundle the backend reads now (GetSecretValue of AWSCURRENT, one call): for a step that
+ * checks what is trusted and writes nothing to the trust store, so needs no labels.
+ */
+export async function readCurrentBundle(client: SecretsClient, secretId: string): Promise<TrustBundle> {
+  let out;
+  try {
+    out = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
+  } catch (error) {
+    const translated = translateSecretsError(error, secretId);
+    if (translated instanceof SecretNotFoundError) throw new InvalidInputError('trustStoreSecretId', `secret ${secretId} has no AWSCURRENT version`, { cause: error });
+    throw translated;
+  }
+  return parseValue(secretId, out.VersionId ?? CURRENT, out.SecretString, trustBundleSchema);
 }
 
 export const bundleHolds = (bundle: TrustBundle, clientCertificateId: string): boolean =>
   bundle.certificates.some((c) => c.clientCertificateId === clientCertificateId);
 
 /** Takes the lock: stores the claim as AWSPENDING unless another rotation holds it. Idempotent. */
-export async function claimTrustStore(client: SecretsClient, secretId: string, rotationId: string, log: Log): Promise<{ claimVersionId: string }> {
+/** `stored`: this call wrote the claim (so no earlier attempt of this rotation got as far). */
+export async function claimTrustStore(client: SecretsClient, secretId: string, rotationId: string, log: Log): Promise<{ claimVersionId: string; stored: boolean }> {
   const state = await readTrustStore(client, secretId);
   const { claim } = trustStoreVersions(rotationId);
   assertNoOtherRotation(state.versions, [claim]);
-  if (state.versions.pendingVersionId === claim) return { claimVersionId: claim };
+  if (state.versions.pendingVersionId === claim) return { claimVersionId: claim, stored: false };
   if (!state.versions.stagesByVersion[claim]) {
-    await putPendingVersion(client, { secretId, versionId: claim, value: state.bundle }, log);
-    return { claimVersionId: claim };
+    // The token answers "already claimed?" (an unlabelled claim of an undone attempt): ResourceExists, stored false.
+    const out = await putPendingVersion(client, { secretId, versionId: claim, value: state.bundle }, log);
+    return { claimVersionId: claim, stored: out.stored };
   }
   // An earlier attempt of this rotation was undone and released its claim: take the label back.
   try {
@@ -104,12 +131,19 @@ export async function claimTrustStore(client: SecretsClient, secretId: string, r
     throw translateSecretsError(error, secretId, claim);
   }
   log.info('trust store claimed again', { secretId, versionId: claim });
-  return { claimVersionId: claim };
+  return { claimVersionId: claim, stored: false };
 }
 
 /** Releases the lock (drops AWSPENDING from our claim). Idempotent; never touches another rotation's. */
-export async function releaseTrustStore(client: SecretsClient, secretId: string, rotationId: string, log: Log): Promise<{ released: boolean }> {
-  const out = await dropPending(client, secretId, ownTrustStoreVersions(rotationId), log);
+export async function releaseTrustStore(
+  client: SecretsClient,
+  secretId: string,
+  rotationId: string,
+  log: Log,
+  /** The labels the caller read in this invocation, when it moved no AWSPENDING label since. */
+  versions?: SecretVersions,
+): Promise<{ released: boolean }> {
+  const out = await dropPending(client, secretId, ownTrustStoreVersions(rotationId), log, versions);
   return { released: out.droppedVersionId !== undefined };
 }
 

@@ -22,9 +22,13 @@ export async function readPromotionRecord(client: SecretsClient, secretId: strin
   } catch (error) {
     throw translateSecretsError(error, secretId);
   }
-  const tag = (key: string) => tags.find((t) => t.Key === key)?.Value;
-  const versionId = tag(VERSION_TAG);
-  const promotedAt = tag(AT_TAG);
+  return promotionRecordIn(Object.fromEntries(tags.map((t) => [t.Key ?? '', t.Value ?? ''])));
+}
+
+/** The record from tags already read (DescribeSecret returns them with the labels): no call. */
+export function promotionRecordIn(tags: Record<string, string>): PromotionRecord | undefined {
+  const versionId = tags[VERSION_TAG];
+  const promotedAt = tags[AT_TAG];
   return versionId && promotedAt && !Number.isNaN(Date.parse(promotedAt)) ? { versionId, promotedAt } : undefined;
 }
 

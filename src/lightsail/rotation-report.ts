@@ -20,7 +20,7 @@ export interface RotatedSummary {
   oldKeyLastUse: LastUse | null;
   promotedAt: string | null;
   /** The rotation and its credential's secret: Slack is told of it once (notifySlackOnce), not again on a rerun. */
-  rotation?: { secretId: string; rotationId: string };
+  rotation?: { secretId: string; rotationId: string; alreadyNotified?: boolean };
 }
 
 /** The old key is kept because something used it after the promotion: say where, and what to do. */

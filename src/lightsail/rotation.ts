@@ -19,6 +19,7 @@ import {
   describeSecretVersions,
   dropPending,
   ensureSecret,
+  notifiedIn,
   promoteToCurrent,
   putPendingVersion,
   readVersion,
@@ -39,7 +40,7 @@ import {
   type LightsailApi,
 } from './bucket-keys';
 import { describeLastUse, OrphanedAccessKeyError, SpareKeyInUseError, type LastUse } from './errors';
-import { readPromotionRecord, writePromotionRecord } from './promotion-record';
+import { promotionRecordIn, readPromotionRecord, writePromotionRecord } from './promotion-record';
 import type { RotationConfig } from './rotation-config';
 import { probeBucketAccess, type S3ClientFor } from './s3-probe';
 
@@ -69,6 +70,20 @@ export interface Assessment extends KeyAssessment {
   current: { accessKeyId: string; versionId: string } | null;
   /** The attempt this run works on (0 unless an earlier run of this rotation was undone): goes into `config.attempt`. */
   attempt: number;
+  /** What step 1 read that later steps reuse instead of reading again (ids and flags only, never a secret). */
+  known: KnownAtStart;
+}
+
+/** What step 1 read that travels in the state (`$.assessment.known`). */
+export interface KnownAtStart {
+  /** The bucket's access key ids when step 1 listed them. */
+  accessKeyIds: string[];
+  /** Whether the secret exists (a first rotation creates it). */
+  secretExists: boolean;
+  /** The key this attempt already stored as AWSPENDING (a rerun resuming it), else null. */
+  ownAccessKeyId: string | null;
+  /** Whether Slack was told of this rotation (the secret's tag, which DescribeSecret returns with the labels). */
+  notified: boolean;
 }
 
 async function readKey(deps: RotationDeps, config: RotationConfig, versionId: string | undefined): Promise<AccessKeySecret | undefined> {
@@ -96,6 +111,12 @@ export async function assessRotation(deps: RotationDeps, config: RotationConfig)
   const pendingVersionId = pendingVersionIdOf(rotationId, attempt);
   assertNoOtherRotation(versions, [pendingVersionId]);
   const onBucket = (id: string | undefined) => keys.find((k) => k.accessKeyId === id);
+  const knownWith = (ownAccessKeyId: string | null): KnownAtStart => ({
+    accessKeyIds: keys.map((k) => k.accessKeyId),
+    secretExists: versions !== undefined,
+    ownAccessKeyId,
+    notified: notifiedIn(versions, rotationId),
+  });
 
   if (versions?.currentVersionId === pendingVersionId) {
     const promoted = await readKey(deps, config, versions.currentVersionId);
@@ -114,6 +135,7 @@ export async function assessRotation(deps: RotationDeps, config: RotationConfig)
       oldAccessKeyId: old !== promoted?.accessKeyId ? old : null,
       current: promoted ? { accessKeyId: promoted.accessKeyId, versionId: versions.currentVersionId } : null,
       attempt,
+      known: knownWith(promoted?.accessKeyId ?? null),
     };
   }
 
@@ -123,7 +145,8 @@ export async function assessRotation(deps: RotationDeps, config: RotationConfig)
   const others = keys.filter((k) => k.accessKeyId !== ownPending?.accessKeyId);
   const oldAccessKeyId = currentKey ? currentKey.accessKeyId : adoptable(others);
   const currentRef = current && versions?.currentVersionId ? { accessKeyId: current.accessKeyId, versionId: versions.currentVersionId } : null;
-  const rotate = (reason: string): Assessment => ({ due: true, phase: 'rotate', firstRotation: !current, reason, oldAccessKeyId, current: currentRef, attempt });
+  const known = knownWith(ownPending?.accessKeyId ?? null);
+  const rotate = (reason: string): Assessment => ({ due: true, phase: 'rotate', firstRotation: !current, reason, oldAccessKeyId, current: currentRef, attempt, known });
 
   if (ownPending) return rotate(`resuming rotation ${rotationId}`);
   if (!current) {
@@ -132,7 +155,7 @@ export async function assessRotation(deps: RotationDeps, config: RotationConfig)
   if (!currentKey) return rotate(`the current key ${current.accessKeyId} is not on bucket ${bucketName}`);
   const age = keyAgeVerdict(currentKey.createdAt, deps.now(), config);
   if (age.due) return rotate(age.reason);
-  return { due: false, phase: 'none', firstRotation: false, reason: age.reason, oldAccessKeyId, current: currentRef, attempt };
+  return { due: false, phase: 'none', firstRotation: false, reason: age.reason, oldAccessKeyId, current: currentRef, attempt, known };
 }
 
 /**
@@ -140,7 +163,8 @@ export async function assessRotation(deps: RotationDeps, config: RotationConfig)
  * version, else the creation of the current key (the earliest it can have been, so the stricter).
  */
 async function retiredAtOf(deps: RotationDeps, config: RotationConfig, versions: SecretVersions | undefined, currentKey: BucketKey | undefined) {
-  const record = await readPromotionRecord(deps.secrets, config.secretId);
+  // DescribeSecret returned the tags with the labels: the record is read from them, not read again.
+  const record = versions?.tags ? promotionRecordIn(versions.tags) : await readPromotionRecord(deps.secrets, config.secretId);
   if (record && record.versionId === versions?.currentVersionId) return record.promotedAt;
   return currentKey?.createdAt ?? deps.now().toISOString();
 }
@@ -189,8 +213,13 @@ export async function spareKeyToDelete(deps: RotationDeps, config: RotationConfi
 export async function makeRoom(
   deps: RotationDeps,
   config: RotationConfig,
+  known?: Pick<KnownAtStart, 'accessKeyIds'>,
 ): Promise<{ keyCount: number; deletedAccessKeyId: string | null }> {
   const { bucketName, secretId } = config;
+  // Step 1 listed the keys moments ago: with room on the bucket there is nothing to decide (the
+  // create step's write answers a key that appeared since). A full bucket is listed again: the
+  // key to delete is chosen from fresh lastUsed.
+  if (known && known.accessKeyIds.length < MAX_KEYS_PER_BUCKET) return { keyCount: known.accessKeyIds.length, deletedAccessKeyId: null };
   const keys = await listBucketKeys(deps.lightsail, bucketName);
   const spare = await spareKeyToDelete(deps, config, keys);
   if (!spare) return { keyCount: keys.length, deletedAccessKeyId: null };
@@ -209,10 +238,13 @@ export async function makeRoom(
 export async function createAndStoreKey(
   deps: RotationDeps,
   config: RotationConfig,
+  /** What step 1 read (`known`) and the key count making room left; without it, everything is read here. */
+  known?: Pick<KnownAtStart, 'secretExists' | 'ownAccessKeyId'> & { keyCount: number },
 ): Promise<{ accessKeyId: string; pendingVersionId: string }> {
   const { bucketName, secretId, rotationId } = config;
   const pendingVersionId = ownPendingOf(config);
-  const existing = await readKey(deps, config, pendingVersionId);
+  // Already done? Step 1 read this attempt's pending version when it held AWSPENDING (a rerun resuming it).
+  const existing = known ? (known.ownAccessKeyId ? { accessKeyId: known.ownAccessKeyId } : undefined) : await readKey(deps, config, pendingVersionId);
   if (existing) {
     const keys = await listBucketKeys(deps.lightsail, bucketName);
     if (keys.some((k) => k.accessKeyId === existing.accessKeyId)) return { accessKeyId: existing.accessKeyId, pendingVersionId };
@@ -223,37 +255,47 @@ export async function createAndStoreKey(
 
   await ensureSecret(
     deps.secrets,
-    { secretId, description: `Lightsail bucket access key for ${bucketName} (rotated by keyturn)`, tags: { 'managed-by': 'keyturn' } },
+    { secretId, description: `Lightsail bucket access key for ${bucketName} (rotated by keyturn)`, tags: { 'managed-by': 'keyturn' }, exists: known?.secretExists },
     deps.log,
   );
-  // The lock was checked in step 1; check again right before taking it to narrow the race.
-  assertNoOtherRotation(await describeSecretVersions(deps.secrets, secretId), [pendingVersionId]);
-  const keys = await listBucketKeys(deps.lightsail, bucketName);
-  if (keys.length >= MAX_KEYS_PER_BUCKET) {
+  // The lock: step 1 read it moments ago (`known`), and it is read again after our write, which
+  // is where two runs started together are told apart; without `known`, also before.
+  if (!known) assertNoOtherRotation(await describeSecretVersions(deps.secrets, secretId), [pendingVersionId]);
+  // The quota (invariant 6): step 1's count, less the key making room deleted; else a fresh list.
+  const keyCount = known?.keyCount ?? (await listBucketKeys(deps.lightsail, bucketName)).length;
+  if (keyCount >= MAX_KEYS_PER_BUCKET) {
     // Step 2 made room: a key that appeared since is another rotation's (started together with this one).
     await assertLockNotTaken(deps.secrets, secretId, [pendingVersionId]);
-    throw new QuotaExceededError(`bucket ${bucketName} already holds ${keys.length} of ${MAX_KEYS_PER_BUCKET} access keys`);
+    throw new QuotaExceededError(`bucket ${bucketName} already holds ${keyCount} of ${MAX_KEYS_PER_BUCKET} access keys`);
   }
 
   let created;
   try {
     created = await createBucketKey(deps.lightsail, bucketName, deps.log);
   } catch (error) {
-    // The bucket had room a moment ago: if it is full now, a concurrent rotation created its key in between.
-    if (error instanceof InvalidInputException && (await listBucketKeys(deps.lightsail, bucketName)).length >= MAX_KEYS_PER_BUCKET) {
-      throw new RotationInProgressError(`rotation in progress: another rotation created a key on bucket ${bucketName} while this one was creating its own`, { cause: error });
+    // The bucket had room a moment ago: if it is full now, either a retry of this step finds the
+    // key it created and stored before a crash, or a concurrent rotation created its key in between.
+    if (error instanceof InvalidInputException) {
+      const keys = await listBucketKeys(deps.lightsail, bucketName);
+      if (keys.length >= MAX_KEYS_PER_BUCKET) {
+        const own = await readKey(deps, config, pendingVersionId);
+        if (own && keys.some((k) => k.accessKeyId === own.accessKeyId)) return { accessKeyId: own.accessKeyId, pendingVersionId };
+        throw new RotationInProgressError(`rotation in progress: another rotation created a key on bucket ${bucketName} while this one was creating its own`, { cause: error });
+      }
     }
     throw error;
   }
   const value: AccessKeySecret = { accessKeyId: created.accessKeyId, secretAccessKey: created.secretAccessKey, bucketName, region: deps.region };
   let storeError: unknown;
+  let stored: AccessKeySecret | undefined;
   try {
-    await putPendingVersion(deps.secrets, { secretId, versionId: pendingVersionId, value }, deps.log);
+    // Our token answers "already stored?": the value landed under it (stored) or the token holds another one.
+    if ((await putPendingVersion(deps.secrets, { secretId, versionId: pendingVersionId, value }, deps.log)).stored) stored = value;
   } catch (error) {
     storeError = error;
   }
-  // Read the world: the value may have landed despite an error, or a concurrent attempt may own the token.
-  const stored = await readKey(deps, config, pendingVersionId).catch(() => undefined);
+  // Not stored by this write: read the world (the value may have landed despite an error, or a concurrent attempt may own the token).
+  stored ??= await readKey(deps, config, pendingVersionId).catch(() => undefined);
   if (stored?.accessKeyId === created.accessKeyId) {
     // Two runs started together: AWSPENDING ends on the later write; the earlier one withdraws its key.
     const lost = await assertLockNotTaken(deps.secrets, secretId, [pendingVersionId]).then(
@@ -297,17 +339,23 @@ export async function promoteNewKey(
   deps: RotationDeps,
   config: RotationConfig,
   pendingVersionId: string,
+  /** The key step 3 stored under pendingVersionId (its id travels in the state); without it, read from the version. */
+  accessKeyId?: string,
 ): Promise<{ accessKeyId: string; currentVersionId: string; previousVersionId: string | null; promotedAt: string }> {
   const { secretId } = config;
-  const key = await requireVersion(deps.secrets, secretId, pendingVersionId, accessKeySecretSchema);
+  const key = accessKeyId ? { accessKeyId } : await requireVersion(deps.secrets, secretId, pendingVersionId, accessKeySecretSchema);
+  // One read of the labels and tags: the promotion record, the lock, and the version
+  // RemoveFromVersionId must name (the tag written below changes no label).
   const versions = await describeSecretVersions(deps.secrets, secretId);
-  const record = await readPromotionRecord(deps.secrets, secretId);
+  const own = [pendingVersionId];
+  if (versions?.currentVersionId !== pendingVersionId) assertNoOtherRotation(versions, own);
+  const record = versions?.tags ? promotionRecordIn(versions.tags) : await readPromotionRecord(deps.secrets, secretId);
   let promotedAt = record?.versionId === pendingVersionId ? record.promotedAt : undefined;
   if (!promotedAt || versions?.currentVersionId !== pendingVersionId) {
     promotedAt = deps.now().toISOString();
     await writePromotionRecord(deps.secrets, secretId, { versionId: pendingVersionId, promotedAt }, deps.log);
   }
-  const out = await promoteToCurrent(deps.secrets, secretId, pendingVersionId, deps.log);
+  const out = await promoteToCurrent(deps.secrets, secretId, pendingVersionId, deps.log, { ownVersionIds: own, versions });
   return { accessKeyId: key.accessKeyId, currentVersionId: out.currentVersionId, previousVersionId: out.previousVersionId ?? null, promotedAt };
 }
 
@@ -323,11 +371,21 @@ export interface Retirement {
  * Step 6 (after the grace Wait): delete the old key only if its lastUsed is not later than the
  * promotion. A key still in use is kept, and the outcome says where it was last used.
  */
-export async function retireOldKey(deps: RotationDeps, config: RotationConfig, oldAccessKeyId: string | null): Promise<Retirement> {
+export async function retireOldKey(
+  deps: RotationDeps,
+  config: RotationConfig,
+  oldAccessKeyId: string | null,
+  /** What step 5 made current (ids travel in the state); without it, AWSCURRENT's value is read. */
+  promoted?: { accessKeyId: string; currentVersionId: string },
+): Promise<Retirement> {
   if (!oldAccessKeyId) return { oldAccessKeyId: null, outcome: 'none', lastUse: null, promotedAt: null };
   const { bucketName, secretId } = config;
+  // Read again after the wait: AWSCURRENT may have moved meanwhile, and the key it holds is never deleted.
   const versions = await describeSecretVersions(deps.secrets, secretId);
-  const current = await readKey(deps, config, versions?.currentVersionId);
+  const current =
+    promoted && versions?.currentVersionId === promoted.currentVersionId
+      ? { accessKeyId: promoted.accessKeyId }
+      : await readKey(deps, config, versions?.currentVersionId);
   if (current?.accessKeyId === oldAccessKeyId) {
     throw new UnsafeStateError(`access key ${oldAccessKeyId} is still the current key of ${secretId}: never deleted`);
   }

@@ -337,9 +337,10 @@ export async function promoteToCurrent(
   secretId: string,
   versionId: string,
   log: Log,
-  options: { ownVersionIds?: readonly string[] } = {},
+  /** versions: the labels the caller read just before (it wrote no label since), saving a second read. */
+  options: { ownVersionIds?: readonly string[]; versions?: SecretVersions } = {},
 ): Promise<{ currentVersionId: string; previousVersionId?: string }> {
-  const versions = await describeSecretVersions(client, secretId);
+  const versions = options.versions ?? (await describeSecretVersions(client, secretId));
   if (!versions) throw new SecretNotFoundError(secretId);
   if (!versions.stagesByVersion[versionId]) throw new SecretNotFoundError(secretId, versionId);
   if (options.ownVersionIds && versions.currentVersionId !== versionId) assertNoOtherRotation(versions, options.ownVersionIds);
@@ -376,8 +377,10 @@ export async function dropPending(
   secretId: string,
   ownVersionIds: readonly string[],
   log: Log,
+  /** The labels the caller read just before (it moved no AWSPENDING label since), saving a read. */
+  known?: SecretVersions,
 ): Promise<{ droppedVersionId?: string }> {
-  const versions = await describeSecretVersions(client, secretId);
+  const versions = known ?? (await describeSecretVersions(client, secretId));
   const pending = versions?.pendingVersionId;
   if (!pending || !ownVersionIds.includes(pending)) return {};
   await call(secretId, () =>

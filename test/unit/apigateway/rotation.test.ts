@@ -4,7 +4,6 @@ import {
   GenerateClientCertificateCommand,
   GetClientCertificateCommand,
   GetClientCertificatesCommand,
-  GetRestApiCommand,
   GetRestApisCommand,
   GetStageCommand,
   GetStagesCommand,
@@ -53,7 +52,6 @@ function trustStore(ids: string[], stages: Record<string, string[]> = { v1: ['AW
 }
 
 beforeEach(() => {
-  api.on(GetRestApiCommand).resolves({ id: 'api1' });
   api.on(GetClientCertificatesCommand).resolves({ items: [] });
 });
 afterEach(() => {
@@ -87,9 +85,9 @@ describe('assessRotation', () => {
   });
 
   it('names restApiId for an unknown API and stageNames for an unknown stage', async () => {
-    api.on(GetRestApiCommand).rejects(notFound());
+    // GetStages answers NotFoundException for an unknown API (no GetRestApi first).
+    api.on(GetStagesCommand).rejects(notFound());
     await expect(assessRotation(deps, config)).rejects.toMatchObject({ name: 'InvalidInputError', field: 'restApiId' });
-    api.on(GetRestApiCommand).resolves({ id: 'api1' });
     api.on(GetStagesCommand).resolves({ item: [{ stageName: 'prod', clientCertificateId: 'OLD' }] });
     trustStore(['OLD']);
     await expect(assessRotation(deps, { ...config, stageNames: ['nope'] })).rejects.toMatchObject({ field: 'stageNames' });
@@ -151,6 +149,15 @@ describe('switchStages', () => {
     api.on(GetStageCommand).resolves({ stageName: 'prod', clientCertificateId: 'OLD' });
     api.on(UpdateStageCommand).resolves({});
     await expect(switchStages(deps, config, ['prod'], 'NEW')).rejects.toBeInstanceOf(StageSwitchNotVerifiedError);
+  });
+
+  it('writeFirst: one UpdateStage a stage, verified by what it answers (no GetStage)', async () => {
+    trustStore(['OLD', 'NEW']);
+    api.on(UpdateStageCommand).resolves({ stageName: 'prod', clientCertificateId: 'NEW' });
+    expect(await switchStages(deps, config, ['prod'], 'NEW', { writeFirst: true })).toEqual({ stages: [{ stageName: 'prod', changed: true }] });
+    expect(api.commandCalls(GetStageCommand)).toHaveLength(0);
+    api.on(UpdateStageCommand).resolves({ stageName: 'prod', clientCertificateId: 'OLD' });
+    await expect(switchStages(deps, config, ['prod'], 'NEW', { writeFirst: true })).rejects.toBeInstanceOf(StageSwitchNotVerifiedError);
   });
 
   it('skips a stage that already presents the new certificate', async () => {
