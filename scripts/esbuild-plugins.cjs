@@ -22,6 +22,10 @@
  * does), so the Lambda bundles get a stand-in that fails loudly, naming the cause, if that
  * ever changes (the S3 client's own config still imports the event-stream marshaller, ~9 KB,
  * statically). Local runs (runner, CLI, tests) import the SDK from node_modules as it is.
+ *
+ * sdk-package-version-only (issue 9). Each SDK client's runtime config imports its whole
+ * `package.json` (~2.3 KB minified: description, scripts, dependencies) to read one field,
+ * `version`, for the user agent. The Lambda bundles get `{ "version" }` alone: the same user agent.
  */
 'use strict';
 
@@ -62,6 +66,20 @@ const noEventStreams = {
   },
 };
 
-module.exports = [sdkSchemaLiteralKeys, noEventStreams];
+/** `package.json` of an `@aws-sdk/client-*` package: its runtime config reads `version` only. */
+const SDK_CLIENT_PACKAGE_JSON = /[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]package\.json$/;
+
+/** @type {import('esbuild').Plugin} */
+const sdkPackageVersionOnly = {
+  name: 'sdk-package-version-only',
+  setup(build) {
+    build.onLoad({ filter: SDK_CLIENT_PACKAGE_JSON }, (args) => ({
+      contents: JSON.stringify({ version: JSON.parse(readFileSync(args.path, 'utf8')).version }),
+      loader: 'json',
+    }));
+  },
+};
+
+module.exports = [sdkSchemaLiteralKeys, noEventStreams, sdkPackageVersionOnly];
 module.exports.literalSchemaKeys = literalSchemaKeys;
 module.exports.SDK_SCHEMAS = SDK_SCHEMAS;
