@@ -15,7 +15,8 @@ import * as z from '../zod';
 export const ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):role\/(?:[\u0021-\u007E]+\/)?[\w+=,.@-]{1,64}$/;
 export const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
 
-const targetAccountFields = {
+/** Each field's own rule (the config file's target fields use them too). */
+export const targetAccountFields = {
   accountId: z.optional(z.string().check(z.regex(/^\d{12}$/, 'must be a 12-digit AWS account id'))),
   roleArn: z.optional(z.string().check(z.regex(ROLE_ARN, 'must be an IAM role ARN: arn:aws:iam::<account id>:role/<name>'))),
   region: z.optional(z.string().check(z.regex(REGION, 'must be an AWS region such as eu-west-1'))),

@@ -3,7 +3,7 @@
  * level; each target's `input` is checked afterwards by its workflow's own schema.
  */
 import * as z from '../zod';
-import { REGION, ROLE_ARN, type TargetAccount } from '../aws/target-account';
+import { REGION, targetAccountFields, type TargetAccount } from '../aws/target-account';
 import { scheduleExpressionProblem } from './schedule-expression';
 
 /** Target names become execution-name prefixes (80 characters at most) and resource ids. */
@@ -24,9 +24,7 @@ export const targetSchema = z.strictObject({
   enabled: z._default(z.boolean('must be true or false'), true),
   // Where the target lives when not in keyturn's own account and region: passed to the workflow
   // as `input.account` (src/aws/target-account.ts, which also checks them together).
-  accountId: z.optional(z.string('must be a string').check(z.regex(/^\d{12}$/, 'must be a 12-digit AWS account id'))),
-  roleArn: z.optional(z.string('must be a string').check(z.regex(ROLE_ARN, 'must be an IAM role ARN: arn:aws:iam::<account id>:role/<name>'))),
-  region: z.optional(z.string('must be a string').check(z.regex(REGION, 'must be an AWS region such as eu-west-1'))),
+  ...targetAccountFields,
 });
 
 export const configFileSchema = z.strictObject({

@@ -33,21 +33,21 @@ export function functionsActingInTargets(root: string, workflow: string): string
 const ACCOUNTS_LIST_FUNCTION = 'checkAccountCertificates';
 
 /** Per function key, the role ARNs it may assume, in config order, without repeats. */
-export function targetRolesByFunction(config: Pick<KeyturnConfig, 'targets'>, root: string): Map<string, { workflow: string; roleArns: string[] }> {
-  const out = new Map<string, { workflow: string; roleArns: string[] }>();
+function targetRolesByFunction(config: Pick<KeyturnConfig, 'targets'>, root: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
   const acting = new Map<string, string[]>();
-  const grant = (workflow: string, fn: string, roleArn: unknown) => {
+  const grant = (fn: string, roleArn: unknown) => {
     if (typeof roleArn !== 'string') return;
-    const entry = out.get(fn) ?? { workflow, roleArns: [] };
-    if (!entry.roleArns.includes(roleArn)) entry.roleArns.push(roleArn);
-    out.set(fn, entry);
+    const roles = out.get(fn) ?? [];
+    if (!roles.includes(roleArn)) roles.push(roleArn);
+    out.set(fn, roles);
   };
   for (const target of config.targets) {
     const functions = acting.get(target.workflow) ?? functionsActingInTargets(root, target.workflow);
     acting.set(target.workflow, functions);
-    for (const fn of functions.filter((f) => f !== ACCOUNTS_LIST_FUNCTION)) grant(target.workflow, fn, target.account?.roleArn);
+    for (const fn of functions.filter((f) => f !== ACCOUNTS_LIST_FUNCTION)) grant(fn, target.account?.roleArn);
     const accounts = Array.isArray(target.input.accounts) ? (target.input.accounts as Array<{ roleArn?: unknown }>) : [];
-    if (functions.includes(ACCOUNTS_LIST_FUNCTION)) for (const a of accounts) grant(target.workflow, ACCOUNTS_LIST_FUNCTION, a.roleArn);
+    if (functions.includes(ACCOUNTS_LIST_FUNCTION)) for (const a of accounts) grant(ACCOUNTS_LIST_FUNCTION, a.roleArn);
   }
   return out;
 }
@@ -55,7 +55,7 @@ export function targetRolesByFunction(config: Pick<KeyturnConfig, 'targets'>, ro
 /** The policies, one per function that may assume a role, as CloudFormation resources keyed by logical id. */
 export function targetRolePolicies(config: Pick<KeyturnConfig, 'targets'>, root: string): Record<string, { Type: string; Properties: Record<string, unknown> }> {
   const out: Record<string, { Type: string; Properties: Record<string, unknown> }> = {};
-  for (const [fn, { roleArns }] of targetRolesByFunction(config, root)) {
+  for (const [fn, roleArns] of targetRolesByFunction(config, root)) {
     out[`${normalizedName(fn)}TargetRolesPolicy`] = {
       Type: 'AWS::IAM::Policy',
       Properties: {

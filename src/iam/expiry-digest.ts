@@ -7,7 +7,7 @@
  * the rest are counted (the execution output lists every certificate).
  */
 import { Blocks, Md, Message } from 'slack-block-builder';
-import type { Severity } from './classify-expiry';
+import { SEVERITIES, type Severity } from './classify-expiry';
 import type { ExpiryAlert, ExpiryReport } from './check-certificate-expiry';
 import type { AccountLine } from './combine-account-checks';
 import { MAX_LISTED } from './expiry-digest-listing';
@@ -104,7 +104,7 @@ function accountLines(accounts: AccountLine[]): string[] {
     const name = `${Md.bold(escape(a.label))}${a.accountId ? ` (${a.accountId})` : ''}`;
     if (a.error || !a.counts) return `:warning: ${name}: could not be checked (${escape(a.error ?? 'unknown error')}): its certificates are not in this digest`;
     const c = a.counts;
-    const worst = (['expired', 'critical', 'warning', 'notice', 'ok'] as const).find((s) => c[s] > 0) ?? 'ok';
+    const worst = SEVERITIES.find((s) => c[s] > 0) ?? 'ok';
     return `${ICONS[worst]} ${name}: ${c.expired} expired · ${c.critical} critical · ${c.warning} warning · ${c.notice} notice · ${c.ok} ok`;
   });
   const sections: string[] = [];

@@ -67,7 +67,7 @@ describe('accounts and regions', () => {
     await declareRole();
     const session = await assume();
     const otherCloudFront = new CloudFrontClient({ region: 'us-east-1', credentials: session });
-    const { publicKeyPem } = { publicKeyPem: generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }).toString() };
+    const publicKeyPem = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
     const key = await otherCloudFront.send(new CreatePublicKeyCommand({ PublicKeyConfig: { CallerReference: 'r1', Name: 'k1', EncodedKey: publicKeyPem } }));
     await otherCloudFront.send(new CreateKeyGroupCommand({ KeyGroupConfig: { Name: 'g1', Items: [key.PublicKey!.Id!] } }));
 

@@ -247,6 +247,9 @@ describe('rotate-apigw-client-cert and rotate-lightsail-bucket-key in another ac
     expect(apigwCalls.length).toBeGreaterThan(0);
     expect(apigwCalls.every((c) => c.account === PRODUCTION && c.principal?.endsWith('/orders-client-cert-20261130'))).toBe(true);
     expect((await calls({ service: 'secretsmanager' })).every((c) => c.account === HOME)).toBe(true);
+    // The backend (the mTLS stand-in) accepts the certificate the production stage now presents.
+    const probe = await fetch(`${sim.url}/_sim/apigateway/${restApiId}/prod?trustStoreSecretId=keyturn/apigw/orders`);
+    expect(probe.status, await probe.text()).toBe(200);
   });
 
   it('rotates a bucket key in the target account and region, and probes the bucket there', async () => {

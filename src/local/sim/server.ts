@@ -227,10 +227,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
           return slack(req, rest);
         default: {
           const module = services[area];
-          // A probe looks at the home world unless `account` (and `region`) name another.
-          const account = req.query.get('account');
-          const probeCtx = account ? worldContext(account, req.query.get('region') ?? state.region) : ctx;
-          if (module?.probe) return await module.probe(`/${rest.join('/')}`, req, probeCtx);
+          // A probe gets the home world; one that stands for a resource of any account finds it there.
+          if (module?.probe) return await module.probe(`/${rest.join('/')}`, req, ctx);
           return json(404, { error: `no admin route ${req.method} /_sim/${area}` });
         }
       }

@@ -8,6 +8,9 @@
  * whatever the PEM line breaks) and valid on the simulator clock; otherwise 403
  * `{ok:false, reason, message}`, or 404 for an unknown API or stage.
  *
+ * The REST API is looked up in whichever account and region holds it (REST API ids are unique);
+ * the trust store in the simulator's own account and region, where keyturn keeps its secrets.
+ *
  * The secret is read from the Secrets Manager slice of the simulator state, defensively: this
  * module may not import secretsmanager.ts's internals to stay decoupled, so it accepts the
  * shape that module keeps (`secrets` keyed by ARN, each `{arn, name, deletedAt?, versions:
@@ -17,6 +20,7 @@ import { X509Certificate } from 'node:crypto';
 import { json, type SimContext, type SimRequest, type SimResponse } from '../protocol';
 import { normalisedPemCertificates } from './apigateway-certificates';
 import { apiGatewaySlice } from './apigateway-state';
+import { allWorlds } from '../state';
 
 type Loose = Record<string, unknown>;
 
@@ -66,7 +70,8 @@ export function mtlsProbe(subpath: string, req: SimRequest, ctx: SimContext): Si
   const trustStoreSecretId = req.query.get('trustStoreSecretId');
   if (!trustStoreSecretId) return json(400, { ok: false, reason: 'bad-request', message: 'trustStoreSecretId is required' });
 
-  const s = apiGatewaySlice(ctx);
+  const owner = allWorlds(ctx.home).find((state) => state.services.apigateway !== undefined && apiGatewaySlice({ ...ctx, state }).restApis.some((a) => a.id === restApiId));
+  const s = apiGatewaySlice(owner ? { ...ctx, state: owner } : ctx);
   const stage = s.restApis.find((a) => a.id === restApiId)?.stages.find((st) => st.stageName === stageName);
   if (!stage) return json(404, { ok: false, reason: 'unknown-stage', message: `no stage ${stageName} on REST API ${restApiId}` });
 

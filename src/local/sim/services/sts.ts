@@ -215,7 +215,7 @@ export const sts: ServiceModule = {
       builder.build({
         ErrorResponse: {
           '@_xmlns': NAMESPACE,
-          Error: { Type: error.status >= 500 ? 'Receiver' : 'Sender', Code: error.code === 'InternalFailure' ? 'InternalFailure' : error.code, Message: error.message },
+          Error: { Type: error.status >= 500 ? 'Receiver' : 'Sender', Code: error.code, Message: error.message },
           RequestId: requestId(),
         },
       }) as string,
