@@ -1,6 +1,6 @@
 /** docs/benchmarks.md from the figures of one `npm run bench` run. */
 import type { FunctionFigures } from './bench-bundles';
-import { MINIMUM_CALLS, minimumTotal } from './bench-minimums';
+import { ABOVE_MINIMUM, MINIMUM_CALLS, minimumTotal } from './bench-minimums';
 import type { RaceResult, RoutineRuns, WorkflowRun } from './bench-workflows';
 
 /** us-east-1 list prices (aws.amazon.com/step-functions/pricing, aws.amazon.com/lambda/pricing). */
@@ -155,6 +155,8 @@ function workflowSection(input: ReportInput, initMs: Map<string, number>): strin
       '',
       `Calls per function: ${[...tally(run.calls.map((c) => ({ ...c, operation: c.caller ?? '?' }))).entries()].map(([fn, n]) => `${fn} ${n}`).join(', ')}.`,
     );
+    const over = run.calls.length - (minimumTotal(run.workflow) ?? run.calls.length);
+    if (over > 0) out.push('', `Above the minimum (+${over}): ${ABOVE_MINIMUM[run.workflow] ?? 'unexplained (scripts/bench-minimums.ts ABOVE_MINIMUM has no entry)'}`);
   }
   out.push('');
   return out;

@@ -214,8 +214,8 @@ export async function generateNewCertificate(
     }
   } else {
     // Lock first (read only), quota next, then the writes: a refused rotation changes nothing.
-    const trustStore = await readTrustStore(deps.secrets, config.trustStoreSecretId);
-    assertNoOtherRotation(trustStore.versions, ownTrustStoreVersions(config.rotationId));
+    const labels = await readTrustStoreLabels(deps.secrets, config.trustStoreSecretId);
+    assertNoOtherRotation(labels, ownTrustStoreVersions(config.rotationId));
     await ensureCertificateRoom(deps.apiGateway);
     await claimTrustStore(deps.secrets, config.trustStoreSecretId, config.rotationId, deps.log);
   }
@@ -263,7 +263,7 @@ export async function addNewCertificateToTrustStore(
   const certificate = await requireOwnCertificate(deps, clientCertificateId);
   const versionId = trustStoreVersions(config.rotationId, clientCertificateId).widened;
   const entry = { clientCertificateId, pemEncodedCertificate: certificate.pemEncodedCertificate, expirationDate: certificate.expirationDate };
-  await publishBundle(deps.secrets, state, { secretId, versionId, bundle: { ...state.bundle, certificates: [...state.bundle.certificates, entry] } }, deps.log);
+  await publishBundle(deps.secrets, { secretId, versionId, bundle: { ...state.bundle, certificates: [...state.bundle.certificates, entry] } }, deps.log, state.versions);
   return { changed: true, versionId };
 }
 
@@ -316,17 +316,17 @@ export async function removeOldCertificatesFromTrustStore(
   newCertificateId: string,
 ): Promise<{ removed: string[]; keptInTrustStore: KeptCertificate[]; released: boolean }> {
   const secretId = config.trustStoreSecretId;
-  const state = await readTrustStore(deps.secrets, secretId);
-  if (!bundleHolds(state.bundle, newCertificateId)) throw new UnsafeStateError(`the trust store ${secretId} no longer trusts ${newCertificateId}`);
+  // The bundle only: publishing answers "changed since we published?" and releasing names our claim, so no labels.
+  const bundle = await readCurrentBundle(deps.secrets, secretId);
+  if (!bundleHolds(bundle, newCertificateId)) throw new UnsafeStateError(`the trust store ${secretId} no longer trusts ${newCertificateId}`);
   const { unused, kept: keptInTrustStore } = retirementOf(oldCertificateIds, await stagesUsingCertificates(deps.apiGateway, oldCertificateIds));
-  const removed = unused.filter((id) => bundleHolds(state.bundle, id));
+  const removed = unused.filter((id) => bundleHolds(bundle, id));
   if (removed.length) {
     const versionId = trustStoreVersions(config.rotationId, newCertificateId).narrowed;
-    const certificates = state.bundle.certificates.filter((c) => !removed.includes(c.clientCertificateId));
-    await publishBundle(deps.secrets, state, { secretId, versionId, bundle: { ...state.bundle, certificates } }, deps.log);
+    const certificates = bundle.certificates.filter((c) => !removed.includes(c.clientCertificateId));
+    await publishBundle(deps.secrets, { secretId, versionId, bundle: { ...bundle, certificates } }, deps.log);
   }
-  // The labels read at the start still hold: publishing moved AWSCURRENT only, and AWSPENDING is ours.
-  const { released } = await releaseTrustStore(deps.secrets, secretId, config.rotationId, deps.log, state.versions);
+  const { released } = await releaseTrustStore(deps.secrets, secretId, config.rotationId, deps.log);
   return { removed, keptInTrustStore, released };
 }
 
@@ -372,19 +372,19 @@ export async function undoRotation(deps: RotationDeps, config: RotationConfig, s
     const stages = await listStages(deps.apiGateway, config.restApiId);
     const behind = stages.filter((s) => stageNames.includes(s.stageName) && !inUse.includes(s.clientCertificateId ?? ''));
     if (behind.length) kept.push(`stage(s) ${behind.map((s) => `${s.stageName} (${s.clientCertificateId ?? 'none'})`).join(', ')} not switched yet`);
-    const state = await readTrustStore(deps.secrets, secretId);
+    const bundle = await readCurrentBundle(deps.secrets, secretId);
     for (const id of replacedIds(own[0]!)) {
       const exists = (await getClientCertificate(deps.apiGateway, id)) !== undefined;
-      kept.push(`old certificate ${id}: ${bundleHolds(state.bundle, id) ? 'still trusted' : 'no longer trusted'}, ${exists ? 'not deleted' : 'deleted'}`);
+      kept.push(`old certificate ${id}: ${bundleHolds(bundle, id) ? 'still trusted' : 'no longer trusted'}, ${exists ? 'not deleted' : 'deleted'}`);
     }
     kept.push(`rerun with rotationId ${config.rotationId} to finish the rotation`);
   } else if (ownIds.length) {
-    const state = await readTrustStore(deps.secrets, secretId);
-    const trusted = ownIds.filter((id) => bundleHolds(state.bundle, id));
+    const bundle = await readCurrentBundle(deps.secrets, secretId);
+    const trusted = ownIds.filter((id) => bundleHolds(bundle, id));
     if (trusted.length) {
       const versionId = trustStoreVersions(config.rotationId, trusted[0]).restored;
-      const certificates = state.bundle.certificates.filter((c) => !trusted.includes(c.clientCertificateId));
-      await publishBundle(deps.secrets, state, { secretId, versionId, bundle: { ...state.bundle, certificates } }, deps.log);
+      const certificates = bundle.certificates.filter((c) => !trusted.includes(c.clientCertificateId));
+      await publishBundle(deps.secrets, { secretId, versionId, bundle: { ...bundle, certificates } }, deps.log);
       undone.push(`took the new certificate ${trusted.join(', ')} out of the trust store`);
     }
     for (const id of ownIds) {

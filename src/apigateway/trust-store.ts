@@ -6,11 +6,13 @@
  *
  * The rotation lock (DESIGN.md "The rotation protocol", credential-store.ts): AWSCURRENT cannot
  * carry it here, because the bundle changes twice during one rotation (widened, then narrowed).
- * So a rotation first stores a *claim* version, a copy of the bundle as it found it, labelled
- * AWSPENDING. The label stays on the claim while the rotation publishes its bundles as AWSCURRENT
- * (they are separate versions), and is dropped when the trust store is final or the rotation is
- * undone. A pending version that is not this rotation's claim is another rotation's lock.
- * Every version id derives from the rotation id, so reruns find what they already wrote.
+ * So a rotation first stores a *claim* version labelled AWSPENDING: a lock, not a bundle to use
+ * (it trusts no certificate, so a backend that read AWSPENDING by mistake would trust nothing,
+ * and it names its rotation). The label stays on the claim while the rotation publishes its
+ * bundles as AWSCURRENT (they are separate versions), and is dropped when the trust store is
+ * final or the rotation is undone. A pending version that is not this rotation's claim is
+ * another rotation's lock. Every version id derives from the rotation id, so reruns find what
+ * they already wrote.
  *
  * Secrets Manager has no compare-and-swap: each write reads the current bundle and applies only
  * its own delta (add our certificate, remove the old ones), keeping entries others added.
@@ -18,7 +20,7 @@
 import { GetSecretValueCommand, PutSecretValueCommand, ResourceExistsException, UpdateSecretVersionStageCommand } from '@aws-sdk/client-secrets-manager';
 import { SecretNotFoundError } from '../secrets/errors';
 import * as z from '../zod';
-import { InvalidInputError, UnsafeStateError } from '../errors';
+import { InvalidInputError, RotationInProgressError, UnsafeStateError } from '../errors';
 import type { Log } from '../logger';
 import {
   assertNoOtherRotation,
@@ -26,7 +28,6 @@ import {
   parseValue,
   PENDING,
   describeSecretVersions,
-  dropPending,
   putPendingVersion,
   requireVersion,
   rotationVersionId,
@@ -52,7 +53,7 @@ export type TrustBundle = z.infer<typeof trustBundleSchema>;
  */
 export function trustStoreVersions(rotationId: string, newCertificateId = '') {
   return {
-    /** AWSPENDING: the lock, and the bundle as the rotation found it. */
+    /** AWSPENDING: the lock (claimValue). */
     claim: rotationVersionId(rotationId, 'claim'),
     /** AWSCURRENT once the new certificate is trusted beside the old. */
     widened: rotationVersionId(rotationId, `widened-${newCertificateId}`),
@@ -105,70 +106,94 @@ export async function readCurrentBundle(client: SecretsClient, secretId: string)
 export const bundleHolds = (bundle: TrustBundle, clientCertificateId: string): boolean =>
   bundle.certificates.some((c) => c.clientCertificateId === clientCertificateId);
 
-/** Takes the lock: stores the claim as AWSPENDING unless another rotation holds it. Idempotent. */
-/** `stored`: this call wrote the claim (so no earlier attempt of this rotation got as far). */
-export async function claimTrustStore(client: SecretsClient, secretId: string, rotationId: string, log: Log): Promise<{ claimVersionId: string; stored: boolean }> {
-  const state = await readTrustStore(client, secretId);
+/** The claim's value: the lock of `rotationId`, trusting no certificate. */
+export const claimValue = (rotationId: string): TrustBundle & { lockedBy: string } => ({ lockedBy: `keyturn rotation ${rotationId}`, certificates: [] });
+
+/**
+ * Takes the lock: reads the labels, then stores the claim as AWSPENDING unless another rotation
+ * holds it (the read and the write in one invocation: the step that takes the lock reads it).
+ * Idempotent. `stored`: this call wrote the claim (so no earlier attempt of this rotation got as
+ * far); `versions`: the labels read (the "Slack told?" tag among them).
+ */
+export async function claimTrustStore(
+  client: SecretsClient,
+  secretId: string,
+  rotationId: string,
+  log: Log,
+): Promise<{ claimVersionId: string; stored: boolean; versions: SecretVersions }> {
+  const versions = await readTrustStoreLabels(client, secretId);
   const { claim } = trustStoreVersions(rotationId);
-  assertNoOtherRotation(state.versions, [claim]);
-  if (state.versions.pendingVersionId === claim) return { claimVersionId: claim, stored: false };
-  if (!state.versions.stagesByVersion[claim]) {
-    // The token answers "already claimed?" (an unlabelled claim of an undone attempt): ResourceExists, stored false.
-    const out = await putPendingVersion(client, { secretId, versionId: claim, value: state.bundle }, log);
-    return { claimVersionId: claim, stored: out.stored };
-  }
-  // An earlier attempt of this rotation was undone and released its claim: take the label back.
+  assertNoOtherRotation(versions, [claim]);
+  if (versions.pendingVersionId === claim) return { claimVersionId: claim, stored: false, versions };
+  // DescribeSecret lists only labelled versions: an earlier attempt's released claim answers the
+  // same token with its old version, unlabelled (a no-op, or ResourceExists for an older value).
+  const out = await putPendingVersion(client, { secretId, versionId: claim, value: claimValue(rotationId) }, log);
+  if (out.stored && out.labels?.includes(PENDING)) return { claimVersionId: claim, stored: true, versions };
+  // Take the label back. The version our read saw holding it must be named; if another rotation
+  // took AWSPENDING since, that name is stale and Secrets Manager refuses: the lock is theirs.
   try {
     await client.send(
       new UpdateSecretVersionStageCommand({
         SecretId: secretId,
         VersionStage: PENDING,
         MoveToVersionId: claim,
-        ...(state.versions.pendingVersionId ? { RemoveFromVersionId: state.versions.pendingVersionId } : {}),
+        ...(versions.pendingVersionId ? { RemoveFromVersionId: versions.pendingVersionId } : {}),
       }),
     );
   } catch (error) {
+    if ((error as { name?: string })?.name === 'InvalidParameterException') {
+      throw new RotationInProgressError(`rotation in progress: another rotation took the pending label of secret ${secretId}`, { cause: error });
+    }
     throw translateSecretsError(error, secretId, claim);
   }
   log.info('trust store claimed again', { secretId, versionId: claim });
-  return { claimVersionId: claim, stored: false };
+  return { claimVersionId: claim, stored: false, versions };
 }
 
-/** Releases the lock (drops AWSPENDING from our claim). Idempotent; never touches another rotation's. */
-export async function releaseTrustStore(
-  client: SecretsClient,
-  secretId: string,
-  rotationId: string,
-  log: Log,
-  /** The labels the caller read in this invocation, when it moved no AWSPENDING label since. */
-  versions?: SecretVersions,
-): Promise<{ released: boolean }> {
-  const out = await dropPending(client, secretId, ownTrustStoreVersions(rotationId), log, versions);
-  return { released: out.droppedVersionId !== undefined };
+/**
+ * Releases the lock: takes AWSPENDING off our claim, naming it, so Secrets Manager refuses
+ * (InvalidParameterException) when the label is not there: released already, or another
+ * rotation's. No read first. Idempotent; never touches another rotation's label.
+ */
+export async function releaseTrustStore(client: SecretsClient, secretId: string, rotationId: string, log: Log): Promise<{ released: boolean }> {
+  const { claim } = trustStoreVersions(rotationId);
+  try {
+    await client.send(new UpdateSecretVersionStageCommand({ SecretId: secretId, VersionStage: PENDING, RemoveFromVersionId: claim }));
+  } catch (error) {
+    const translated = translateSecretsError(error, secretId, claim);
+    // Not holding the label (InvalidParameter), or no claim was ever stored (the version is not found).
+    if ((error as { name?: string })?.name === 'InvalidParameterException' || translated instanceof SecretNotFoundError) return { released: false };
+    throw translated;
+  }
+  log.info('pending version dropped', { secretId, versionId: claim });
+  return { released: true };
 }
 
 /**
  * Publishes `bundle` as AWSCURRENT under version `versionId` (the old current becomes
  * AWSPREVIOUS). A version with that id that exists but is not current means the trust store
- * changed after we published it: an operator must look.
+ * changed after we published it: an operator must look. `versions`, when the caller read them,
+ * answer that before the write; without them the write's answer does (a new version is
+ * AWSCURRENT; the same token with the same value is a no-op that leaves AWSCURRENT elsewhere).
  */
 export async function publishBundle(
   client: SecretsClient,
-  state: TrustStoreState,
   options: { secretId: string; versionId: string; bundle: TrustBundle },
   log: Log,
+  versions?: SecretVersions,
 ): Promise<void> {
   const { secretId, versionId } = options;
-  if (state.versions.stagesByVersion[versionId]) {
-    throw new UnsafeStateError(`trust store ${secretId} changed after this rotation published version ${versionId}`);
-  }
+  const changed = () => new UnsafeStateError(`trust store ${secretId} changed after this rotation published version ${versionId}`);
+  if (versions?.stagesByVersion[versionId]) throw changed();
+  let labels: string[] | undefined;
   try {
-    await client.send(new PutSecretValueCommand({ SecretId: secretId, ClientRequestToken: versionId, SecretString: JSON.stringify(options.bundle) }));
+    ({ VersionStages: labels } = await client.send(new PutSecretValueCommand({ SecretId: secretId, ClientRequestToken: versionId, SecretString: JSON.stringify(options.bundle) })));
   } catch (error) {
     if (error instanceof ResourceExistsException) {
       throw new UnsafeStateError(`trust store ${secretId} already holds another value under version ${versionId}`, { cause: error });
     }
     throw translateSecretsError(error, secretId, versionId);
   }
+  if (!labels?.includes(CURRENT)) throw changed();
   log.info('trust bundle published', { secretId, versionId, certificates: options.bundle.certificates.map((c) => c.clientCertificateId) });
 }

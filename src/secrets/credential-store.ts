@@ -288,17 +288,19 @@ export async function markNotified(client: SecretsClient, secretId: string, rota
 
 /**
  * Stores a value as the AWSPENDING version `versionId`. Idempotent: an existing version with that
- * id is left as it is (a retry with the same token and value would be a no-op anyway; one with
- * another value would be ResourceExistsException, so we never re-send).
+ * id is left as it is (the same value is a no-op that answers as a success, `stored: true`;
+ * another value is ResourceExistsException, `stored: false`). `labels`: what the answer says the
+ * version holds.
  */
 export async function putPendingVersion<T>(
   client: SecretsClient,
   options: { secretId: string; versionId: string; value: T },
   log: Log,
-): Promise<{ versionId: string; stored: boolean }> {
+): Promise<{ versionId: string; stored: boolean; labels?: string[] }> {
   const { secretId, versionId } = options;
+  let labels: string[] | undefined;
   try {
-    await call(
+    ({ VersionStages: labels } = await call(
       secretId,
       () =>
         client.send(
@@ -310,7 +312,7 @@ export async function putPendingVersion<T>(
           }),
         ),
       versionId,
-    );
+    ));
   } catch (error) {
     if (error instanceof ResourceExistsException) {
       // Our token already holds a value: an earlier attempt stored it; that one stands.
@@ -320,7 +322,9 @@ export async function putPendingVersion<T>(
     throw error;
   }
   log.info('pending version stored', { secretId, versionId });
-  return { versionId, stored: true };
+  // The labels the version holds now, as the answer gives them: a retry with the same value (a
+  // no-op) answers with the version as it is, which may have lost AWSPENDING since.
+  return { versionId, stored: true, ...(labels && { labels }) };
 }
 
 /**

@@ -422,9 +422,18 @@ describe('rotate-apigw-client-cert', () => {
     expect(state.trusted).toEqual(['new', 'old']);
     expect(JSON.stringify((await slackMessages()).at(-1)?.body)).toMatch(/staging \(.*\) not switched yet/);
 
-    const rerun = await run(seeded.input, options);
+    // The undo released the lock; the rerun (the same rotation) takes it back before it acts.
+    const labelsAtSwitch: string[][] = [];
+    const rerun = await run(seeded.input, {
+      ...options,
+      onTransition: async (t) => {
+        await options.onTransition?.(t);
+        if (t.state === 'Switch stages to the new certificate' && t.phase === 'before') labelsAtSwitch.push(await labels());
+      },
+    });
     expect(rerun.status).toBe('SUCCEEDED');
     expect(failures).toEqual([]);
+    expect(labelsAtSwitch).toEqual([expect.arrayContaining(['AWSPENDING'])]);
     expect(await endState(seeded)).toEqual(rotatedEndState(seeded));
   });
 

@@ -10,7 +10,14 @@ import {
   NotFoundException,
   UpdateStageCommand,
 } from '@aws-sdk/client-api-gateway';
-import { DescribeSecretCommand, GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient, UpdateSecretVersionStageCommand } from '@aws-sdk/client-secrets-manager';
+import {
+  DescribeSecretCommand,
+  GetSecretValueCommand,
+  InvalidParameterException,
+  PutSecretValueCommand,
+  SecretsManagerClient,
+  UpdateSecretVersionStageCommand,
+} from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { QuotaExceededError, RotationInProgressError, UnsafeStateError } from '../../../src/errors';
@@ -27,7 +34,7 @@ import {
   type RotationDeps,
 } from '../../../src/apigateway/rotation';
 import type { RotationConfig } from '../../../src/apigateway/rotation-config';
-import { trustStoreVersions } from '../../../src/apigateway/trust-store';
+import { claimTrustStore, claimValue, publishBundle, releaseTrustStore, trustStoreVersions } from '../../../src/apigateway/trust-store';
 
 const api = mockClient(APIGatewayClient);
 const sm = mockClient(SecretsManagerClient);
@@ -118,7 +125,7 @@ describe('generateNewCertificate', () => {
 
   it('takes the lock, then generates a certificate tagged with the rotation and what it replaces', async () => {
     trustStore(['OLD']);
-    sm.on(PutSecretValueCommand).resolves({});
+    sm.on(PutSecretValueCommand).resolves({ VersionStages: ['AWSPENDING'] });
     api.on(GenerateClientCertificateCommand).resolves(cert('NEW', 365));
     const out = await generateNewCertificate(deps, { ...config, tags: { team: 'pay' } }, { stageNames: ['prod'], oldCertificateIds: ['OLD', 'OLD2'] });
     expect(out).toMatchObject({ clientCertificateId: 'NEW', generated: true });
@@ -186,7 +193,7 @@ describe('undoRotation', () => {
     api.on(GetStagesCommand).resolves({ item: [{ stageName: 'prod', clientCertificateId: 'OLD' }] });
     api.on(DeleteClientCertificateCommand).resolves({});
     trustStore(['OLD', 'NEW'], { v1: ['AWSCURRENT'], [CLAIM]: ['AWSPENDING'] });
-    sm.on(PutSecretValueCommand).resolves({});
+    sm.on(PutSecretValueCommand).resolves({ VersionStages: ['AWSCURRENT'] });
     sm.on(UpdateSecretVersionStageCommand).resolves({});
     const out = await undoRotation(deps, config, ['prod']);
     expect(JSON.parse(sm.commandCalls(PutSecretValueCommand)[0]?.args[0].input.SecretString ?? '{}').certificates.map((c: { clientCertificateId: string }) => c.clientCertificateId)).toEqual(['OLD']);
@@ -206,5 +213,52 @@ describe('undoRotation', () => {
     expect(api.commandCalls(DeleteClientCertificateCommand)).toHaveLength(0);
     expect(sm.commandCalls(PutSecretValueCommand)).toHaveLength(0);
     expect(out.kept.join('\n')).toMatch(/api1\/prod present the new certificate NEW[\s\S]*dev \(OLD\) not switched yet[\s\S]*old certificate OLD: still trusted, not deleted/);
+  });
+});
+
+describe('the trust store lock', () => {
+  const invalidParameter = () => new InvalidParameterException({ message: "The parameter RemoveFromVersionId doesn't match", $metadata: {} });
+
+  it('claims with a value that names the rotation and trusts no certificate, reading the labels only', async () => {
+    trustStore(['OLD']);
+    sm.on(PutSecretValueCommand).resolves({ VersionStages: ['AWSPENDING'] });
+    expect(await claimTrustStore(deps.secrets, 'keyturn/trust', 'exec-1', deps.log)).toMatchObject({ claimVersionId: CLAIM, stored: true });
+    expect(JSON.parse(sm.commandCalls(PutSecretValueCommand)[0]?.args[0].input.SecretString ?? '')).toEqual(claimValue('exec-1'));
+    expect(claimValue('exec-1')).toEqual({ lockedBy: 'keyturn rotation exec-1', certificates: [] });
+    expect(sm.commandCalls(GetSecretValueCommand)).toHaveLength(0);
+    expect(sm.commandCalls(UpdateSecretVersionStageCommand)).toHaveLength(0);
+  });
+
+  it('takes the label back when the claim was stored and released before (the same token answers, unlabelled)', async () => {
+    // DescribeSecret does not list an unlabelled version: the claim of an undone attempt is invisible to the read.
+    trustStore(['OLD']);
+    sm.on(PutSecretValueCommand).resolves({ VersionStages: [] });
+    sm.on(UpdateSecretVersionStageCommand).resolves({});
+    expect(await claimTrustStore(deps.secrets, 'keyturn/trust', 'exec-1', deps.log)).toMatchObject({ stored: false });
+    expect(sm.commandCalls(UpdateSecretVersionStageCommand)[0]?.args[0].input).toEqual({ SecretId: 'keyturn/trust', VersionStage: 'AWSPENDING', MoveToVersionId: CLAIM });
+  });
+
+  it('is RotationInProgressError when another rotation took the label between the read and the claim', async () => {
+    trustStore(['OLD']);
+    sm.on(PutSecretValueCommand).resolves({ VersionStages: [] });
+    sm.on(UpdateSecretVersionStageCommand).rejects(invalidParameter());
+    await expect(claimTrustStore(deps.secrets, 'keyturn/trust', 'exec-1', deps.log)).rejects.toBeInstanceOf(RotationInProgressError);
+  });
+
+  it('releases by naming its claim, without reading; a label that is not on the claim is left alone', async () => {
+    sm.on(UpdateSecretVersionStageCommand).resolves({});
+    expect(await releaseTrustStore(deps.secrets, 'keyturn/trust', 'exec-1', deps.log)).toEqual({ released: true });
+    expect(sm.commandCalls(UpdateSecretVersionStageCommand)[0]?.args[0].input).toEqual({ SecretId: 'keyturn/trust', VersionStage: 'AWSPENDING', RemoveFromVersionId: CLAIM });
+    sm.on(UpdateSecretVersionStageCommand).rejects(invalidParameter());
+    expect(await releaseTrustStore(deps.secrets, 'keyturn/trust', 'exec-1', deps.log)).toEqual({ released: false });
+    expect(sm.commandCalls(DescribeSecretCommand)).toHaveLength(0);
+  });
+
+  it('publishing is UnsafeStateError when the write answers that the version is not AWSCURRENT (the trust store changed after we published it)', async () => {
+    // The same token and value is a no-op: the version stays where someone else's edit left it.
+    sm.on(PutSecretValueCommand).resolves({ VersionStages: ['AWSPREVIOUS'] });
+    await expect(publishBundle(deps.secrets, { secretId: 'keyturn/trust', versionId: 'v-narrowed', bundle: { certificates: [] } }, deps.log)).rejects.toBeInstanceOf(UnsafeStateError);
+    sm.on(PutSecretValueCommand).resolves({ VersionStages: ['AWSCURRENT'] });
+    await expect(publishBundle(deps.secrets, { secretId: 'keyturn/trust', versionId: 'v-narrowed', bundle: { certificates: [] } }, deps.log)).resolves.toBeUndefined();
   });
 });
