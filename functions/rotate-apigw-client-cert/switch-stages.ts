@@ -9,6 +9,6 @@ const event = z.object({ config: configField, stageNames: stageNamesField, clien
 
 export const handler = stepHandler(
   event,
-  ({ config, stageNames, clientCertificateId }, deps) => switchStages(deps, config, stageNames, clientCertificateId, { writeFirst: true }),
+  ({ config, stageNames, clientCertificateId }, deps) => switchStages(deps, config, stageNames, clientCertificateId),
   { apiGateway: apiGatewayClient, secrets: secretsManagerClient },
 );

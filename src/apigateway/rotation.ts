@@ -267,26 +267,20 @@ export async function addNewCertificateToTrustStore(
   return { changed: true, versionId };
 }
 
-/** Step 4 (after the backend reloaded its trust store): every stage presents the new certificate, verified. */
+/** Step 4 (after the backend reloaded its trust store): every stage presents the new certificate, verified by UpdateStage's answer. */
 export async function switchStages(
   deps: RotationDeps,
   config: RotationConfig,
   stageNames: readonly string[],
   clientCertificateId: string,
-  /** Write first: UpdateStage's answer (the stage as it is now) verifies the switch, so no GetStage before or after. */
-  options: { writeFirst?: boolean } = {},
-): Promise<{ stages: { stageName: string; changed: boolean }[] }> {
+): Promise<{ switched: string[] }> {
   // After the wait: is the new certificate still trusted? The value the backend reads answers; no labels needed.
   const bundle = await readCurrentBundle(deps.secrets, config.trustStoreSecretId);
   if (!bundleHolds(bundle, clientCertificateId)) {
     throw new UnsafeStateError(`the trust store ${config.trustStoreSecretId} does not trust ${clientCertificateId}: switching would cut the backend off`);
   }
-  const stages: { stageName: string; changed: boolean }[] = [];
-  for (const stageName of stageNames) {
-    const out = await switchStageCertificate(deps.apiGateway, config.restApiId, stageName, clientCertificateId, deps.log, options);
-    stages.push({ stageName, changed: out.changed });
-  }
-  return { stages };
+  for (const stageName of stageNames) await switchStageCertificate(deps.apiGateway, config.restApiId, stageName, clientCertificateId, deps.log);
+  return { switched: [...stageNames] };
 }
 
 export interface KeptCertificate {

@@ -1,7 +1,7 @@
 /**
  * REST API stages and the client certificate each presents to its backend.
  */
-import { GetRestApisCommand, GetStageCommand, GetStagesCommand, UpdateStageCommand } from '@aws-sdk/client-api-gateway';
+import { GetRestApisCommand, GetStagesCommand, UpdateStageCommand } from '@aws-sdk/client-api-gateway';
 import { InvalidInputError } from '../errors';
 import type { Log } from '../logger';
 import type { ApiGatewayApi } from './client-certificates';
@@ -24,66 +24,26 @@ export async function listStagesOfApi(client: ApiGatewayApi, restApiId: string):
   }
 }
 
-export async function getStage(client: ApiGatewayApi, restApiId: string, stageName: string): Promise<StageCertificate | undefined> {
-  try {
-    const out = await client.send(new GetStageCommand({ restApiId, stageName }));
-    return { stageName, clientCertificateId: out.clientCertificateId || null };
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw translateApiGatewayError(error, `GetStage ${restApiId}/${stageName}`);
-  }
-}
-
 /**
- * Points the stage at `clientCertificateId` (UpdateStage `replace /clientCertificateId`) and
- * verifies it with GetStage. Returns early when the stage already presents it.
- *
- * `writeFirst`: no GetStage before or after. The replace is idempotent (a stage that already
- * presents the certificate is unchanged by it), and UpdateStage answers with the stage as it is
- * now, which verifies the switch. `changed` and `previousCertificateId` are then unknown (true, null).
+ * Points the stage at `clientCertificateId`: UpdateStage `replace /clientCertificateId`, with no
+ * GetStage before or after. The replace is idempotent (a stage that already presents the
+ * certificate is unchanged by it, so a retry needs no check first), and UpdateStage answers with
+ * the stage as it is now, which verifies the switch (StageSwitchNotVerifiedError otherwise).
  */
-export async function switchStageCertificate(
-  client: ApiGatewayApi,
-  restApiId: string,
-  stageName: string,
-  clientCertificateId: string,
-  log: Log,
-  options: { writeFirst?: boolean } = {},
-): Promise<{ stageName: string; changed: boolean; previousCertificateId: string | null }> {
-  if (options.writeFirst) {
-    let out;
-    try {
-      out = await client.send(
-        new UpdateStageCommand({ restApiId, stageName, patchOperations: [{ op: 'replace', path: '/clientCertificateId', value: clientCertificateId }] }),
-      );
-    } catch (error) {
-      if (isNotFound(error)) throw new InvalidInputError('stageNames', `stage ${stageName} does not exist on REST API ${restApiId}`, { cause: error });
-      throw translateApiGatewayError(error, `UpdateStage ${restApiId}/${stageName}`);
-    }
-    if ((out.clientCertificateId || null) !== clientCertificateId) {
-      throw new StageSwitchNotVerifiedError(restApiId, stageName, clientCertificateId, out.clientCertificateId || null);
-    }
-    log.info('stage switched to new client certificate', { restApiId, stageName, clientCertificateId });
-    return { stageName, changed: true, previousCertificateId: null };
+export async function switchStageCertificate(client: ApiGatewayApi, restApiId: string, stageName: string, clientCertificateId: string, log: Log): Promise<void> {
+  let out;
+  try {
+    out = await client.send(
+      new UpdateStageCommand({ restApiId, stageName, patchOperations: [{ op: 'replace', path: '/clientCertificateId', value: clientCertificateId }] }),
+    );
+  } catch (error) {
+    if (isNotFound(error)) throw new InvalidInputError('stageNames', `stage ${stageName} does not exist on REST API ${restApiId}`, { cause: error });
+    throw translateApiGatewayError(error, `UpdateStage ${restApiId}/${stageName}`);
   }
-  const before = await getStage(client, restApiId, stageName);
-  if (!before) throw new InvalidInputError('stageNames', `stage ${stageName} does not exist on REST API ${restApiId}`);
-  if (before.clientCertificateId === clientCertificateId) return { stageName, changed: false, previousCertificateId: null };
-  await apiCall(`UpdateStage ${restApiId}/${stageName}`, () =>
-    client.send(
-      new UpdateStageCommand({
-        restApiId,
-        stageName,
-        patchOperations: [{ op: 'replace', path: '/clientCertificateId', value: clientCertificateId }],
-      }),
-    ),
-  );
-  const after = await getStage(client, restApiId, stageName);
-  if (after?.clientCertificateId !== clientCertificateId) {
-    throw new StageSwitchNotVerifiedError(restApiId, stageName, clientCertificateId, after?.clientCertificateId ?? null);
+  if ((out.clientCertificateId || null) !== clientCertificateId) {
+    throw new StageSwitchNotVerifiedError(restApiId, stageName, clientCertificateId, out.clientCertificateId || null);
   }
-  log.info('stage switched to new client certificate', { restApiId, stageName, clientCertificateId, previousCertificateId: before.clientCertificateId });
-  return { stageName, changed: true, previousCertificateId: before.clientCertificateId };
+  log.info('stage switched to new client certificate', { restApiId, stageName, clientCertificateId });
 }
 
 /**

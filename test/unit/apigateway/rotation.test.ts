@@ -151,27 +151,26 @@ describe('switchStages', () => {
     expect(api.commandCalls(UpdateStageCommand)).toHaveLength(0);
   });
 
-  it('verifies each switch with GetStage', async () => {
+  it('one UpdateStage a stage, verified by what it answers (no GetStage before or after)', async () => {
     trustStore(['OLD', 'NEW']);
-    api.on(GetStageCommand).resolves({ stageName: 'prod', clientCertificateId: 'OLD' });
-    api.on(UpdateStageCommand).resolves({});
+    api.on(UpdateStageCommand).resolves({ stageName: 'prod', clientCertificateId: 'NEW' });
+    expect(await switchStages(deps, config, ['prod', 'dev'], 'NEW')).toEqual({ switched: ['prod', 'dev'] });
+    expect(api.commandCalls(UpdateStageCommand).map((c) => c.args[0].input)).toEqual(
+      ['prod', 'dev'].map((stageName) => ({ restApiId: 'api1', stageName, patchOperations: [{ op: 'replace', path: '/clientCertificateId', value: 'NEW' }] })),
+    );
+    expect(api.commandCalls(GetStageCommand)).toHaveLength(0);
+  });
+
+  it('is StageSwitchNotVerifiedError when UpdateStage answers with another certificate', async () => {
+    trustStore(['OLD', 'NEW']);
+    api.on(UpdateStageCommand).resolves({ stageName: 'prod', clientCertificateId: 'OLD' });
     await expect(switchStages(deps, config, ['prod'], 'NEW')).rejects.toBeInstanceOf(StageSwitchNotVerifiedError);
   });
 
-  it('writeFirst: one UpdateStage a stage, verified by what it answers (no GetStage)', async () => {
+  it('names stageNames for a stage that does not exist', async () => {
     trustStore(['OLD', 'NEW']);
-    api.on(UpdateStageCommand).resolves({ stageName: 'prod', clientCertificateId: 'NEW' });
-    expect(await switchStages(deps, config, ['prod'], 'NEW', { writeFirst: true })).toEqual({ stages: [{ stageName: 'prod', changed: true }] });
-    expect(api.commandCalls(GetStageCommand)).toHaveLength(0);
-    api.on(UpdateStageCommand).resolves({ stageName: 'prod', clientCertificateId: 'OLD' });
-    await expect(switchStages(deps, config, ['prod'], 'NEW', { writeFirst: true })).rejects.toBeInstanceOf(StageSwitchNotVerifiedError);
-  });
-
-  it('skips a stage that already presents the new certificate', async () => {
-    trustStore(['OLD', 'NEW']);
-    api.on(GetStageCommand).resolves({ stageName: 'prod', clientCertificateId: 'NEW' });
-    expect(await switchStages(deps, config, ['prod'], 'NEW')).toEqual({ stages: [{ stageName: 'prod', changed: false }] });
-    expect(api.commandCalls(UpdateStageCommand)).toHaveLength(0);
+    api.on(UpdateStageCommand).rejects(notFound());
+    await expect(switchStages(deps, config, ['nope'], 'NEW')).rejects.toMatchObject({ name: 'InvalidInputError', field: 'stageNames' });
   });
 });
 
