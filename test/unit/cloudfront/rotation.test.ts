@@ -132,7 +132,10 @@ describe('storePendingKey', () => {
       throw notFound();
     });
     sm.on(DescribeSecretCommand).resolves({ VersionIdsToStages: {} });
-    sm.on(PutSecretValueCommand).callsFake((input: { SecretString: string }) => void stored.push(input.SecretString));
+    sm.on(PutSecretValueCommand).callsFake((input: { SecretString: string }) => {
+      stored.push(input.SecretString);
+      return { VersionId: versionId, VersionStages: ['AWSPENDING'] };
+    });
     const out = await storePendingKey(deps, config, { secretExists: true, resuming: true });
     expect(out).toEqual({ pendingVersionId: versionId, createdAt: '2026-06-01T00:00:00.000Z', publicKey: expect.stringContaining('BEGIN PUBLIC KEY') });
     expect(JSON.stringify(out)).not.toContain('PRIVATE KEY');
