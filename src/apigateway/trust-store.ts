@@ -113,22 +113,22 @@ export const claimValue = (rotationId: string): TrustBundle & { lockedBy: string
  * Takes the lock: reads the labels, then stores the claim as AWSPENDING unless another rotation
  * holds it (the read and the write in one invocation: the step that takes the lock reads it).
  * Idempotent. `stored`: this call wrote the claim (so no earlier attempt of this rotation got as
- * far); `versions`: the labels read (the "Slack told?" tag among them).
+ * far).
  */
 export async function claimTrustStore(
   client: SecretsClient,
   secretId: string,
   rotationId: string,
   log: Log,
-): Promise<{ claimVersionId: string; stored: boolean; versions: SecretVersions }> {
+): Promise<{ claimVersionId: string; stored: boolean }> {
   const versions = await readTrustStoreLabels(client, secretId);
   const { claim } = trustStoreVersions(rotationId);
   assertNoOtherRotation(versions, [claim]);
-  if (versions.pendingVersionId === claim) return { claimVersionId: claim, stored: false, versions };
+  if (versions.pendingVersionId === claim) return { claimVersionId: claim, stored: false };
   // DescribeSecret lists only labelled versions: an earlier attempt's released claim answers the
   // same token with its old version, unlabelled (a no-op, or ResourceExists for an older value).
   const out = await putPendingVersion(client, { secretId, versionId: claim, value: claimValue(rotationId) }, log);
-  if (out.stored && out.labels?.includes(PENDING)) return { claimVersionId: claim, stored: true, versions };
+  if (out.stored && out.labels?.includes(PENDING)) return { claimVersionId: claim, stored: true };
   // Take the label back. The version our read saw holding it must be named; if another rotation
   // took AWSPENDING since, that name is stale and Secrets Manager refuses: the lock is theirs.
   try {
@@ -147,7 +147,7 @@ export async function claimTrustStore(
     throw translateSecretsError(error, secretId, claim);
   }
   log.info('trust store claimed again', { secretId, versionId: claim });
-  return { claimVersionId: claim, stored: false, versions };
+  return { claimVersionId: claim, stored: false };
 }
 
 /**
