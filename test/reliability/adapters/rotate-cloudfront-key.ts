@@ -79,6 +79,7 @@ async function verifies(h: Harness, keyGroupId: string, key: { publicKeyId?: str
 export const adapter: TargetAdapter = {
   workflow: 'rotate-cloudfront-key',
   kind: 'rotation',
+  lockSecretId: () => SECRET_ID,
   async seed(h) {
     const legacyKeyId = await handMadeKey('legacy');
     const keyGroupId = (await cf().send(new CreateKeyGroupCommand({ KeyGroupConfig: { Name: `media-${Math.random().toString(36).slice(2, 8)}`, Items: [legacyKeyId] } }))).KeyGroup!.Id!;

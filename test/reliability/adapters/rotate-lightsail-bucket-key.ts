@@ -52,6 +52,7 @@ async function s3Status(key: StoredKey): Promise<number> {
 export const adapter: TargetAdapter = {
   workflow: 'rotate-lightsail-bucket-key',
   kind: 'rotation',
+  lockSecretId: () => SECRET_ID,
   async seed(h) {
     await lightsail().send(new CreateBucketCommand({ bucketName: BUCKET, bundleId: 'small_1_0' }));
     await h.sim.admin('POST', '/_sim/clock', { offsetSeconds: -120 * DAY });
