@@ -31,15 +31,22 @@ for (const adapter of adapters) {
         const target = await adapter.seed(h);
         const checks: (() => Promise<string[]>)[] = [];
         const probes: string[] = [];
+        const editFailures: string[] = [];
         let transition = 0;
         const result = await h.run(adapter.workflow, target.input, {
           executionName: uniqueName('race'),
           onTransition: async (t) => {
             await probeCurrent(h, adapter, target, probes)(t);
             for (const { edit, at } of plan) {
-              if (at === transition) {
-                checks.push(await adapter.humanEdits[edit]!.apply(h, target, at));
+              if (at !== transition) continue;
+              const human = adapter.humanEdits[edit]!;
+              // Thrown from this hook, the person's failure would become the Task's (the runner
+              // calls the hook inside the Task): caught here and reported as the harness's own.
+              try {
+                checks.push(await human.apply(h, target, at));
                 made += 1;
+              } catch (error) {
+                editFailures.push(`${human.name} at transition ${at}: ${(error as Error).name}: ${(error as Error).message}`);
               }
             }
             transition += 1;
@@ -50,6 +57,7 @@ for (const adapter of adapters) {
         // came after it) made no edit, and clearing it first made it look consumed, its edit lost.
         const lost = (await Promise.all(checks.map((c) => c()))).flat();
         h.clearFaults();
+        expect(editFailures.join('; '), 'the simulated person’s own edits failed (a harness flaw, not a keyturn bug)').toBe('');
         expect(lost, `edits lost (${plan.map((p) => `${adapter.humanEdits[p.edit]!.name} at transition ${p.at}`).join('; ')})`).toEqual([]);
         expect(probes).toEqual([]);
         expect(result.status === 'SUCCEEDED' || result.status === 'FAILED').toBe(true);

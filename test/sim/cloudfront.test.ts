@@ -532,6 +532,17 @@ describe('CloudFront faults', () => {
     const { calls } = await sim.admin<{ calls: unknown[] }>('GET', '/_sim/calls?operation=UpdateKeyGroup');
     expect(calls).toHaveLength(1);
   });
+
+  it('records on each racing writer that fired whether its edit was made (tests check what it actually did)', async () => {
+    const a = await createKey('ra-a');
+    const b = await createKey('ra-b');
+    const { id, etag } = await createGroup('raced-applied', [a.id]);
+    const skipped = sim.sim.faults.addRacingWriter({ keyGroupId: id, addPublicKeyId: a.id });
+    const made = sim.sim.faults.addRacingWriter({ keyGroupId: id, addPublicKeyId: b.id });
+    const pending = sim.sim.faults.addRacingWriter({ keyGroupId: 'another-group', addPublicKeyId: b.id });
+    await failure(client.send(new UpdateKeyGroupCommand({ Id: id, IfMatch: etag, KeyGroupConfig: { Name: 'raced-applied', Items: [a.id] } })));
+    expect([skipped.applied, made.applied, pending.applied]).toEqual([false, true, undefined]);
+  });
 });
 
 describe('CloudFront signed-URL probe', () => {

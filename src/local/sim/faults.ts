@@ -26,10 +26,15 @@ export interface RacingWriter {
   addPublicKeyId?: string;
   removePublicKeyId?: string;
   remaining: number;
+  /**
+   * Set each time it fires: whether its edit was made (false: the rules forbade it and nothing
+   * changed). Not an AWS call, so the call log cannot tell; a test checking the edit survived reads this.
+   */
+  applied?: boolean;
 }
 
 export type FaultSpec = Omit<FaultRule, 'id' | 'remaining'> & { count?: number };
-export type RacingWriterSpec = Omit<RacingWriter, 'id' | 'remaining'> & { count?: number };
+export type RacingWriterSpec = Omit<RacingWriter, 'id' | 'remaining' | 'applied'> & { count?: number };
 
 export class Faults {
   rules: FaultRule[] = [];

@@ -56,6 +56,7 @@ async function probe(h: Harness, restApiId: string, stageName: string): Promise<
 export const adapter: TargetAdapter = {
   workflow: 'rotate-apigw-client-cert',
   kind: 'rotation',
+  lockSecretId: () => TRUST_STORE,
   async seed(h) {
     await h.sim.admin('POST', '/_sim/clock', { offsetSeconds: -340 * DAY });
     const old = await certificate(340, 'made by hand');

@@ -9,6 +9,7 @@ import {
   CreatePublicKeyCommand,
   GetKeyGroupCommand,
   ListPublicKeysCommand,
+  PreconditionFailed,
   UpdateKeyGroupCommand,
 } from '@aws-sdk/client-cloudfront';
 import { CreateSecretCommand, SecretsManagerClient, TagResourceCommand } from '@aws-sdk/client-secrets-manager';
@@ -37,6 +38,24 @@ async function group(keyGroupId: string): Promise<{ items: string[]; etag: strin
   return { items: out.KeyGroup?.KeyGroupConfig?.Items ?? [], etag: out.ETag!, name: out.KeyGroup!.KeyGroupConfig!.Name! };
 }
 
+/**
+ * A careful person's edit: read, add, write with If-Match, and on PreconditionFailed (a racing
+ * writer armed earlier fires under this write too) start again from a fresh read. False when the
+ * group is full: the person cannot add, so there is no edit to lose.
+ */
+async function addByHand(keyGroupId: string, publicKeyId: string): Promise<boolean> {
+  for (let attempt = 1; ; attempt += 1) {
+    const g = await group(keyGroupId);
+    if (g.items.length >= 5) return false;
+    try {
+      await cf().send(new UpdateKeyGroupCommand({ Id: keyGroupId, IfMatch: g.etag, KeyGroupConfig: { Name: g.name, Items: [...g.items, publicKeyId] } }));
+      return true;
+    } catch (error) {
+      if (!(error instanceof PreconditionFailed) || attempt >= 3) throw error;
+    }
+  }
+}
+
 async function publicKeys(): Promise<{ id: string; comment: string }[]> {
   return ((await cf().send(new ListPublicKeysCommand({}))).PublicKeyList?.Items ?? []).map((k) => ({ id: k.Id!, comment: k.Comment ?? '' }));
 }
@@ -60,6 +79,7 @@ async function verifies(h: Harness, keyGroupId: string, key: { publicKeyId?: str
 export const adapter: TargetAdapter = {
   workflow: 'rotate-cloudfront-key',
   kind: 'rotation',
+  lockSecretId: () => SECRET_ID,
   async seed(h) {
     const legacyKeyId = await handMadeKey('legacy');
     const keyGroupId = (await cf().send(new CreateKeyGroupCommand({ KeyGroupConfig: { Name: `media-${Math.random().toString(36).slice(2, 8)}`, Items: [legacyKeyId] } }))).KeyGroup!.Id!;
@@ -113,16 +133,20 @@ export const adapter: TargetAdapter = {
       async apply(h, target) {
         const added = await handMadeKey('racer');
         const racer = h.sim.sim.faults.addRacingWriter({ keyGroupId: target.ids.keyGroupId!, addPublicKeyId: added });
-        // No UpdateKeyGroup after it: the racing writer never wrote, so nothing can be lost.
-        return async () => (h.sim.sim.faults.racers.includes(racer) ? [] : (await group(target.ids.keyGroupId!)).items.includes(added) ? [] : [`racing writer’s key ${added} was lost from the key group`]);
+        // Checked for what it did: armed after keyturn's last key-group write, it fires under the
+        // person's own edit (which retries) or never; and it makes no edit the rules forbid (a
+        // full group). Whichever write it raced, a key it added must still be there.
+        return async () => {
+          if (h.sim.sim.faults.racers.includes(racer) || !racer.applied) return [];
+          return (await group(target.ids.keyGroupId!)).items.includes(added) ? [] : [`racing writer’s key ${added} was lost from the key group`];
+        };
       },
     },
     {
       name: 'someone adds a key to the group (GetKeyGroup, UpdateKeyGroup If-Match)',
       async apply(_h, target) {
         const added = await handMadeKey('human');
-        const g = await group(target.ids.keyGroupId!);
-        await cf().send(new UpdateKeyGroupCommand({ Id: target.ids.keyGroupId!, IfMatch: g.etag, KeyGroupConfig: { Name: g.name, Items: [...g.items, added] } }));
+        if (!(await addByHand(target.ids.keyGroupId!, added))) return async () => [];
         return async () => ((await group(target.ids.keyGroupId!)).items.includes(added) ? [] : [`human's key ${added} was lost from the key group`]);
       },
     },

@@ -4,7 +4,7 @@
  */
 import { CreateBucketAccessKeyCommand, CreateBucketCommand, GetBucketAccessKeysCommand, LightsailClient } from '@aws-sdk/client-lightsail';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { CreateSecretCommand, DescribeSecretCommand, SecretsManagerClient, TagResourceCommand, UpdateSecretCommand } from '@aws-sdk/client-secrets-manager';
+import { CreateSecretCommand, SecretsManagerClient, TagResourceCommand, UntagResourceCommand } from '@aws-sdk/client-secrets-manager';
 import type { Target, TargetAdapter } from '../support/adapter';
 import type { Harness } from '../support/harness';
 
@@ -52,13 +52,14 @@ async function s3Status(key: StoredKey): Promise<number> {
 export const adapter: TargetAdapter = {
   workflow: 'rotate-lightsail-bucket-key',
   kind: 'rotation',
+  lockSecretId: () => SECRET_ID,
   async seed(h) {
     await lightsail().send(new CreateBucketCommand({ bucketName: BUCKET, bundleId: 'small_1_0' }));
     await h.sim.admin('POST', '/_sim/clock', { offsetSeconds: -120 * DAY });
     const { accessKey } = await lightsail().send(new CreateBucketAccessKeyCommand({ bucketName: BUCKET }));
     await h.sim.admin('POST', '/_sim/clock', { offsetSeconds: 0 });
     const key = { accessKeyId: accessKey!.accessKeyId!, secretAccessKey: accessKey!.secretAccessKey!, bucketName: BUCKET, region: 'us-east-1' };
-    await sm().send(new CreateSecretCommand({ Name: SECRET_ID, SecretString: JSON.stringify(key) }));
+    await sm().send(new CreateSecretCommand({ Name: SECRET_ID, SecretString: JSON.stringify(key), Tags: [{ Key: 'cost-centre', Value: 'uploads' }] }));
     await sm().send(new CreateSecretCommand({ Name: SLACK_SECRET_ID, SecretString: JSON.stringify({ url: `${h.sim.url}/_sim/slack/services/T0/B0/reliability` }) }));
     return { input: { bucketName: BUCKET, secretId: SECRET_ID, slackWebhookSecretId: SLACK_SECRET_ID, graceSeconds: 3600 }, ids: { oldAccessKeyId: key.accessKeyId } };
   },
@@ -104,13 +105,12 @@ export const adapter: TargetAdapter = {
       },
     },
     {
-      name: 'someone edits the key secret’s description',
-      async apply() {
-        await sm().send(new UpdateSecretCommand({ SecretId: SECRET_ID, Description: 'uploads app key (edited by hand)' }));
-        return async () => {
-          const out = await sm().send(new DescribeSecretCommand({ SecretId: SECRET_ID }));
-          return out.Description === 'uploads app key (edited by hand)' ? [] : ['human’s description of the key secret was lost'];
-        };
+      // keyturn tags this secret (the promotion record, the notified mark) after reading its tags:
+      // writing back the tags it read would bring back one a person removed meanwhile.
+      name: 'someone removes a tag from the key secret (UntagResource)',
+      async apply(h) {
+        await sm().send(new UntagResourceCommand({ SecretId: SECRET_ID, TagKeys: ['cost-centre'] }));
+        return async () => ('cost-centre' in h.secretTags(SECRET_ID) ? ['the tag cost-centre someone removed from the key secret came back'] : []);
       },
     },
   ],

@@ -30,6 +30,11 @@ export interface TargetAdapter {
   workflow: string;
   /** rotation: one at a time per target (a lock), resumable by rotationId; other workflows are plain reruns. */
   kind: 'rotation' | 'report';
+  /**
+   * Rotations: the secret whose AWSPENDING label is the rotation lock (DESIGN.md "The rotation
+   * protocol"), held from the pending version's creation to promotion or release.
+   */
+  lockSecretId?(target: Target): string;
   /** A target on a fresh simulator, due for a routine run. */
   seed(h: Harness): Promise<Target>;
   /** The input of a rerun that resumes a crashed execution. */

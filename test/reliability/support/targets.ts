@@ -4,6 +4,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ListSecretVersionIdsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { expect, inject } from 'vitest';
 import { markerRoot } from '../../support/packaged-template';
 import { listWorkflows, type RunResult } from '../../../src/local/runner';
@@ -62,26 +63,63 @@ export interface Reference {
   callsByState: Map<string, string[]>;
   /** Task transitions (before + after) of the routine run. */
   transitions: number;
+  /** Rotations: where the routine run stood with the lock as each Task began (lockPhase). */
+  lockPhases: Record<string, LockPhase>;
+}
+
+/** Where a run stands with the rotation lock, as anyone reading the lock secret can tell. */
+export type LockPhase = 'before taking the lock' | 'holding the lock' | 'after releasing the lock';
+
+/** Every version of a secret (unlabelled ones too) with its labels, read through the SDK. */
+export async function lockSecretVersions(secretId: string): Promise<{ versionId: string; stages: string[] }[]> {
+  const client = new SecretsManagerClient({ maxAttempts: 1 });
+  const versions: { versionId: string; stages: string[] }[] = [];
+  let NextToken: string | undefined;
+  do {
+    const out = await client.send(new ListSecretVersionIdsCommand({ SecretId: secretId, IncludeDeprecated: true, NextToken }));
+    for (const v of out.Versions ?? []) versions.push({ versionId: v.VersionId!, stages: v.VersionStages ?? [] });
+    NextToken = out.NextToken;
+  } while (NextToken);
+  client.destroy();
+  return versions;
+}
+
+/**
+ * The lock phase of the one run in flight, from the versions it wrote (those not among
+ * `before`, read when it started): one of them labelled AWSPENDING and not AWSCURRENT is its lock
+ * (a pending label also on AWSCURRENT is stale, as credential-store.ts treats it); none written
+ * yet: before; written, none pending: released (promoted, or the trust store final).
+ */
+export function lockPhaseOf(versions: { versionId: string; stages: string[] }[], before: ReadonlySet<string>): LockPhase {
+  const written = versions.filter((v) => !before.has(v.versionId));
+  if (written.some((v) => v.stages.includes('AWSPENDING') && !v.stages.includes('AWSCURRENT'))) return 'holding the lock';
+  return written.length ? 'after releasing the lock' : 'before taking the lock';
 }
 
 /** An uninterrupted routine run on a fresh seed: the end state every other run must converge to. */
 export async function referenceRun(h: Harness, adapter: TargetAdapter): Promise<Reference> {
   const target = await adapter.seed(h);
   const callsByState = new Map<string, string[]>();
+  const lockPhases: Record<string, LockPhase> = {};
+  const lockSecretId = adapter.lockSecretId?.(target);
+  const seeded = new Set(lockSecretId ? (await lockSecretVersions(lockSecretId)).map((v) => v.versionId) : []);
   let mark = 0;
   let transitions = 0;
   const result = await h.run(adapter.workflow, target.input, {
     label: `${adapter.workflow} reference run`,
-    onTransition: (t) => {
+    onTransition: async (t) => {
       transitions += 1;
-      if (t.phase === 'before') mark = h.calls().length;
-      else callsByState.set(t.state, h.calls().slice(mark).map((c) => c.operation));
+      if (t.phase === 'before') {
+        // Read before the mark: the Task's calls are its own.
+        if (lockSecretId) lockPhases[t.state] = lockPhaseOf(await lockSecretVersions(lockSecretId), seeded);
+        mark = h.calls().length;
+      } else callsByState.set(t.state, h.calls().slice(mark).map((c) => c.operation));
     },
   });
   expect(result.status, `reference run: ${JSON.stringify(result.error)}`).toBe('SUCCEEDED');
   expect(adapter.didWork(result), 'reference run did its routine work').toBe(true);
   expect(await adapter.invariants(h, target)).toEqual([]);
-  return { snapshot: await adapter.snapshot(h, target), path: visited(result), callsByState, transitions };
+  return { snapshot: await adapter.snapshot(h, target), path: visited(result), callsByState, transitions, lockPhases };
 }
 
 /** Where this vitest run keeps a workflow's reference (under the run's marker directory, removed after the run). */

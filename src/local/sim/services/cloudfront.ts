@@ -301,7 +301,8 @@ function applyRacingWriters(ctx: SimContext, keyGroupId: string): void {
     if (add && cf.publicKeys[add] && !items.includes(add) && items.length < QUOTAS.publicKeysPerKeyGroup) items.push(add);
     const remove = racer.removePublicKeyId;
     if (remove && items.includes(remove) && items.length > 1) items.splice(items.indexOf(remove), 1);
-    if (items.length === group.config.Items.length && items.every((k, i) => k === group.config.Items[i])) continue;
+    racer.applied = !(items.length === group.config.Items.length && items.every((k, i) => k === group.config.Items[i]));
+    if (!racer.applied) continue;
     group.config = { ...group.config, Items: items };
     group.etag = newEtag(group.etag);
     group.lastModifiedTime = new Date(ctx.now()).toISOString();
