@@ -88,6 +88,12 @@ export interface KnownAtStart {
   resuming: boolean;
   /** Whether Slack was told of this rotation (the trust store's tag, which DescribeSecret returns with the labels). */
   notified: boolean;
+  /**
+   * The trust store's AWSCURRENT version step 1 saw: the step that takes the lock stops if it moved
+   * (another rotation ran between step 1 and this one's lock, and the stages no longer present the
+   * certificate step 1 would retire; or a person edited the trust store: then a later run rotates).
+   */
+  trustStoreVersionId?: string;
 }
 
 /** The stages to rotate: the named ones (each must exist), or every stage, which must then share one certificate. */
@@ -119,7 +125,12 @@ export async function assessRotation(deps: RotationDeps, config: RotationConfig)
   const certificates = await listClientCertificates(deps.apiGateway);
   const tag = rotationTagValue(rotationId);
   const [own] = certificates.filter((c) => c.tags[ROTATION_TAG] === tag);
-  const known: KnownAtStart = { certificateCount: certificates.length, resuming: own !== undefined, notified: notifiedIn(labels, rotationId) };
+  const known: KnownAtStart = {
+    certificateCount: certificates.length,
+    resuming: own !== undefined,
+    notified: notifiedIn(labels, rotationId),
+    trustStoreVersionId: labels.currentVersionId,
+  };
   if (own) {
     const oldCertificateIds = replacedIds(own);
     const related = new Set([own.clientCertificateId, ...oldCertificateIds]);
@@ -188,12 +199,13 @@ export async function generateNewCertificate(
   deps: RotationDeps,
   config: RotationConfig,
   assessment: Pick<Assessment, 'stageNames' | 'oldCertificateIds'>,
-  known?: Pick<KnownAtStart, 'certificateCount' | 'resuming'>,
+  known?: Pick<KnownAtStart, 'certificateCount' | 'resuming' | 'trustStoreVersionId'>,
 ): Promise<NewCertificate> {
+  const claim = () => claimTrustStore(deps.secrets, config.trustStoreSecretId, config.rotationId, deps.log, known?.trustStoreVersionId);
   const adopt = async (own: ClientCertificate, extra: ClientCertificate[]): Promise<NewCertificate> => {
     // A lost response made the SDK generate twice: nobody knows the extra ones' ids, so nothing uses them.
     for (const duplicate of extra) await deleteClientCertificate(deps.apiGateway, duplicate.clientCertificateId, deps.log);
-    await claimTrustStore(deps.secrets, config.trustStoreSecretId, config.rotationId, deps.log);
+    await claim();
     return { clientCertificateId: own.clientCertificateId, expirationDate: own.expirationDate, generated: false };
   };
   if (!known || known.resuming) {
@@ -207,8 +219,8 @@ export async function generateNewCertificate(
         `the account already holds ${known.certificateCount} of ${MAX_CLIENT_CERTIFICATES} API Gateway client certificates: delete unused ones before rotating`,
       );
     }
-    const claim = await claimTrustStore(deps.secrets, config.trustStoreSecretId, config.rotationId, deps.log);
-    if (!claim.stored && !known.resuming) {
+    const { stored } = await claim();
+    if (!stored && !known.resuming) {
       const [own, ...extra] = await ownCertificates(deps, config.rotationId);
       if (own) return adopt(own, extra);
     }

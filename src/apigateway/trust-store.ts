@@ -23,6 +23,7 @@ import * as z from '../zod';
 import { InvalidInputError, RotationInProgressError, UnsafeStateError } from '../errors';
 import type { Log } from '../logger';
 import {
+  assertCurrentUnchanged,
   assertNoOtherRotation,
   CURRENT,
   parseValue,
@@ -120,10 +121,13 @@ export async function claimTrustStore(
   secretId: string,
   rotationId: string,
   log: Log,
+  /** The AWSCURRENT version step 1 saw: a trust store changed since stops the claim (assertCurrentUnchanged). */
+  currentAtStart?: string,
 ): Promise<{ claimVersionId: string; stored: boolean }> {
   const versions = await readTrustStoreLabels(client, secretId);
   const { claim } = trustStoreVersions(rotationId);
   assertNoOtherRotation(versions, [claim]);
+  if (currentAtStart !== undefined) assertCurrentUnchanged(versions, secretId, currentAtStart);
   if (versions.pendingVersionId === claim) return { claimVersionId: claim, stored: false };
   // DescribeSecret lists only labelled versions: an earlier attempt's released claim answers the
   // same token with its old version, unlabelled (a no-op, or ResourceExists for an older value).

@@ -107,6 +107,8 @@ export interface Assessment extends KeyAssessment {
 export interface KnownAtStart {
   keyGroup: KeyGroup;
   secretExists: boolean;
+  /** The AWSCURRENT version step 1 saw (null: none): the lock-taking step checks it has not moved. */
+  currentVersionId: string | null;
   resuming: boolean;
   notified: boolean;
 }
@@ -122,6 +124,7 @@ export async function assessRotation(deps: RotationDeps, config: RotationConfig)
   const known: KnownAtStart = {
     keyGroup: group,
     secretExists: versions !== undefined,
+    currentVersionId: versions?.currentVersionId ?? null,
     // resolveRotationAttempt picked the first attempt none of whose versions is undone: it stored
     // something only if one of its versions still holds a label.
     resuming: own.some((v) => (versions?.stagesByVersion[v]?.length ?? 0) > 0),
@@ -207,7 +210,7 @@ export async function ensureRoom(
 export async function storePendingKey(
   deps: RotationDeps,
   config: RotationConfig,
-  known: Pick<KnownAtStart, 'secretExists' | 'resuming'>,
+  known: Pick<KnownAtStart, 'secretExists' | 'resuming'> & Partial<Pick<KnownAtStart, 'currentVersionId'>>,
 ): Promise<{ pendingVersionId: string; createdAt: string; publicKey: string }> {
   const { secretId } = config;
   const own = ownVersions(config);
@@ -242,7 +245,8 @@ export async function storePendingKey(
   // A write cannot tell whether another one landed after it: two runs started together both pass
   // step 1, AWSPENDING ends on the later write, and the run whose write came first sees the other's
   // version here and stops before creating anything in CloudFront (its own is left unlabelled).
-  await assertLockNotTaken(deps.secrets, secretId, own);
+  // The same read tells whether AWSCURRENT moved since step 1 (assertCurrentUnchanged).
+  await assertLockNotTaken(deps.secrets, secretId, own, known.currentVersionId);
   if (stored) return { pendingVersionId: versionId, createdAt: value.createdAt, publicKey: pair.publicKey };
   // The token already held a value (an earlier attempt of this step stored it): that one counts.
   return fromStored(await requireVersion(deps.secrets, secretId, versionId, signingKeySchema));

@@ -80,6 +80,8 @@ export interface KnownAtStart {
   accessKeyIds: string[];
   /** Whether the secret exists (a first rotation creates it). */
   secretExists: boolean;
+  /** The AWSCURRENT version step 1 saw (null: none): the lock-taking step checks it has not moved. */
+  currentVersionId: string | null;
   /** The key this attempt already stored as AWSPENDING (a rerun resuming it), else null. */
   ownAccessKeyId: string | null;
   /** Whether Slack was told of this rotation (the secret's tag, which DescribeSecret returns with the labels). */
@@ -114,6 +116,7 @@ export async function assessRotation(deps: RotationDeps, config: RotationConfig)
   const knownWith = (ownAccessKeyId: string | null): KnownAtStart => ({
     accessKeyIds: keys.map((k) => k.accessKeyId),
     secretExists: versions !== undefined,
+    currentVersionId: versions?.currentVersionId ?? null,
     ownAccessKeyId,
     notified: notifiedIn(versions, rotationId),
   });
@@ -239,7 +242,7 @@ export async function createAndStoreKey(
   deps: RotationDeps,
   config: RotationConfig,
   /** What step 1 read (`known`) and the key count making room left; without it, everything is read here. */
-  known?: Pick<KnownAtStart, 'secretExists' | 'ownAccessKeyId'> & { keyCount: number },
+  known?: Pick<KnownAtStart, 'secretExists' | 'ownAccessKeyId'> & Partial<Pick<KnownAtStart, 'currentVersionId'>> & { keyCount: number },
 ): Promise<{ accessKeyId: string; pendingVersionId: string }> {
   const { bucketName, secretId, rotationId } = config;
   const pendingVersionId = ownPendingOf(config);
@@ -297,8 +300,9 @@ export async function createAndStoreKey(
   // Not stored by this write: read the world (the value may have landed despite an error, or a concurrent attempt may own the token).
   stored ??= await readKey(deps, config, pendingVersionId).catch(() => undefined);
   if (stored?.accessKeyId === created.accessKeyId) {
-    // Two runs started together: AWSPENDING ends on the later write; the earlier one withdraws its key.
-    const lost = await assertLockNotTaken(deps.secrets, secretId, [pendingVersionId]).then(
+    // Two runs started together: AWSPENDING ends on the later write; the earlier one withdraws its
+    // key. So does a run whose step 1 saw another AWSCURRENT than there is now (assertCurrentUnchanged).
+    const lost = await assertLockNotTaken(deps.secrets, secretId, [pendingVersionId], known?.currentVersionId).then(
       () => undefined,
       (error: unknown) => (error instanceof RotationInProgressError ? error : undefined),
     );

@@ -236,9 +236,29 @@ export function assertNoOtherRotation(versions: SecretVersions | undefined, ownV
  * Re-reads the lock where a step of ours is about to act, or has just failed: when another
  * rotation's version holds AWSPENDING, it took the lock (two runs started together both passed
  * the first check), so this run must stop and leave the target to it (RotationInProgressError).
+ * `currentAtStart` (the step that takes the lock): the AWSCURRENT version step 1 saw, which the
+ * same read checks (assertCurrentUnchanged).
  */
-export async function assertLockNotTaken(client: SecretsClient, secretId: string, ownVersionIds: readonly string[]): Promise<void> {
-  assertNoOtherRotation(await describeSecretVersions(client, secretId), ownVersionIds);
+export async function assertLockNotTaken(client: SecretsClient, secretId: string, ownVersionIds: readonly string[], currentAtStart?: string | null): Promise<void> {
+  const versions = await describeSecretVersions(client, secretId);
+  assertNoOtherRotation(versions, ownVersionIds);
+  if (currentAtStart !== undefined) assertCurrentUnchanged(versions, secretId, currentAtStart);
+}
+
+/**
+ * Step 1 decided what to rotate and what to retire from the AWSCURRENT version it saw. If that
+ * moved before this run took the lock (another rotation of the same target ran and promoted in
+ * between, or a person moved it), the decision no longer holds: rotating now would retire the
+ * credential step 1 named, already replaced, and leave the one its own promotion displaces in
+ * place. So the step that takes the lock checks it and stops (RotationInProgressError: the target
+ * belongs to the rotation that moved it; what this run made is undone).
+ */
+export function assertCurrentUnchanged(versions: SecretVersions | undefined, secretId: string, currentAtStart: string | null): void {
+  const now = versions?.currentVersionId ?? null;
+  if (now === currentAtStart) return;
+  throw new RotationInProgressError(
+    `secret ${secretId} changed since this run's check: AWSCURRENT is ${now ?? 'on no version'}, it was ${currentAtStart ?? 'on no version'} (another rotation promoted meanwhile, or a person moved it); this run stops and leaves the target as it is`,
+  );
 }
 
 /**

@@ -10,4 +10,6 @@ export const knownField = z.object({
   certificateCount: z.number().check(z.int(), z.minimum(0)),
   resuming: z.boolean(),
   notified: z.boolean(),
+  // Optional: an execution started before keyturn carried it goes on without the check it feeds.
+  trustStoreVersionId: z.optional(z.string().check(z.minLength(1))),
 });

@@ -5,6 +5,9 @@ import * as z from '../../../src/zod';
 export const knownField = z.object({
   accessKeyIds: z.array(z.string()),
   secretExists: z.boolean(),
+  // Optional: an execution started before keyturn carried it (one waiting out its grace period
+  // across an upgrade) goes on without the check it feeds.
+  currentVersionId: z.optional(z.nullable(z.string())),
   ownAccessKeyId: z.nullable(z.string()),
   notified: z.boolean(),
 });

@@ -237,6 +237,12 @@ describe('the trust store lock', () => {
     expect(sm.commandCalls(UpdateSecretVersionStageCommand)[0]?.args[0].input).toEqual({ SecretId: 'keyturn/trust', VersionStage: 'AWSPENDING', MoveToVersionId: CLAIM });
   });
 
+  it('stops before claiming when the trust store changed since step 1 (another rotation ran in between)', async () => {
+    trustStore(['OLD'], { v2: ['AWSCURRENT'] });
+    await expect(claimTrustStore(deps.secrets, 'keyturn/trust', 'exec-1', deps.log, 'v1')).rejects.toThrow(/AWSCURRENT is v2, it was v1/);
+    expect(sm.commandCalls(PutSecretValueCommand)).toHaveLength(0);
+  });
+
   it('is RotationInProgressError when another rotation took the label between the read and the claim', async () => {
     trustStore(['OLD']);
     sm.on(PutSecretValueCommand).resolves({ VersionStages: [] });

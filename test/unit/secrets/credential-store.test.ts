@@ -14,6 +14,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as z from '../../../src/zod';
 import { RotationInProgressError, TransientAwsError } from '../../../src/errors';
 import {
+  assertCurrentUnchanged,
   assertNoOtherRotation,
   attemptRotationId,
   dropPending,
@@ -119,6 +120,23 @@ describe('assertNoOtherRotation (the rotation lock)', () => {
     expect(() => assertNoOtherRotation(versions({ mine: ['AWSPENDING'] }), ['mine'])).not.toThrow();
     expect(() => assertNoOtherRotation(versions({ old: ['AWSPENDING', 'AWSCURRENT'] }), ['mine'])).not.toThrow();
     expect(() => assertNoOtherRotation(undefined, ['mine'])).not.toThrow();
+  });
+});
+
+describe('assertCurrentUnchanged (step 1\'s decision still holds when the lock is taken)', () => {
+  const withCurrent = (currentVersionId?: string) => ({ secretId: 'keyturn/s', stagesByVersion: currentVersionId ? { [currentVersionId]: ['AWSCURRENT'] } : {}, currentVersionId });
+
+  it('passes while AWSCURRENT is where step 1 saw it, or still nowhere', () => {
+    expect(() => assertCurrentUnchanged(withCurrent('v1'), 'keyturn/s', 'v1')).not.toThrow();
+    expect(() => assertCurrentUnchanged(withCurrent(), 'keyturn/s', null)).not.toThrow();
+    expect(() => assertCurrentUnchanged(undefined, 'keyturn/s', null)).not.toThrow();
+  });
+
+  it('stops the run when AWSCURRENT moved since step 1, naming both versions', () => {
+    expect(() => assertCurrentUnchanged(withCurrent('v2'), 'keyturn/s', 'v1')).toThrow(RotationInProgressError);
+    expect(() => assertCurrentUnchanged(withCurrent('v2'), 'keyturn/s', 'v1')).toThrow(/AWSCURRENT is v2, it was v1/);
+    // A first rotation: another run created the secret and promoted its key meanwhile.
+    expect(() => assertCurrentUnchanged(withCurrent('v2'), 'keyturn/s', null)).toThrow(/it was on no version/);
   });
 });
 
