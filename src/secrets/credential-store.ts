@@ -257,7 +257,7 @@ export function assertCurrentUnchanged(versions: SecretVersions | undefined, sec
   const now = versions?.currentVersionId ?? null;
   if (now === currentAtStart) return;
   throw new RotationInProgressError(
-    `secret ${secretId} changed since this run's check: AWSCURRENT is ${now ?? 'on no version'}, it was ${currentAtStart ?? 'on no version'} (another rotation promoted meanwhile, or a person moved it); this run stops and leaves the target as it is`,
+    `secret ${secretId} changed since this run's check: AWSCURRENT is ${now ?? 'on no version'}, it was ${currentAtStart ?? 'on no version'} (another rotation promoted meanwhile, or a person moved it); this run stops, leaving the target to that change`,
   );
 }
 

@@ -34,18 +34,18 @@ const adapters = (await loadAdapters()).filter((a) => present.has(a.workflow));
 async function checkPair(harness: Harness, adapter: TargetAdapter, target: Target, reference: Reference, results: RunResult[]): Promise<void> {
   const worked = results.filter((r) => adapter.didWork(r));
   if (adapter.kind === 'rotation') {
-    expect.soft(worked, `exactly one rotates: ${results.map((r) => `${r.status} ${r.error?.name ?? ''}`).join(', ')}`).toHaveLength(1);
+    expect(worked, `exactly one rotates: ${results.map((r) => `${r.status} ${r.error?.name ?? ''}`).join(', ')}`).toHaveLength(1);
     const other = results.find((r) => !adapter.didWork(r));
-    expect.soft(other?.status).toBe('FAILED');
-    expect.soft(other?.error?.name).toBe('RotationInProgressError');
-    expect.soft(other?.error?.cause ?? '').toMatch(/in progress/i);
+    expect(other?.status).toBe('FAILED');
+    expect(other?.error?.name).toBe('RotationInProgressError');
+    expect(other?.error?.cause ?? '').toMatch(/in progress/i);
   } else {
-    expect.soft(worked.length, 'at least one did the work').toBeGreaterThanOrEqual(1);
+    expect(worked.length, 'at least one did the work').toBeGreaterThanOrEqual(1);
     for (const r of results) if (r.status !== 'SUCCEEDED') expect(r.error?.name, 'a clean, named failure').not.toMatch(/^States\./);
   }
-  expect.soft(await adapter.snapshot(harness, target)).toEqual(reference.snapshot);
-  expect.soft(await adapter.invariants(harness, target)).toEqual([]);
-  if (adapter.kind === 'rotation') expect.soft(duplicatedSlackOutcomes(harness)).toEqual([]);
+  expect(await adapter.snapshot(harness, target)).toEqual(reference.snapshot);
+  expect(await adapter.invariants(harness, target)).toEqual([]);
+  if (adapter.kind === 'rotation') expect(duplicatedSlackOutcomes(harness)).toEqual([]);
 }
 
 /** The second run, started while the first was paused at a Task, and what the harness saw around it. */
