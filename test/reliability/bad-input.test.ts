@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main';
 import { isWrite, useHarness } from './support/harness';
-import { record } from './support/ledger';
+import { record, skippedForKnownBug } from './support/ledger';
 import { LONG, TEST_TIMEOUT_MS } from './support/mode';
 import { KNOWN_BUGS, knownBug } from './known-bugs';
 import { loadAdapters, uniqueName, workflowsPresent } from './support/targets';
@@ -39,11 +39,7 @@ for (const adapter of adapters) {
       const failures: string[] = [];
       // npm test: every fourth case (a different field each); long mode: the whole catalogue.
       for (const bad of adapter.badInputs(target).filter((_, i) => LONG || i % 4 === 0)) {
-        const bug = knownBug(adapter.workflow, bad.what);
-        if (bug) {
-          record({ part: 'bad-input', workflow: adapter.workflow, case: bad.what, held: false, skipped: true, runs: 0, note: bug });
-          continue;
-        }
+        if (skippedForKnownBug('bad-input', adapter.workflow, bad.what, knownBug(adapter.workflow, bad.what))) continue;
         const mark = h.calls().length;
         const result = await h.run(adapter.workflow, bad.input, { executionName: uniqueName('bad') });
         const writes = h.calls().slice(mark).filter(isWrite).map((c) => `${c.service}:${c.operation}`);

@@ -10,10 +10,9 @@ import { describe, expect, it } from 'vitest';
 import type { RunResult } from '../../src/local/runner';
 import type { Target, TargetAdapter } from './support/adapter';
 import { useHarness, type Harness } from './support/harness';
-import { count, tried } from './support/ledger';
+import { count, skippedForKnownBug, tried } from './support/ledger';
 import { LONG, TEST_TIMEOUT_MS } from './support/mode';
 import { KNOWN_BUGS, knownBug } from './known-bugs';
-import { record } from './support/ledger';
 import {
   duplicatedSlackOutcomes,
   loadAdapters,
@@ -161,11 +160,7 @@ for (const adapter of adapters) {
     it(`started together (${rounds}×): exactly one does the work, the other ends cleanly`, async () => {
       for (let round = 0; round < rounds; round += 1) {
         const label = `two executions started together (round ${round + 1})`;
-        const bug = knownBug(adapter.workflow, 'two executions started together');
-        if (bug) {
-          record({ part: 'concurrent', workflow: adapter.workflow, case: label, held: false, skipped: true, runs: 0, note: bug });
-          continue;
-        }
+        if (skippedForKnownBug('concurrent', adapter.workflow, label, knownBug(adapter.workflow, 'two executions started together'))) continue;
         await h.sim.admin('POST', '/_sim/reset');
         await tried({ part: 'concurrent', workflow: adapter.workflow, case: label }, async (tally) => {
           const target = await adapter.seed(h);
@@ -188,11 +183,7 @@ for (const adapter of adapters) {
         const failures: string[] = [];
         for (const at of tasksToStartAt(adapter, reference!, turn)) {
           const label = startedAtLabel(at);
-          const bug = knownBug(adapter.workflow, label);
-          if (bug) {
-            record({ part: 'concurrent', workflow: adapter.workflow, case: label, held: false, skipped: true, runs: 0, note: bug });
-            continue;
-          }
+          if (skippedForKnownBug('concurrent', adapter.workflow, label, knownBug(adapter.workflow, label))) continue;
           await h.sim.admin('POST', '/_sim/reset');
           await tried({ part: 'concurrent', workflow: adapter.workflow, case: label }, async (tally) => {
             const target = await adapter.seed(h);

@@ -10,10 +10,9 @@
 import { describe, expect, it } from 'vitest';
 import type { TargetAdapter } from './support/adapter';
 import { useHarness } from './support/harness';
-import { count, tried } from './support/ledger';
+import { count, record, skippedForKnownBug, tried } from './support/ledger';
 import { LONG, TEST_TIMEOUT_MS } from './support/mode';
 import { KNOWN_BUGS, knownBug } from './known-bugs';
-import { record } from './support/ledger';
 import { aslStates, duplicatedSlackOutcomes, loadAdapters, probeCurrent, reachableFrom, referenceRunKept, uniqueName, workflowsPresent, type Reference } from './support/targets';
 
 const h = useHarness();
@@ -84,11 +83,7 @@ for (const [turn, adapter] of adapters.entries()) {
       const notReached: string[] = [];
       for (const point of sample(points, turn)) {
         const label = point.refuse ? `crash after "${point.state}" (after "${point.refuse}" failed)` : `crash after "${point.state}"`;
-        const bug = knownBug(adapter.workflow, label);
-        if (bug) {
-          record({ part: 'crash', workflow: adapter.workflow, case: label, held: false, skipped: true, runs: 0, note: bug });
-          continue;
-        }
+        if (skippedForKnownBug('crash', adapter.workflow, label, knownBug(adapter.workflow, label))) continue;
         await h.sim.admin('POST', '/_sim/reset');
         await tried({ part: 'crash', workflow: adapter.workflow, case: label }, async (tally) => {
           const target = await adapter.seed(h);

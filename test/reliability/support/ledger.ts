@@ -50,3 +50,12 @@ export interface Tally {
 export function count(tally: Tally, what: string, n = 1): void {
   tally.counts[what] = (tally.counts[what] ?? 0) + n;
 }
+
+/**
+ * A case with a known bug (test/reliability/known-bugs.ts) is not tried: it is recorded as skipped,
+ * with the bug as its note. True when `label` has one.
+ */
+export function skippedForKnownBug(part: Part, workflow: string, label: string, bug: string | undefined): boolean {
+  if (bug) record({ part, workflow, case: label, held: false, skipped: true, runs: 0, note: bug });
+  return bug !== undefined;
+}
