@@ -53,23 +53,21 @@ const CLASSES: Record<string, { base: abstract new (...args: never[]) => Error; 
   sts: { base: STSServiceException, named: {} },
 };
 
-const bare = (send: () => Promise<unknown>) => send;
-
 export const SCENARIOS: Scenario[] = [
   // CloudFront (restXml): keyturn's readKeyGroup and getPublicKey, then codes keyturn does not name.
   { service: 'cloudfront', operation: 'GetKeyGroup', code: 'NoSuchResource', status: 404, run: () => readKeyGroup(cloudFront(), 'KG1') },
   { service: 'cloudfront', operation: 'GetPublicKey', code: 'NoSuchPublicKey', status: 404, run: () => getPublicKey(cloudFront(), 'K1') },
   { service: 'cloudfront', operation: 'GetKeyGroup', code: 'Throttling', status: 400, run: () => readKeyGroup(cloudFront(), 'KG1') },
-  { service: 'cloudfront', operation: 'GetPublicKey', code: 'InvalidArgument', status: 400, run: bare(() => cloudFront().send(new GetPublicKeyCommand({ Id: 'K1' }))) },
-  { service: 'cloudfront', operation: 'GetPublicKey', code: 'AccessDenied', status: 403, run: bare(() => cloudFront().send(new GetPublicKeyCommand({ Id: 'K1' }))) },
+  { service: 'cloudfront', operation: 'GetPublicKey', code: 'InvalidArgument', status: 400, run: () => cloudFront().send(new GetPublicKeyCommand({ Id: 'K1' })) },
+  { service: 'cloudfront', operation: 'GetPublicKey', code: 'AccessDenied', status: 403, run: () => cloudFront().send(new GetPublicKeyCommand({ Id: 'K1' })) },
   // Secrets Manager (awsJson1_1).
-  { service: 'secretsmanager', operation: 'GetSecretValue', code: 'ResourceNotFoundException', status: 400, run: bare(() => secrets().send(new GetSecretValueCommand({ SecretId: 's' }))) },
-  { service: 'secretsmanager', operation: 'GetSecretValue', code: 'DecryptionFailure', status: 400, run: bare(() => secrets().send(new GetSecretValueCommand({ SecretId: 's' }))) },
-  { service: 'secretsmanager', operation: 'GetSecretValue', code: 'InvalidRequestException', status: 400, run: bare(() => secrets().send(new GetSecretValueCommand({ SecretId: 's' }))) },
+  { service: 'secretsmanager', operation: 'GetSecretValue', code: 'ResourceNotFoundException', status: 400, run: () => secrets().send(new GetSecretValueCommand({ SecretId: 's' })) },
+  { service: 'secretsmanager', operation: 'GetSecretValue', code: 'DecryptionFailure', status: 400, run: () => secrets().send(new GetSecretValueCommand({ SecretId: 's' })) },
+  { service: 'secretsmanager', operation: 'GetSecretValue', code: 'InvalidRequestException', status: 400, run: () => secrets().send(new GetSecretValueCommand({ SecretId: 's' })) },
   // API Gateway (restJson).
   ...(['NotFoundException:404', 'TooManyRequestsException:429', 'BadRequestException:400', 'UnauthorizedException:401'] as const).map((c) => {
     const [code, status] = c.split(':') as [string, string];
-    return { service: 'apigateway', operation: 'GetClientCertificate', code, status: Number(status), run: bare(() => new APIGatewayClient(once).send(new GetClientCertificateCommand({ clientCertificateId: 'c1' }))) };
+    return { service: 'apigateway', operation: 'GetClientCertificate', code, status: Number(status), run: () => new APIGatewayClient(once).send(new GetClientCertificateCommand({ clientCertificateId: 'c1' })) };
   }),
   // Lightsail (awsJson1_1).
   ...['NotFoundException', 'AccessDeniedException', 'AccountSetupInProgressException'].map((code) => ({
@@ -77,14 +75,14 @@ export const SCENARIOS: Scenario[] = [
     operation: 'GetBucketAccessKeys',
     code,
     status: 400,
-    run: bare(() => new LightsailClient(once).send(new GetBucketAccessKeysCommand({ bucketName: 'b' }))),
+    run: () => new LightsailClient(once).send(new GetBucketAccessKeysCommand({ bucketName: 'b' })),
   })),
   // IAM and STS (awsQuery): the wire code is not the class's name (NoSuchEntity: NoSuchEntityException).
-  { service: 'iam', operation: 'GetServerCertificate', code: 'NoSuchEntity', status: 404, run: bare(() => new IAMClient(once).send(new GetServerCertificateCommand({ ServerCertificateName: 'c' }))) },
-  { service: 'iam', operation: 'GetServerCertificate', code: 'ServiceFailure', status: 500, run: bare(() => new IAMClient(once).send(new GetServerCertificateCommand({ ServerCertificateName: 'c' }))) },
-  { service: 'iam', operation: 'ListServerCertificates', code: 'InvalidInput', status: 400, run: bare(() => new IAMClient(once).send(new ListServerCertificatesCommand({}))) },
-  { service: 'sts', operation: 'AssumeRole', code: 'RegionDisabledException', status: 403, run: bare(() => new STSClient(once).send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::111111111111:role/r', RoleSessionName: 's' }))) },
-  { service: 'sts', operation: 'AssumeRole', code: 'AccessDenied', status: 403, run: bare(() => new STSClient(once).send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::111111111111:role/r', RoleSessionName: 's' }))) },
+  { service: 'iam', operation: 'GetServerCertificate', code: 'NoSuchEntity', status: 404, run: () => new IAMClient(once).send(new GetServerCertificateCommand({ ServerCertificateName: 'c' })) },
+  { service: 'iam', operation: 'GetServerCertificate', code: 'ServiceFailure', status: 500, run: () => new IAMClient(once).send(new GetServerCertificateCommand({ ServerCertificateName: 'c' })) },
+  { service: 'iam', operation: 'ListServerCertificates', code: 'InvalidInput', status: 400, run: () => new IAMClient(once).send(new ListServerCertificatesCommand({})) },
+  { service: 'sts', operation: 'AssumeRole', code: 'RegionDisabledException', status: 403, run: () => new STSClient(once).send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::111111111111:role/r', RoleSessionName: 's' })) },
+  { service: 'sts', operation: 'AssumeRole', code: 'AccessDenied', status: 403, run: () => new STSClient(once).send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::111111111111:role/r', RoleSessionName: 's' })) },
 ];
 
 function seen(error: unknown, service: string): ErrorSeen {
