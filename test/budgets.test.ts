@@ -109,6 +109,16 @@ describe('Lambda bundle budgets', () => {
     expect(cloudFront?.text).toContain(`"${version}"`);
   });
 
+  it.skipIf(functions.length === 0)('ships a source map with each bundle, without the sources’ text (NODE_OPTIONS=--enable-source-maps parses it at every cold start)', async () => {
+    const [fn] = functions;
+    const [mapped] = await bundleFunctions([fn!], { ...lambdaBuildOptions(), outdir: join(scratch, 'mapped') });
+    const map = JSON.parse(readFileSync(`${mapped!.outfile}.map`, 'utf8')) as { mappings?: string; sources?: string[]; sourcesContent?: unknown };
+    expect(lambdaBuildOptions().sourcemap).toBe(true);
+    expect(map.sources?.length).toBeGreaterThan(0);
+    expect(map.mappings?.length).toBeGreaterThan(0);
+    expect(map.sourcesContent).toBeUndefined();
+  });
+
   it.skipIf(functions.length === 0)("bundles zod's tree-shakable build, not all of its locales", () => {
     const offenders = bundles.filter((b) => Object.keys(b.inputs).some((input) => /node_modules\/zod\/v4\/locales\/(?!en\.)/.test(input))).map((b) => b.fn.key);
     expect(offenders).toEqual([]);
