@@ -275,7 +275,7 @@ export async function addNewCertificateToTrustStore(
   const certificate = await requireOwnCertificate(deps, clientCertificateId);
   const versionId = trustStoreVersions(config.rotationId, clientCertificateId).widened;
   const entry = { clientCertificateId, pemEncodedCertificate: certificate.pemEncodedCertificate, expirationDate: certificate.expirationDate };
-  await publishBundle(deps.secrets, { secretId, versionId, bundle: { ...state.bundle, certificates: [...state.bundle.certificates, entry] } }, deps.log, state.versions);
+  await publishBundle(deps.secrets, { secretId, versionId, bundle: { ...state.bundle, certificates: [...state.bundle.certificates, entry] } }, deps.log);
   return { changed: true, versionId };
 }
 

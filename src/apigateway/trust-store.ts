@@ -107,6 +107,9 @@ export async function readCurrentBundle(client: SecretsClient, secretId: string)
 export const bundleHolds = (bundle: TrustBundle, clientCertificateId: string): boolean =>
   bundle.certificates.some((c) => c.clientCertificateId === clientCertificateId);
 
+/** Secrets Manager's answer when the version a call names does not hold the label (aws-facts.md). */
+const labelNotThere = (error: unknown): boolean => (error as { name?: string })?.name === 'InvalidParameterException';
+
 /** The claim's value: the lock of `rotationId`, trusting no certificate. */
 export const claimValue = (rotationId: string): TrustBundle & { lockedBy: string } => ({ lockedBy: `keyturn rotation ${rotationId}`, certificates: [] });
 
@@ -145,7 +148,7 @@ export async function claimTrustStore(
       }),
     );
   } catch (error) {
-    if ((error as { name?: string })?.name === 'InvalidParameterException') {
+    if (labelNotThere(error)) {
       throw new RotationInProgressError(`rotation in progress: another rotation took the pending label of secret ${secretId}`, { cause: error });
     }
     throw translateSecretsError(error, secretId, claim);
@@ -166,7 +169,7 @@ export async function releaseTrustStore(client: SecretsClient, secretId: string,
   } catch (error) {
     const translated = translateSecretsError(error, secretId, claim);
     // Not holding the label (InvalidParameter), or no claim was ever stored (the version is not found).
-    if ((error as { name?: string })?.name === 'InvalidParameterException' || translated instanceof SecretNotFoundError) return { released: false };
+    if (labelNotThere(error) || translated instanceof SecretNotFoundError) return { released: false };
     throw translated;
   }
   log.info('pending version dropped', { secretId, versionId: claim });
@@ -176,19 +179,16 @@ export async function releaseTrustStore(client: SecretsClient, secretId: string,
 /**
  * Publishes `bundle` as AWSCURRENT under version `versionId` (the old current becomes
  * AWSPREVIOUS). A version with that id that exists but is not current means the trust store
- * changed after we published it: an operator must look. `versions`, when the caller read them,
- * answer that before the write; without them the write's answer does (a new version is
- * AWSCURRENT; the same token with the same value is a no-op that leaves AWSCURRENT elsewhere).
+ * changed after we published it: an operator must look. The write's answer tells: a new version
+ * is AWSCURRENT; the same token with the same value is a no-op that leaves AWSCURRENT elsewhere,
+ * and another value is ResourceExistsException.
  */
 export async function publishBundle(
   client: SecretsClient,
   options: { secretId: string; versionId: string; bundle: TrustBundle },
   log: Log,
-  versions?: SecretVersions,
 ): Promise<void> {
   const { secretId, versionId } = options;
-  const changed = () => new UnsafeStateError(`trust store ${secretId} changed after this rotation published version ${versionId}`);
-  if (versions?.stagesByVersion[versionId]) throw changed();
   let labels: string[] | undefined;
   try {
     ({ VersionStages: labels } = await client.send(new PutSecretValueCommand({ SecretId: secretId, ClientRequestToken: versionId, SecretString: JSON.stringify(options.bundle) })));
@@ -198,6 +198,6 @@ export async function publishBundle(
     }
     throw translateSecretsError(error, secretId, versionId);
   }
-  if (!labels?.includes(CURRENT)) throw changed();
+  if (!labels?.includes(CURRENT)) throw new UnsafeStateError(`trust store ${secretId} changed after this rotation published version ${versionId}`);
   log.info('trust bundle published', { secretId, versionId, certificates: options.bundle.certificates.map((c) => c.clientCertificateId) });
 }
