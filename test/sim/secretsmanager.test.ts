@@ -14,9 +14,11 @@ import {
   RestoreSecretCommand,
   SecretsManagerClient,
   TagResourceCommand,
+  UntagResourceCommand,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { startSimulator } from '../../src/local/sim/server';
+import { documented } from '../support/sdk-docs';
 import { useSimulator } from '../support/sim';
 
 const sim = useSimulator();
@@ -45,7 +47,7 @@ function rejection(name: string, status = 400) {
 
 describe('simulated Secrets Manager', () => {
   describe('CreateSecret', () => {
-    it('stores the first value as AWSCURRENT under an ARN with a 6-character suffix', async () => {
+    it(documented('secrets-manager', 'CreateSecret', "If you include SecretString or SecretBinary then Secrets Manager creates an initial secret version and automatically attaches the staging label AWSCURRENT to it.").title, async () => {
       const { arn, versionId } = await createSecret();
 
       expect(arn).toMatch(/^arn:aws:secretsmanager:us-east-1:123456789012:secret:app\/key-[A-Za-z0-9]{6}$/);
@@ -63,13 +65,42 @@ describe('simulated Secrets Manager', () => {
       expect(out.Tags).toEqual([{ Key: 'keyturn:lock', Value: 'exec-1' }]);
     });
 
-    it('adds and replaces tags with TagResource', async () => {
+    it(documented('secrets-manager', 'TagResource', "This operation appends tags to the existing list of tags.").title, async () => {
       await client().send(new CreateSecretCommand({ Name: 'tagged', SecretString: 'x', Tags: [{ Key: 'a', Value: '1' }] }));
 
       await client().send(new TagResourceCommand({ SecretId: 'tagged', Tags: [{ Key: 'a', Value: '2' }, { Key: 'b', Value: '3' }] }));
 
       const out = await client().send(new DescribeSecretCommand({ SecretId: 'tagged' }));
       expect(out.Tags).toEqual([{ Key: 'a', Value: '2' }, { Key: 'b', Value: '3' }]);
+    });
+
+    it(documented('secrets-manager', 'CreateSecret', "If a version with this value already exists and the version SecretString and SecretBinary values are the same as those in the request, then the request is ignored.").title, async () => {
+      const token = randomUUID();
+      const first = await client().send(new CreateSecretCommand({ Name: 'app/key', SecretString: 'v1', ClientRequestToken: token }));
+
+      const retried = await client().send(new CreateSecretCommand({ Name: 'app/key', SecretString: 'v1', ClientRequestToken: token }));
+
+      expect(retried).toMatchObject({ ARN: first.ARN, VersionId: token });
+      expect(await stages()).toEqual({ [token]: ['AWSCURRENT'] });
+    });
+
+    it(documented('secrets-manager', 'CreateSecret', "If a version with this value already exists and that version's SecretString and SecretBinary values are different from those in the request, then the request fails because you cannot modify an existing version.").title, async () => {
+      const token = randomUUID();
+      await client().send(new CreateSecretCommand({ Name: 'app/key', SecretString: 'v1', ClientRequestToken: token }));
+
+      await expect(
+        client().send(new CreateSecretCommand({ Name: 'app/key', SecretString: 'other', ClientRequestToken: token })),
+      ).rejects.toMatchObject(rejection('ResourceExistsException'));
+      expect((await client().send(new GetSecretValueCommand({ SecretId: 'app/key' }))).SecretString).toBe('v1');
+    });
+
+    it('answers ResourceExistsException to a CreateSecret without a value on a taken name (the documentation is silent: the stricter reading)', async () => {
+      const token = randomUUID();
+      await client().send(new CreateSecretCommand({ Name: 'app/key', ClientRequestToken: token }));
+
+      await expect(client().send(new CreateSecretCommand({ Name: 'app/key', ClientRequestToken: token }))).rejects.toMatchObject(
+        rejection('ResourceExistsException'),
+      );
     });
 
     it('rejects CreateSecret on an existing name (ResourceExistsException)', async () => {
@@ -80,7 +111,7 @@ describe('simulated Secrets Manager', () => {
       );
     });
 
-    it('rejects SecretString and SecretBinary together (InvalidParameterException)', async () => {
+    it(documented('secrets-manager', 'CreateSecret', "To create a secret, you can provide the secret value to be encrypted in either the SecretString parameter or the SecretBinary parameter, but not both.").title, async () => {
       const both = new CreateSecretCommand({ Name: 'both', SecretString: 'x', SecretBinary: new Uint8Array([1]) });
 
       await expect(client().send(both)).rejects.toMatchObject(rejection('InvalidParameterException'));
@@ -121,7 +152,7 @@ describe('simulated Secrets Manager', () => {
       );
     });
 
-    it('selects a version by VersionStage or VersionId', async () => {
+    it(documented('secrets-manager', 'GetSecretValue', "If you don't specify either a VersionStage or VersionId, then Secrets Manager returns the AWSCURRENT version.").title, async () => {
       const { versionId: v1 } = await createSecret();
       const v2 = await putValue('v2', ['AWSPENDING']);
 
@@ -130,6 +161,17 @@ describe('simulated Secrets Manager', () => {
 
       expect(pending).toMatchObject({ VersionId: v2, SecretString: 'v2', VersionStages: ['AWSPENDING'] });
       expect(first).toMatchObject({ VersionId: v1, SecretString: 'v1' });
+    });
+
+    it(documented('secrets-manager', 'GetSecretValue', "If you include both this parameter and VersionStage, the two parameters must refer to the same secret version.").title, async () => {
+      const { versionId: v1 } = await createSecret();
+      await putValue('v2');
+
+      await expect(
+        client().send(new GetSecretValueCommand({ SecretId: 'app/key', VersionId: v1, VersionStage: 'AWSCURRENT' })),
+      ).rejects.toMatchObject(rejection('ResourceNotFoundException'));
+      const previous = await client().send(new GetSecretValueCommand({ SecretId: 'app/key', VersionId: v1, VersionStage: 'AWSPREVIOUS' }));
+      expect(previous.SecretString).toBe('v1');
     });
 
     it('answers ResourceNotFoundException for a staging label no version has', async () => {
@@ -142,7 +184,56 @@ describe('simulated Secrets Manager', () => {
   });
 
   describe('PutSecretValue', () => {
-    it('moves AWSCURRENT to the new version and gives the old one AWSPREVIOUS', async () => {
+    it(documented('secrets-manager', 'PutSecretValue', "If this operation creates the first version for the secret, then Secrets Manager automatically attaches the staging label AWSCURRENT to it.").title, async () => {
+      await client().send(new CreateSecretCommand({ Name: 'app/key' }));
+
+      const out = await client().send(new PutSecretValueCommand({ SecretId: 'app/key', SecretString: 'p1', VersionStages: ['AWSPENDING'] }));
+
+      expect(out.VersionStages?.sort()).toEqual(['AWSCURRENT', 'AWSPENDING']);
+      expect(await stages()).toEqual({ [out.VersionId!]: expect.arrayContaining(['AWSCURRENT', 'AWSPENDING']) });
+      expect((await client().send(new GetSecretValueCommand({ SecretId: 'app/key' }))).SecretString).toBe('p1');
+      // Only the first: the next AWSPENDING version leaves AWSCURRENT where it is.
+      const next = await putValue('p2', ['AWSPENDING']);
+      expect((await stages())[next]).toEqual(['AWSPENDING']);
+      expect((await stages())[out.VersionId!]).toEqual(['AWSCURRENT']);
+    });
+
+    it(documented('secrets-manager', 'PutSecretValue', "If you don't include VersionStages, then Secrets Manager automatically moves the staging label AWSCURRENT to this version.").title, async () => {
+      const { versionId: v1 } = await createSecret();
+
+      const v2 = await putValue('v2');
+
+      expect((await stages())[v2]).toEqual(['AWSCURRENT']);
+      expect((await stages())[v1]).toEqual(['AWSPREVIOUS']);
+    });
+
+    it(documented('secrets-manager', 'PutSecretValue', "Secrets Manager keeps 100 of the most recent versions, but it keeps all secret versions created in the last 24 hours.").title, async () => {
+      await createSecret();
+      const oldest = await putValue('deprecated-0', ['scratch']);
+      for (let i = 1; i <= 101; i += 1) await putValue(`deprecated-${i}`, ['scratch']);
+      const all = async () => {
+        const ids: string[] = [];
+        let NextToken: string | undefined;
+        do {
+          const page = await client().send(new ListSecretVersionIdsCommand({ SecretId: 'app/key', IncludeDeprecated: true, NextToken }));
+          ids.push(...page.Versions!.map((v) => v.VersionId!));
+          NextToken = page.NextToken;
+        } while (NextToken);
+        return ids;
+      };
+      // 101 unlabelled versions (plus AWSCURRENT's and the scratch label's), all from the last 24 hours: every one is kept.
+      expect((await all()).length).toBe(103);
+
+      await sim.admin('POST', '/_sim/clock', { advanceSeconds: 86_400 });
+      await putValue('deprecated-102', ['scratch']);
+
+      const kept = await all();
+      // 102 unlabelled now, all a day old: the two oldest go, 100 stay beside the two labelled.
+      expect(kept.length).toBe(102);
+      expect(kept).not.toContain(oldest);
+    });
+
+    it(documented('secrets-manager', 'PutSecretValue', "If this operation moves the staging label AWSCURRENT from another version to this version, then Secrets Manager also automatically moves the staging label AWSPREVIOUS to the version that AWSCURRENT was removed from.").title, async () => {
       const { versionId: v1 } = await createSecret();
 
       const v2 = await putValue('v2');
@@ -171,7 +262,7 @@ describe('simulated Secrets Manager', () => {
       expect(await stages()).toEqual({ [v1]: ['AWSCURRENT'], [v2]: ['AWSPENDING'] });
     });
 
-    it('moves a label that another version holds (one version per label)', async () => {
+    it(documented('secrets-manager', 'PutSecretValue', "If you specify a staging label that's already associated with a different version of the same secret, then Secrets Manager removes the label from the other version and attaches it to this version.").title, async () => {
       await createSecret();
       const pending1 = await putValue('p1', ['AWSPENDING']);
 
@@ -182,14 +273,14 @@ describe('simulated Secrets Manager', () => {
       expect(map[pending1]).toBeUndefined();
     });
 
-    it('uses the ClientRequestToken as the VersionId', async () => {
+    it(documented('secrets-manager', 'PutSecretValue', "This value becomes the VersionId of the new version.").title, async () => {
       await createSecret();
       const token = randomUUID();
 
       expect(await putValue('v2', undefined, token)).toBe(token);
     });
 
-    it('treats a repeated ClientRequestToken with the same value as a no-op', async () => {
+    it(documented('secrets-manager', 'PutSecretValue', "If you call this operation with a ClientRequestToken that matches an existing version's VersionId, and you specify the same secret data, the operation succeeds but does nothing.").title, async () => {
       const { versionId: v1 } = await createSecret();
       const token = randomUUID();
       await putValue('v2', ['AWSPENDING'], token);
@@ -202,7 +293,7 @@ describe('simulated Secrets Manager', () => {
       expect(await stages()).toEqual({ [v1]: ['AWSCURRENT'], [token]: ['AWSPENDING'] });
     });
 
-    it('rejects a repeated ClientRequestToken with another value (ResourceExistsException)', async () => {
+    it(documented('secrets-manager', 'PutSecretValue', "However, if the secret data is different, then the operation fails because you can't modify an existing version; you can only create new ones.").title, async () => {
       await createSecret();
       const token = randomUUID();
       await putValue('v2', ['AWSPENDING'], token);
@@ -236,7 +327,7 @@ describe('simulated Secrets Manager', () => {
   });
 
   describe('UpdateSecretVersionStage', () => {
-    it('moves AWSCURRENT when RemoveFromVersionId names its holder, giving that version AWSPREVIOUS', async () => {
+    it(documented('secrets-manager', 'UpdateSecretVersionStage', "Whenever you move AWSCURRENT, Secrets Manager automatically moves the label AWSPREVIOUS to the version that AWSCURRENT was removed from.").title, async () => {
       const { versionId: v1 } = await createSecret();
       const v2 = await putValue('v2', ['AWSPENDING']);
 
@@ -247,7 +338,7 @@ describe('simulated Secrets Manager', () => {
       expect(await stages()).toEqual({ [v1]: ['AWSPREVIOUS'], [v2]: ['AWSPENDING', 'AWSCURRENT'] });
     });
 
-    it('rejects moving a label without naming the version that holds it (InvalidParameterException)', async () => {
+    it(documented('secrets-manager', 'UpdateSecretVersionStage', "If the label is attached and you either do not specify this parameter, or the version ID does not match, then the operation fails.").title, async () => {
       const { versionId: v1 } = await createSecret();
       const v2 = await putValue('v2', ['AWSPENDING']);
 
@@ -315,7 +406,7 @@ describe('simulated Secrets Manager', () => {
       expect(out.CreatedDate).toBeInstanceOf(Date);
     });
 
-    it('keeps versions without labels, listed only with IncludeDeprecated', async () => {
+    it(documented('secrets-manager', 'ListSecretVersionIds', "By default, versions without staging labels aren't included.").title, async () => {
       const { versionId: v1 } = await createSecret();
       const v2 = await putValue('v2');
       const v3 = await putValue('v3');
@@ -329,6 +420,36 @@ describe('simulated Secrets Manager', () => {
       expect(old.SecretString).toBe('v1');
     });
 
+    it(documented('secrets-manager', 'DescribeSecret', "Secrets Manager only returns fields that have a value in the response.").title, async () => {
+      await client().send(new CreateSecretCommand({ Name: 'app/key' }));
+
+      const out = await client().send(new DescribeSecretCommand({ SecretId: 'app/key' }));
+
+      expect(out).not.toHaveProperty('Tags');
+      expect(out).not.toHaveProperty('VersionIdsToStages');
+      expect(out).not.toHaveProperty('Description');
+    });
+
+    it(documented('secrets-manager', 'UntagResource', "If a requested tag is not attached to the secret, no error is returned and the secret metadata is unchanged.").title, async () => {
+      await client().send(new CreateSecretCommand({ Name: 'app/key', SecretString: 'x', Tags: [{ Key: 'a', Value: '1' }] }));
+
+      await client().send(new UntagResourceCommand({ SecretId: 'app/key', TagKeys: ['not-there'] }));
+
+      expect((await client().send(new DescribeSecretCommand({ SecretId: 'app/key' }))).Tags).toEqual([{ Key: 'a', Value: '1' }]);
+    });
+
+    it(documented('secrets-manager', 'ListSecrets', "By default, secrets scheduled for deletion aren't included.").title, async () => {
+      await client().send(new CreateSecretCommand({ Name: 'kept', SecretString: 'x' }));
+      await client().send(new CreateSecretCommand({ Name: 'going', SecretString: 'x' }));
+      await client().send(new DeleteSecretCommand({ SecretId: 'going', RecoveryWindowInDays: 7 }));
+
+      const listed = await client().send(new ListSecretsCommand({}));
+      const withDeleted = await client().send(new ListSecretsCommand({ IncludePlannedDeletion: true }));
+
+      expect(listed.SecretList?.map((x) => x.Name)).toEqual(['kept']);
+      expect(withDeleted.SecretList?.map((x) => x.Name).sort()).toEqual(['going', 'kept']);
+    });
+
     it('lists secrets filtered by tag key', async () => {
       await client().send(new CreateSecretCommand({ Name: 'a', SecretString: 'x', Tags: [{ Key: 'team', Value: 'edge' }] }));
       await client().send(new CreateSecretCommand({ Name: 'b', SecretString: 'x' }));
@@ -340,7 +461,7 @@ describe('simulated Secrets Manager', () => {
   });
 
   describe('DeleteSecret', () => {
-    it('refuses GetSecretValue on a secret scheduled for deletion (InvalidRequestException)', async () => {
+    it(documented('secrets-manager', 'DeleteSecret', "When a secret is scheduled for deletion, you cannot retrieve the secret value.").title, async () => {
       await createSecret();
 
       const out = await client().send(new DeleteSecretCommand({ SecretId: 'app/key', RecoveryWindowInDays: 7 }));
@@ -362,7 +483,7 @@ describe('simulated Secrets Manager', () => {
       );
     });
 
-    it('restores a secret scheduled for deletion', async () => {
+    it(documented('secrets-manager', 'RestoreSecret', "Cancels the scheduled deletion of a secret by removing the DeletedDate time stamp.").title, async () => {
       await createSecret();
       await client().send(new DeleteSecretCommand({ SecretId: 'app/key' }));
 
@@ -383,7 +504,7 @@ describe('simulated Secrets Manager', () => {
       await createSecret(); // the name is free again
     });
 
-    it('forgets a scheduled secret once its recovery window has passed on the simulator clock', async () => {
+    it(documented('secrets-manager', 'DeleteSecret', "At the end of the recovery window, Secrets Manager deletes the secret permanently.").title, async () => {
       await createSecret();
       await client().send(new DeleteSecretCommand({ SecretId: 'app/key', RecoveryWindowInDays: 7 }));
 
@@ -394,7 +515,21 @@ describe('simulated Secrets Manager', () => {
       );
     });
 
-    it('rejects ForceDeleteWithoutRecovery with RecoveryWindowInDays (InvalidParameterException)', async () => {
+    it(documented('secrets-manager', 'DeleteSecret', "If you forcibly delete an already deleted or nonexistent secret, the operation does not return ResourceNotFoundException.").title, async () => {
+      const out = await client().send(new DeleteSecretCommand({ SecretId: 'never-existed', ForceDeleteWithoutRecovery: true }));
+      await createSecret();
+      await client().send(new DeleteSecretCommand({ SecretId: 'app/key', ForceDeleteWithoutRecovery: true }));
+
+      await client().send(new DeleteSecretCommand({ SecretId: 'app/key', ForceDeleteWithoutRecovery: true }));
+
+      expect(out.Name).toBe('never-existed');
+      // Without ForceDeleteWithoutRecovery, an unknown secret is still ResourceNotFoundException.
+      await expect(client().send(new DeleteSecretCommand({ SecretId: 'never-existed' }))).rejects.toMatchObject(
+        rejection('ResourceNotFoundException'),
+      );
+    });
+
+    it(documented('secrets-manager', 'DeleteSecret', "You can't use both this parameter and RecoveryWindowInDays in the same call.").title, async () => {
       await createSecret();
 
       await expect(
@@ -402,7 +537,7 @@ describe('simulated Secrets Manager', () => {
       ).rejects.toMatchObject(rejection('InvalidParameterException'));
     });
 
-    it('rejects a recovery window outside 7 to 30 days (InvalidParameterException)', async () => {
+    it(documented('secrets-manager', 'DeleteSecret', "The number of days from 7 to 30 that Secrets Manager waits before permanently deleting the secret.").title, async () => {
       await createSecret();
 
       await expect(

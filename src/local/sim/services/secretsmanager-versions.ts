@@ -5,10 +5,12 @@
 export const AWSCURRENT = 'AWSCURRENT';
 export const AWSPREVIOUS = 'AWSPREVIOUS';
 /**
- * AWS keeps at most 100 versions without labels ("deprecated"), removing the oldest beyond that
- * (it also waits until they are 24 hours old; the simulator doesn't).
+ * PutSecretValue: "Secrets Manager keeps 100 of the most recent versions, but it keeps all secret
+ * versions created in the last 24 hours." Labelled versions are never removed; of the versions
+ * without labels ("deprecated"), the oldest beyond 100 go once they are 24 hours old.
  */
 export const MAX_DEPRECATED_VERSIONS = 100;
+const KEEP_ALL_FOR_MS = 86_400_000;
 
 export interface SecretVersion {
   versionId: string;
@@ -58,11 +60,11 @@ export function detachStage(version: SecretVersion, stage: string): void {
   version.stages = version.stages.filter((s) => s !== stage);
 }
 
-/** Drops the oldest versions without labels beyond MAX_DEPRECATED_VERSIONS. */
-export function pruneDeprecated(secret: SecretRecord): void {
+/** Drops the oldest versions without labels beyond MAX_DEPRECATED_VERSIONS that are older than a day. */
+export function pruneDeprecated(secret: SecretRecord, now: number): void {
   const deprecated = secret.versions.filter((v) => v.stages.length === 0);
   const excess = deprecated.length - MAX_DEPRECATED_VERSIONS;
   if (excess <= 0) return;
-  const dropped = new Set(deprecated.slice(0, excess));
+  const dropped = new Set(deprecated.slice(0, excess).filter((v) => now - v.createdAt >= KEEP_ALL_FOR_MS));
   secret.versions = secret.versions.filter((v) => !dropped.has(v));
 }

@@ -116,8 +116,17 @@ function createSecret(input: Input, ctx: SimContext): SimResponse {
   if (existing?.deletedAt !== undefined) {
     throw invalidRequest('You can\'t create this secret because a secret with this name is already scheduled for deletion.');
   }
-  // AWS answers a retried CreateSecret the same way: the name is taken.
-  if (existing) throw new AwsError('ResourceExistsException', 400, `The operation failed because the secret ${name} already exists.`);
+  if (existing) {
+    // CreateSecret's ClientRequestToken: "If a version with this value already exists and the
+    // version SecretString and SecretBinary values are the same as those in the request, then the
+    // request is ignored." A retry without a value names no version: the documentation is silent,
+    // so the stricter reading holds and the name is taken, as for any other CreateSecret.
+    const retried = value && input.ClientRequestToken !== undefined ? findVersion(existing, token) : undefined;
+    if (retried && retried.secretString === value?.secretString && retried.secretBinary === value?.secretBinary) {
+      return respond(200, { ARN: existing.arn, Name: existing.name, VersionId: retried.versionId });
+    }
+    throw new AwsError('ResourceExistsException', 400, `The operation failed because the secret ${name} already exists.`);
+  }
 
   const now = ctx.now();
   const secret: SecretRecord = {
@@ -152,8 +161,9 @@ function describeSecret(input: Input, ctx: SimContext): SimResponse {
     LastChangedDate: epochSeconds(secret.lastChangedAt),
     ...(secret.lastAccessedAt !== undefined ? { LastAccessedDate: epochSeconds(secret.lastAccessedAt) } : {}),
     ...(secret.deletedAt !== undefined ? { DeletedDate: epochSeconds(secret.deletedAt) } : {}),
-    Tags: secret.tags,
-    VersionIdsToStages: stagesMap(secret),
+    // "Secrets Manager only returns fields that have a value in the response": no tags, no versions, no field.
+    ...(secret.tags.length > 0 ? { Tags: secret.tags } : {}),
+    ...(secret.versions.some((v) => v.stages.length > 0) ? { VersionIdsToStages: stagesMap(secret) } : {}),
     CreatedDate: epochSeconds(secret.createdAt),
   });
 }
@@ -198,10 +208,14 @@ function putSecretValue(input: Input, ctx: SimContext): SimResponse {
 
   const now = ctx.now();
   const version: SecretVersion = { versionId: token, ...value, stages: [], createdAt: now };
+  // "If this operation creates the first version for the secret, then Secrets Manager
+  // automatically attaches the staging label AWSCURRENT to it", whatever VersionStages says.
+  const first = secret.versions.length === 0;
   secret.versions.push(version);
   for (const stage of stages) attachStage(secret, stage, version);
+  if (first) attachStage(secret, AWSCURRENT, version);
   secret.lastChangedAt = now;
-  pruneDeprecated(secret);
+  pruneDeprecated(secret, now);
   return respond(200, { ARN: secret.arn, Name: secret.name, VersionId: version.versionId, VersionStages: [...version.stages] });
 }
 
@@ -239,7 +253,7 @@ function updateSecretVersionStage(input: Input, ctx: SimContext): SimResponse {
     detachStage(holder, stage);
   }
   secret.lastChangedAt = ctx.now();
-  pruneDeprecated(secret);
+  pruneDeprecated(secret, ctx.now());
   return respond(200, { ARN: secret.arn, Name: secret.name });
 }
 
@@ -263,9 +277,9 @@ function listSecretVersionIds(input: Input, ctx: SimContext): SimResponse {
 }
 
 function deleteSecret(input: Input, ctx: SimContext): SimResponse {
-  const secret = resolve(input, ctx);
   const force = input.ForceDeleteWithoutRecovery === true;
   const window = input.RecoveryWindowInDays;
+  const secret = force ? resolveIfAny(input, ctx) : resolve(input, ctx);
   if (force && window !== undefined) {
     throw invalidParameter('You can\'t use ForceDeleteWithoutRecovery in conjunction with RecoveryWindowInDays.');
   }
@@ -274,6 +288,12 @@ function deleteSecret(input: Input, ctx: SimContext): SimResponse {
   }
   const now = ctx.now();
   if (force) {
+    // "If you forcibly delete an already deleted or nonexistent secret, the operation does not
+    // return ResourceNotFoundException." What it returns instead is undocumented: the id as given.
+    if (!secret) {
+      const id = String(input.SecretId);
+      return respond(200, { ...(id.startsWith('arn:') ? { ARN: id } : { Name: id }), DeletionDate: epochSeconds(now) });
+    }
     delete store(ctx).secrets[secret.arn];
     return respond(200, { ARN: secret.arn, Name: secret.name, DeletionDate: epochSeconds(now) });
   }
@@ -329,8 +349,8 @@ function listSecrets(input: Input, ctx: SimContext): SimResponse {
       LastChangedDate: epochSeconds(s.lastChangedAt),
       ...(s.lastAccessedAt !== undefined ? { LastAccessedDate: epochSeconds(s.lastAccessedAt) } : {}),
       ...(s.deletedAt !== undefined ? { DeletedDate: epochSeconds(s.deletedAt) } : {}),
-      Tags: s.tags,
-      SecretVersionsToStages: stagesMap(s),
+      ...(s.tags.length > 0 ? { Tags: s.tags } : {}),
+      ...(s.versions.some((v) => v.stages.length > 0) ? { SecretVersionsToStages: stagesMap(s) } : {}),
       CreatedDate: epochSeconds(s.createdAt),
     })),
     ...(page.nextToken ? { NextToken: page.nextToken } : {}),
@@ -355,13 +375,15 @@ function purgeExpiredDeletions(ctx: SimContext): void {
 
 /** SecretId is a name, a full ARN, or an ARN without the 6-character suffix. */
 function resolve(input: Input, ctx: SimContext): SecretRecord {
-  const id = requiredString(input, 'SecretId', 1, 2048);
-  const secrets = Object.values(store(ctx).secrets);
-  const secret = id.startsWith('arn:')
-    ? secrets.find((s) => s.arn === id || s.arn.slice(0, -7) === id)
-    : secrets.find((s) => s.name === id);
+  const secret = resolveIfAny(input, ctx);
   if (!secret) throw new AwsError('ResourceNotFoundException', 400, 'Secrets Manager can\'t find the specified secret.');
   return secret;
+}
+
+function resolveIfAny(input: Input, ctx: SimContext): SecretRecord | undefined {
+  const id = requiredString(input, 'SecretId', 1, 2048);
+  const secrets = Object.values(store(ctx).secrets);
+  return id.startsWith('arn:') ? secrets.find((s) => s.arn === id || s.arn.slice(0, -7) === id) : secrets.find((s) => s.name === id);
 }
 
 /** As resolve, for operations a secret scheduled for deletion refuses. */
