@@ -33,7 +33,8 @@ import {
   publishBundle,
   readCurrentBundle,
   readTrustStore,
-  readTrustStoreLabels,
+  readTrustStoreLabelsIfAny,
+  type TrustBundle,
   releaseTrustStore,
   trustStoreVersions,
 } from './trust-store';
@@ -92,8 +93,9 @@ export interface KnownAtStart {
    * The trust store's AWSCURRENT version step 1 saw: the step that takes the lock stops if it moved
    * (another rotation ran between step 1 and this one's lock, and the stages no longer present the
    * certificate step 1 would retire; or a person edited the trust store: then a later run rotates).
+   * Null: the trust store did not exist yet (or had no value), and step 2 creates it.
    */
-  trustStoreVersionId?: string;
+  trustStoreVersionId?: string | null;
 }
 
 /** The stages to rotate: the named ones (each must exist), or every stage, which must then share one certificate. */
@@ -117,7 +119,8 @@ export async function assessRotation(deps: RotationDeps, config: RotationConfig)
   // GetStages answers NotFoundException for an unknown API: no GetRestApi first.
   const stages = await listStagesOfApi(deps.apiGateway, restApiId);
   // The labels only (the lock, "Slack told?"): the bundle is read where it is changed, from step 2 on.
-  const labels = await readTrustStoreLabels(deps.secrets, config.trustStoreSecretId);
+  // None yet: step 2 creates the trust store, trusting what the stages present.
+  const labels = await readTrustStoreLabelsIfAny(deps.secrets, config.trustStoreSecretId);
   assertNoOtherRotation(labels, ownTrustStoreVersions(rotationId));
 
   // One listing answers three questions: is there a certificate of this rotation (a rerun), when
@@ -129,7 +132,7 @@ export async function assessRotation(deps: RotationDeps, config: RotationConfig)
     certificateCount: certificates.length,
     resuming: own !== undefined,
     notified: notifiedIn(labels, rotationId),
-    trustStoreVersionId: labels.currentVersionId,
+    trustStoreVersionId: labels?.currentVersionId ?? null,
   };
   if (own) {
     const oldCertificateIds = replacedIds(own);
@@ -201,7 +204,11 @@ export async function generateNewCertificate(
   assessment: Pick<Assessment, 'stageNames' | 'oldCertificateIds'>,
   known?: Pick<KnownAtStart, 'certificateCount' | 'resuming' | 'trustStoreVersionId'>,
 ): Promise<NewCertificate> {
-  const claim = () => claimTrustStore(deps.secrets, config.trustStoreSecretId, config.rotationId, deps.log, known?.trustStoreVersionId);
+  const claim = () =>
+    claimTrustStore(deps.secrets, config.trustStoreSecretId, config.rotationId, deps.log, {
+      ...(known?.trustStoreVersionId !== undefined ? { currentAtStart: known.trustStoreVersionId } : {}),
+      ...trustStoreFirstBundle(deps, config, assessment.oldCertificateIds),
+    });
   const adopt = async (own: ClientCertificate, extra: ClientCertificate[]): Promise<NewCertificate> => {
     // A lost response made the SDK generate twice: nobody knows the extra ones' ids, so nothing uses them.
     for (const duplicate of extra) await deleteClientCertificate(deps.apiGateway, duplicate.clientCertificateId, deps.log);
@@ -226,10 +233,10 @@ export async function generateNewCertificate(
     }
   } else {
     // Lock first (read only), quota next, then the writes: a refused rotation changes nothing.
-    const labels = await readTrustStoreLabels(deps.secrets, config.trustStoreSecretId);
+    const labels = await readTrustStoreLabelsIfAny(deps.secrets, config.trustStoreSecretId);
     assertNoOtherRotation(labels, ownTrustStoreVersions(config.rotationId));
     await ensureCertificateRoom(deps.apiGateway);
-    await claimTrustStore(deps.secrets, config.trustStoreSecretId, config.rotationId, deps.log);
+    await claimTrustStore(deps.secrets, config.trustStoreSecretId, config.rotationId, deps.log, trustStoreFirstBundle(deps, config, assessment.oldCertificateIds));
   }
 
   const date = deps.now().toISOString().slice(0, 10);
@@ -248,6 +255,24 @@ export async function generateNewCertificate(
     deps.log,
   );
   return { clientCertificateId: certificate.clientCertificateId, expirationDate: certificate.expirationDate, generated: true };
+}
+
+/**
+ * What a trust store keyturn creates holds first: the certificates the stages present now (public
+ * PEMs, read from API Gateway), so the backend reading it keeps trusting them.
+ */
+function trustStoreFirstBundle(deps: RotationDeps, config: RotationConfig, oldCertificateIds: readonly string[]) {
+  return {
+    description: `Trust store of the client certificates of REST API ${config.restApiId} (kept by keyturn)`,
+    firstBundle: async (): Promise<TrustBundle> => {
+      const certificates = [];
+      for (const id of oldCertificateIds) {
+        const certificate = await getClientCertificate(deps.apiGateway, id);
+        if (certificate) certificates.push({ clientCertificateId: id, pemEncodedCertificate: certificate.pemEncodedCertificate, expirationDate: certificate.expirationDate });
+      }
+      return { certificates };
+    },
+  };
 }
 
 async function requireOwnCertificate(deps: RotationDeps, clientCertificateId: string): Promise<ClientCertificate> {

@@ -29,6 +29,7 @@ import {
   parseValue,
   PENDING,
   describeSecretVersions,
+  ensureSecret,
   putPendingVersion,
   requireVersion,
   rotationVersionId,
@@ -71,6 +72,20 @@ export interface TrustStoreState {
   versions: SecretVersions;
   currentVersionId: string;
   bundle: TrustBundle;
+}
+
+/**
+ * The version id of a trust store keyturn creates (a first rotation whose trust store does not
+ * exist yet, or exists without a value): its first bundle, which trusts the certificates the
+ * stages present, and which Secrets Manager makes AWSCURRENT as the first version. Fixed, so a
+ * retried or racing creation with the same bundle is one write.
+ */
+export const FIRST_BUNDLE_VERSION_ID = 'keyturn-first-trust-bundle-000000000000000';
+
+/** The trust store's labels and tags, or undefined when it does not exist or has no AWSCURRENT yet (a first rotation creates it). */
+export async function readTrustStoreLabelsIfAny(client: SecretsClient, secretId: string): Promise<SecretVersions | undefined> {
+  const versions = await describeSecretVersions(client, secretId);
+  return versions?.currentVersionId ? versions : undefined;
 }
 
 /** The trust store's labels and tags only (the lock, "Slack told?"); a missing secret or AWSCURRENT is bad input. */
@@ -118,20 +133,38 @@ export const claimValue = (rotationId: string): TrustBundle & { lockedBy: string
  * holds it (the read and the write in one invocation: the step that takes the lock reads it).
  * Idempotent. `stored`: this call wrote the claim (so no earlier attempt of this rotation got as
  * far).
+ *
+ * A trust store that does not exist yet, or has no value, is created first with `firstBundle`
+ * (what the stages present now, so the backend keeps trusting them) as its first version: the
+ * claim written into an empty secret would be its first version and so AWSCURRENT, a bundle that
+ * trusts nothing. Without `firstBundle`, a missing trust store is bad input.
  */
 export async function claimTrustStore(
   client: SecretsClient,
   secretId: string,
   rotationId: string,
   log: Log,
-  /** The AWSCURRENT version step 1 saw: a trust store changed since stops the claim (assertCurrentUnchanged). */
-  currentAtStart?: string,
+  options: {
+    /** The AWSCURRENT version step 1 saw (null: none yet): a trust store changed since stops the claim (assertCurrentUnchanged). */
+    currentAtStart?: string | null;
+    firstBundle?: () => Promise<TrustBundle>;
+    description?: string;
+  } = {},
 ): Promise<{ claimVersionId: string; stored: boolean }> {
-  const versions = await readTrustStoreLabels(client, secretId);
+  let versions = options.firstBundle ? await readTrustStoreLabelsIfAny(client, secretId) : await readTrustStoreLabels(client, secretId);
+  if (!versions && options.firstBundle) {
+    const firstVersion = { versionId: FIRST_BUNDLE_VERSION_ID, value: await options.firstBundle() };
+    await ensureSecret(client, { secretId, description: options.description ?? 'Client certificate trust store (kept by keyturn)', tags: { 'managed-by': 'keyturn' }, hasVersion: false, firstVersion }, log);
+    versions = await readTrustStoreLabels(client, secretId);
+  }
+  const labels = versions!;
   const { claim } = trustStoreVersions(rotationId);
-  assertNoOtherRotation(versions, [claim]);
-  if (currentAtStart !== undefined) assertCurrentUnchanged(versions, secretId, currentAtStart);
-  if (versions.pendingVersionId === claim) return { claimVersionId: claim, stored: false };
+  assertNoOtherRotation(labels, [claim]);
+  const { currentAtStart } = options;
+  // Step 1 saw no trust store, and the one there now is the one this step (or a racing first run with the same bundle) created: unchanged.
+  const createdSinceStart = currentAtStart === null && labels.currentVersionId === FIRST_BUNDLE_VERSION_ID;
+  if (currentAtStart !== undefined && !createdSinceStart) assertCurrentUnchanged(labels, secretId, currentAtStart);
+  if (labels.pendingVersionId === claim) return { claimVersionId: claim, stored: false };
   // DescribeSecret lists only labelled versions: an earlier attempt's released claim answers the
   // same token with its old version, unlabelled (a no-op, or ResourceExists for an older value).
   const out = await putPendingVersion(client, { secretId, versionId: claim, value: claimValue(rotationId) }, log);
@@ -144,7 +177,7 @@ export async function claimTrustStore(
         SecretId: secretId,
         VersionStage: PENDING,
         MoveToVersionId: claim,
-        ...(versions.pendingVersionId ? { RemoveFromVersionId: versions.pendingVersionId } : {}),
+        ...(labels.pendingVersionId ? { RemoveFromVersionId: labels.pendingVersionId } : {}),
       }),
     );
   } catch (error) {

@@ -106,7 +106,8 @@ export interface Assessment extends KeyAssessment {
 
 export interface KnownAtStart {
   keyGroup: KeyGroup;
-  secretExists: boolean;
+  /** Whether the secret exists and has a version (the no-credential marker counts): else storing the key gives it one first (ensureSecret). */
+  secretHasVersion: boolean;
   /** The AWSCURRENT version step 1 saw (null: none): the lock-taking step checks it has not moved. */
   currentVersionId: string | null;
   resuming: boolean;
@@ -123,7 +124,7 @@ export async function assessRotation(deps: RotationDeps, config: RotationConfig)
   assertNoOtherRotation(versions, own);
   const known: KnownAtStart = {
     keyGroup: group,
-    secretExists: versions !== undefined,
+    secretHasVersion: versions?.currentLabelVersionId !== undefined,
     currentVersionId: versions?.currentVersionId ?? null,
     // resolveRotationAttempt picked the first attempt none of whose versions is undone: it stored
     // something only if one of its versions still holds a label.
@@ -210,7 +211,7 @@ export async function ensureRoom(
 export async function storePendingKey(
   deps: RotationDeps,
   config: RotationConfig,
-  known: Pick<KnownAtStart, 'secretExists' | 'resuming'> & Partial<Pick<KnownAtStart, 'currentVersionId'>>,
+  known: Pick<KnownAtStart, 'secretHasVersion' | 'resuming'> & Partial<Pick<KnownAtStart, 'currentVersionId'>>,
 ): Promise<{ pendingVersionId: string; createdAt: string; publicKey: string }> {
   const { secretId } = config;
   const own = ownVersions(config);
@@ -228,7 +229,7 @@ export async function storePendingKey(
       secretId,
       description: `CloudFront signing key for key group ${config.keyGroupId} (rotated by keyturn)`,
       tags: { 'managed-by': 'keyturn' },
-      exists: known.secretExists,
+      hasVersion: known.secretHasVersion,
     },
     deps.log,
   );

@@ -78,8 +78,8 @@ export interface Assessment extends KeyAssessment {
 export interface KnownAtStart {
   /** The bucket's access key ids when step 1 listed them. */
   accessKeyIds: string[];
-  /** Whether the secret exists (a first rotation creates it). */
-  secretExists: boolean;
+    /** Whether the secret exists and has a version (the no-credential marker counts): else storing the key gives it one first (ensureSecret). */
+  secretHasVersion: boolean;
   /** The AWSCURRENT version step 1 saw (null: none): the lock-taking step checks it has not moved. */
   currentVersionId: string | null;
   /** The key this attempt already stored as AWSPENDING (a rerun resuming it), else null. */
@@ -115,7 +115,7 @@ export async function assessRotation(deps: RotationDeps, config: RotationConfig)
   const onBucket = (id: string | undefined) => keys.find((k) => k.accessKeyId === id);
   const knownWith = (ownAccessKeyId: string | null): KnownAtStart => ({
     accessKeyIds: keys.map((k) => k.accessKeyId),
-    secretExists: versions !== undefined,
+    secretHasVersion: versions?.currentLabelVersionId !== undefined,
     currentVersionId: versions?.currentVersionId ?? null,
     ownAccessKeyId,
     notified: notifiedIn(versions, rotationId),
@@ -242,7 +242,7 @@ export async function createAndStoreKey(
   deps: RotationDeps,
   config: RotationConfig,
   /** What step 1 read (`known`) and the key count making room left; without it, everything is read here. */
-  known?: Pick<KnownAtStart, 'secretExists' | 'ownAccessKeyId'> & Partial<Pick<KnownAtStart, 'currentVersionId'>> & { keyCount: number },
+  known?: Pick<KnownAtStart, 'secretHasVersion' | 'ownAccessKeyId'> & Partial<Pick<KnownAtStart, 'currentVersionId'>> & { keyCount: number },
 ): Promise<{ accessKeyId: string; pendingVersionId: string }> {
   const { bucketName, secretId, rotationId } = config;
   const pendingVersionId = ownPendingOf(config);
@@ -258,7 +258,7 @@ export async function createAndStoreKey(
 
   await ensureSecret(
     deps.secrets,
-    { secretId, description: `Lightsail bucket access key for ${bucketName} (rotated by keyturn)`, tags: { 'managed-by': 'keyturn' }, exists: known?.secretExists },
+    { secretId, description: `Lightsail bucket access key for ${bucketName} (rotated by keyturn)`, tags: { 'managed-by': 'keyturn' }, hasVersion: known?.secretHasVersion },
     deps.log,
   );
   // The lock: step 1 read it moments ago (`known`), and it is read again after our write, which

@@ -34,11 +34,33 @@ export const CURRENT = 'AWSCURRENT';
 export const PENDING = 'AWSPENDING';
 export const PREVIOUS = 'AWSPREVIOUS';
 
+/**
+ * A secret's first version is AWSCURRENT whatever the write asks for (PutSecretValue: "If this
+ * operation creates the first version for the secret, then Secrets Manager automatically attaches
+ * the staging label AWSCURRENT to it"). So a rotation that finds no version gives the secret this
+ * one before it stores its untested credential as AWSPENDING: a value that is no credential, which
+ * no consumer can mistake for one, so AWSCURRENT is never an untested key. Its version id is fixed
+ * (one per secret, recognised without reading it): two first rotations racing write it with the
+ * same token and value, which Secrets Manager answers as one write.
+ */
+export const NO_CREDENTIAL_VERSION_ID = 'keyturn-no-credential-yet-0000000000000000';
+export const NO_CREDENTIAL_VALUE = { keyturn: 'no credential yet: the first rotation has not promoted one' } as const;
+/**
+ * The label a first version is written with into a secret that exists without one (made by hand
+ * with no value). Were it written without labels, AWSCURRENT would move to it from a value a person
+ * stored in between; with one, it becomes AWSCURRENT only as the first version.
+ */
+export const FIRST_VERSION_LABEL = 'keyturn-first-version';
+
 export interface SecretVersions {
   secretId: string;
   stagesByVersion: Record<string, string[]>;
+  /** The AWSCURRENT version, unless that is the no-credential marker: the current credential's. */
   currentVersionId?: string;
+  /** Whichever version holds AWSCURRENT, the marker included: a label move names it. */
+  currentLabelVersionId?: string;
   pendingVersionId?: string;
+  /** The AWSPREVIOUS version, unless that is the no-credential marker. */
   previousVersionId?: string;
   /** The secret's tags (DescribeSecret returns them with the labels). */
   tags?: Record<string, string>;
@@ -122,12 +144,14 @@ export async function describeSecretVersions(client: SecretsClient, secretId: st
     const out = await call(secretId, () => client.send(new DescribeSecretCommand({ SecretId: secretId })));
     const stagesByVersion = out.VersionIdsToStages ?? {};
     const holder = (stage: string) => Object.keys(stagesByVersion).find((v) => stagesByVersion[v]?.includes(stage));
+    const credential = (versionId: string | undefined) => (versionId === NO_CREDENTIAL_VERSION_ID ? undefined : versionId);
     return {
       secretId,
       stagesByVersion,
-      currentVersionId: holder(CURRENT),
+      currentVersionId: credential(holder(CURRENT)),
+      currentLabelVersionId: holder(CURRENT),
       pendingVersionId: holder(PENDING),
-      previousVersionId: holder(PREVIOUS),
+      previousVersionId: credential(holder(PREVIOUS)),
       tags: Object.fromEntries((out.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
     };
   } catch (error) {
@@ -189,33 +213,59 @@ export function parseValue<T>(secretId: string, versionId: string, text: string 
 }
 
 /**
- * Creates the secret with no version when it does not exist yet (first rotation). `exists`, when
- * the caller read the secret moments ago (its labels travel in the state), saves reading it again:
- * false goes straight to CreateSecret (ResourceExistsException still means "already there").
+ * Makes sure the secret exists and has a first version before a rotation stores anything as
+ * AWSPENDING (NO_CREDENTIAL_VERSION_ID says why): creates it, or gives a secret made by hand
+ * without a value its first version. That version is `firstVersion` (default: the no-credential
+ * marker), written with a token fixed per secret, so a retried or racing write of the same value
+ * is one write. `hasVersion`, when the caller read the secret moments ago (its labels travel in
+ * the state), saves reading it again: false goes straight to CreateSecret.
  */
 export async function ensureSecret(
   client: SecretsClient,
-  options: { secretId: string; description: string; tags?: Record<string, string>; exists?: boolean },
+  options: {
+    secretId: string;
+    description: string;
+    tags?: Record<string, string>;
+    hasVersion?: boolean;
+    firstVersion?: { versionId: string; value: unknown };
+  },
   log: Log,
 ): Promise<{ created: boolean }> {
-  if (options.exists === true) return { created: false };
-  if (options.exists === undefined && (await describeSecretVersions(client, options.secretId))) return { created: false };
+  const { secretId } = options;
+  if (options.hasVersion === true) return { created: false };
+  if (options.hasVersion === undefined && (await describeSecretVersions(client, secretId))?.currentLabelVersionId) return { created: false };
+  const { versionId, value } = options.firstVersion ?? { versionId: NO_CREDENTIAL_VERSION_ID, value: NO_CREDENTIAL_VALUE };
+  const secretString = JSON.stringify(value);
   try {
-    await call(options.secretId, () =>
+    await call(secretId, () =>
       client.send(
         new CreateSecretCommand({
-          Name: options.secretId,
+          Name: secretId,
           Description: options.description,
           Tags: Object.entries(options.tags ?? {}).map(([Key, Value]) => ({ Key, Value })),
+          SecretString: secretString,
+          ClientRequestToken: versionId,
         }),
       ),
     );
   } catch (error) {
-    // Created by a concurrent or earlier attempt between our read and our write: same outcome.
-    if (error instanceof ResourceExistsException) return { created: false };
-    throw error;
+    if (!(error instanceof ResourceExistsException)) throw error;
+    // Made otherwise (by hand, maybe with no value, or with another first value): does it have a version?
+    if ((await describeSecretVersions(client, secretId))?.currentLabelVersionId) return { created: false };
+    try {
+      await call(
+        secretId,
+        () => client.send(new PutSecretValueCommand({ SecretId: secretId, ClientRequestToken: versionId, SecretString: secretString, VersionStages: [FIRST_VERSION_LABEL] })),
+        versionId,
+      );
+    } catch (putError) {
+      // Our token took another value meanwhile (a racing first write): that one is the first version.
+      if (!(putError instanceof ResourceExistsException)) throw putError;
+    }
+    log.info('secret given its first version', { secretId, versionId });
+    return { created: false };
   }
-  log.info('secret created', { secretId: options.secretId });
+  log.info('secret created', { secretId, versionId });
   return { created: true };
 }
 
@@ -376,7 +426,8 @@ export async function promoteToCurrent(
           SecretId: secretId,
           VersionStage: CURRENT,
           MoveToVersionId: versionId,
-          RemoveFromVersionId: versions.currentVersionId,
+          // The marker too holds AWSCURRENT until the first promotion: the move names whichever does.
+          RemoveFromVersionId: versions.currentLabelVersionId,
         }),
       ),
     );

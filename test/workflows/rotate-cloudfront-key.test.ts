@@ -23,6 +23,8 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { runWorkflow, type RunOptions, type RunResult } from '../../src/local/runner';
+import { NO_CREDENTIAL_VERSION_ID } from '../../src/secrets/credential-store';
+import { isNoCredential } from '../support/no-credential';
 import { useSimulator } from '../support/sim';
 
 const WORKFLOW = 'rotate-cloudfront-key';
@@ -94,6 +96,8 @@ async function secretStages(): Promise<Record<string, string[]> | undefined> {
 async function currentKey(): Promise<{ publicKeyId: string; privateKey: string; createdAt: string } | undefined> {
   try {
     const out = await sm().send(new GetSecretValueCommand({ SecretId: SECRET_ID }));
+    // The first version before the first promotion: no key yet.
+    if (isNoCredential(out.SecretString)) return undefined;
     return JSON.parse(out.SecretString ?? '{}');
   } catch (error) {
     if (error instanceof ResourceNotFoundException) return undefined;
@@ -160,7 +164,10 @@ describe('rotate-cloudfront-key', () => {
     expect(result.output).toMatchObject({ rotated: true, newPublicKeyId: current?.publicKeyId, oldPublicKeyId: null, oldKeyDeletion: 'skipped', notified: true });
     expect(await keyGroupItems(seeded.keyGroupId)).toEqual([seeded.legacyKeyId, current?.publicKeyId]);
     expect(await probe(seeded.keyGroupId, current!)).toBe(200);
-    expect(Object.values((await secretStages()) ?? {}).flat().sort()).toEqual(['AWSCURRENT']);
+    // The no-credential marker, the secret's first version, stepped aside as AWSPREVIOUS: no key was ever current before this one.
+    const stages = (await secretStages()) ?? {};
+    expect(stages[NO_CREDENTIAL_VERSION_ID]).toEqual(['AWSPREVIOUS']);
+    expect(Object.values(stages).flat().sort()).toEqual(['AWSCURRENT', 'AWSPREVIOUS']);
     expect(failures).toEqual([]);
     const [message] = await slackMessages();
     expect(JSON.stringify(message?.body)).toContain(current?.publicKeyId);

@@ -11,5 +11,6 @@ export const knownField = z.object({
   resuming: z.boolean(),
   notified: z.boolean(),
   // Optional: an execution started before keyturn carried it goes on without the check it feeds.
-  trustStoreVersionId: z.optional(z.string().check(z.minLength(1))),
+  // Null: the trust store did not exist yet when step 1 read it.
+  trustStoreVersionId: z.optional(z.nullable(z.string().check(z.minLength(1)))),
 });

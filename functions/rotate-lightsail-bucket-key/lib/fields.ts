@@ -4,7 +4,7 @@ import * as z from '../../../src/zod';
 /** What step 1 read that later steps reuse (`$.assessment.known`, see KnownAtStart): ids and flags. */
 export const knownField = z.object({
   accessKeyIds: z.array(z.string()),
-  secretExists: z.boolean(),
+  secretHasVersion: z.boolean(),
   // Optional: an execution started before keyturn carried it (one waiting out its grace period
   // across an upgrade) goes on without the check it feeds.
   currentVersionId: z.optional(z.nullable(z.string())),

@@ -16,6 +16,7 @@ import { CreateSecretCommand, SecretsManagerClient, TagResourceCommand } from '@
 import { getSignedUrl } from '@aws-sdk/cloudfront-signer';
 import type { TargetAdapter, Target } from '../support/adapter';
 import type { Harness } from '../support/harness';
+import { isNoCredential } from '../../support/no-credential';
 
 const SECRET_ID = 'keyturn/cloudfront/reliability-key';
 const SLACK_SECRET_ID = 'keyturn/slack/reliability';
@@ -63,7 +64,7 @@ async function publicKeys(): Promise<{ id: string; comment: string }[]> {
 function labelled(h: Harness): { stages: string[]; key: { publicKeyId?: string; privateKey?: string } }[] {
   return h
     .secretVersions(SECRET_ID)
-    .filter((v) => v.stages.length > 0)
+    .filter((v) => v.stages.length > 0 && !isNoCredential(v.value))
     .map((v) => ({ stages: v.stages, key: JSON.parse(v.value ?? '{}') as { publicKeyId?: string; privateKey?: string } }));
 }
 

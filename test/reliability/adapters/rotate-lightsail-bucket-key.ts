@@ -7,6 +7,7 @@ import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { CreateSecretCommand, SecretsManagerClient, TagResourceCommand, UntagResourceCommand } from '@aws-sdk/client-secrets-manager';
 import type { Target, TargetAdapter } from '../support/adapter';
 import type { Harness } from '../support/harness';
+import { isNoCredential } from '../../support/no-credential';
 
 const BUCKET = 'reliability-uploads';
 const SECRET_ID = 'keyturn/lightsail/reliability-uploads';
@@ -23,7 +24,7 @@ interface StoredKey {
 function labelled(h: Harness): { stages: string[]; key: StoredKey }[] {
   return h
     .secretVersions(SECRET_ID)
-    .filter((v) => v.stages.length > 0)
+    .filter((v) => v.stages.length > 0 && !isNoCredential(v.value))
     .map((v) => ({ stages: v.stages, key: JSON.parse(v.value ?? '{}') as StoredKey }));
 }
 

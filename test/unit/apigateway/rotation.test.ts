@@ -239,7 +239,7 @@ describe('the trust store lock', () => {
 
   it('stops before claiming when the trust store changed since step 1 (another rotation ran in between)', async () => {
     trustStore(['OLD'], { v2: ['AWSCURRENT'] });
-    await expect(claimTrustStore(deps.secrets, 'keyturn/trust', 'exec-1', deps.log, 'v1')).rejects.toThrow(/AWSCURRENT is v2, it was v1/);
+    await expect(claimTrustStore(deps.secrets, 'keyturn/trust', 'exec-1', deps.log, { currentAtStart: 'v1' })).rejects.toThrow(/AWSCURRENT is v2, it was v1/);
     expect(sm.commandCalls(PutSecretValueCommand)).toHaveLength(0);
   });
 

@@ -136,7 +136,7 @@ describe('storePendingKey', () => {
       stored.push(input.SecretString);
       return { VersionId: versionId, VersionStages: ['AWSPENDING'] };
     });
-    const out = await storePendingKey(deps, config, { secretExists: true, resuming: true });
+    const out = await storePendingKey(deps, config, { secretHasVersion: true, resuming: true });
     expect(out).toEqual({ pendingVersionId: versionId, createdAt: '2026-06-01T00:00:00.000Z', publicKey: expect.stringContaining('BEGIN PUBLIC KEY') });
     expect(JSON.stringify(out)).not.toContain('PRIVATE KEY');
     expect(sm.commandCalls(PutSecretValueCommand)[0]?.args[0].input).toMatchObject({ ClientRequestToken: versionId, VersionStages: ['AWSPENDING'] });
@@ -148,7 +148,7 @@ describe('storePendingKey', () => {
     sm.on(GetSecretValueCommand, { VersionId: versionId }).resolves({
       SecretString: JSON.stringify({ publicKeyId: null, privateKey: generateKeyPair('ECDSA_P256').privateKey, keyGroupId: 'kg', algorithm: 'ECDSA_P256', createdAt: '2026-05-31T00:00:00.000Z' }),
     });
-    expect(await storePendingKey(deps, config, { secretExists: true, resuming: true })).toEqual({ pendingVersionId: versionId, createdAt: '2026-05-31T00:00:00.000Z', publicKey: expect.stringContaining('BEGIN PUBLIC KEY') });
+    expect(await storePendingKey(deps, config, { secretHasVersion: true, resuming: true })).toEqual({ pendingVersionId: versionId, createdAt: '2026-05-31T00:00:00.000Z', publicKey: expect.stringContaining('BEGIN PUBLIC KEY') });
     expect(sm.commandCalls(PutSecretValueCommand)).toHaveLength(0);
   });
 
@@ -157,7 +157,7 @@ describe('storePendingKey', () => {
     sm.on(PutSecretValueCommand).resolves({});
     sm.on(DescribeSecretCommand).resolves({ VersionIdsToStages: { [rotationVersions('exec-1').generated]: ['AWSPENDING'] } });
 
-    await storePendingKey(deps, config, { secretExists: false, resuming: false });
+    await storePendingKey(deps, config, { secretHasVersion: false, resuming: false });
 
     expect(sm.calls().map((c) => c.args[0].constructor.name)).toEqual(['CreateSecretCommand', 'PutSecretValueCommand', 'DescribeSecretCommand']);
   });
@@ -165,7 +165,7 @@ describe('storePendingKey', () => {
   it('stops when another run took AWSPENDING after its write (two runs started together)', async () => {
     sm.on(PutSecretValueCommand).resolves({});
     sm.on(DescribeSecretCommand).resolves({ VersionIdsToStages: { 'keyturn-key-other': ['AWSPENDING'] } });
-    await expect(storePendingKey(deps, config, { secretExists: true, resuming: false })).rejects.toBeInstanceOf(RotationInProgressError);
+    await expect(storePendingKey(deps, config, { secretHasVersion: true, resuming: false })).rejects.toBeInstanceOf(RotationInProgressError);
   });
 });
 

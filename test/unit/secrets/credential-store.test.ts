@@ -17,8 +17,12 @@ import {
   assertCurrentUnchanged,
   assertNoOtherRotation,
   attemptRotationId,
+  describeSecretVersions,
   dropPending,
   ensureSecret,
+  FIRST_VERSION_LABEL,
+  NO_CREDENTIAL_VALUE,
+  NO_CREDENTIAL_VERSION_ID,
   markNotified,
   NOTIFIED_TAG,
   promoteToCurrent,
@@ -70,17 +74,48 @@ describe('readVersion', () => {
 });
 
 describe('ensureSecret', () => {
-  it('creates a missing secret without a value', async () => {
+  it('creates a missing secret whose first version (AWSCURRENT, as any first version) is the no-credential marker', async () => {
     sm.on(DescribeSecretCommand).rejects(notFound());
     sm.on(CreateSecretCommand).resolves({});
     expect(await ensureSecret(client, { secretId: 'keyturn/s', description: 'd' }, log)).toEqual({ created: true });
-    expect(sm.commandCalls(CreateSecretCommand)[0]?.args[0].input).not.toHaveProperty('SecretString');
+    expect(sm.commandCalls(CreateSecretCommand)[0]?.args[0].input).toMatchObject({
+      Name: 'keyturn/s',
+      SecretString: JSON.stringify(NO_CREDENTIAL_VALUE),
+      ClientRequestToken: NO_CREDENTIAL_VERSION_ID,
+    });
   });
 
-  it('treats a secret created meanwhile as created', async () => {
-    sm.on(DescribeSecretCommand).rejects(notFound());
+  it('writes nothing more when a secret created meanwhile has a version', async () => {
+    sm.on(DescribeSecretCommand).rejectsOnce(notFound()).resolves({ VersionIdsToStages: { v1: ['AWSCURRENT'] } });
     sm.on(CreateSecretCommand).rejects(new ResourceExistsException({ message: 'exists', $metadata: {} }));
     expect(await ensureSecret(client, { secretId: 'keyturn/s', description: 'd' }, log)).toEqual({ created: false });
+    expect(sm.commandCalls(PutSecretValueCommand)).toHaveLength(0);
+  });
+
+  it('gives a secret made by hand without a value the marker, labelled so that it takes AWSCURRENT only as the first version', async () => {
+    sm.on(DescribeSecretCommand).resolves({});
+    sm.on(CreateSecretCommand).rejects(new ResourceExistsException({ message: 'exists', $metadata: {} }));
+    sm.on(PutSecretValueCommand).resolves({});
+    expect(await ensureSecret(client, { secretId: 'keyturn/s', description: 'd' }, log)).toEqual({ created: false });
+    expect(sm.commandCalls(PutSecretValueCommand)[0]?.args[0].input).toEqual({
+      SecretId: 'keyturn/s',
+      ClientRequestToken: NO_CREDENTIAL_VERSION_ID,
+      SecretString: JSON.stringify(NO_CREDENTIAL_VALUE),
+      VersionStages: [FIRST_VERSION_LABEL],
+    });
+  });
+});
+
+describe('describeSecretVersions', () => {
+  it('reports the no-credential marker as no current (or previous) credential, and names it as the AWSCURRENT holder', async () => {
+    sm.on(DescribeSecretCommand).resolves({ VersionIdsToStages: { [NO_CREDENTIAL_VERSION_ID]: ['AWSCURRENT'], p1: ['AWSPENDING'] } });
+    expect(await describeSecretVersions(client, 'keyturn/s')).toMatchObject({
+      currentVersionId: undefined,
+      currentLabelVersionId: NO_CREDENTIAL_VERSION_ID,
+      pendingVersionId: 'p1',
+    });
+    sm.on(DescribeSecretCommand).resolves({ VersionIdsToStages: { [NO_CREDENTIAL_VERSION_ID]: ['AWSPREVIOUS'], k1: ['AWSCURRENT'] } });
+    expect(await describeSecretVersions(client, 'keyturn/s')).toMatchObject({ currentVersionId: 'k1', previousVersionId: undefined });
   });
 });
 

@@ -279,7 +279,7 @@ function listSecretVersionIds(input: Input, ctx: SimContext): SimResponse {
 function deleteSecret(input: Input, ctx: SimContext): SimResponse {
   const force = input.ForceDeleteWithoutRecovery === true;
   const window = input.RecoveryWindowInDays;
-  const secret = force ? resolveIfAny(input, ctx) : resolve(input, ctx);
+  const secret = resolveIfAny(input, ctx);
   if (force && window !== undefined) {
     throw invalidParameter('You can\'t use ForceDeleteWithoutRecovery in conjunction with RecoveryWindowInDays.');
   }
@@ -297,6 +297,7 @@ function deleteSecret(input: Input, ctx: SimContext): SimResponse {
     delete store(ctx).secrets[secret.arn];
     return respond(200, { ARN: secret.arn, Name: secret.name, DeletionDate: epochSeconds(now) });
   }
+  if (!secret) throw new AwsError('ResourceNotFoundException', 400, 'Secrets Manager can\'t find the specified secret.');
   if (secret.deletedAt !== undefined) {
     throw invalidRequest('You can\'t perform this operation on the secret because it was already scheduled for deletion.');
   }
