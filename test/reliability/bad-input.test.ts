@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main';
+import { labelOf } from './support/adapter';
 import { isWrite, useHarness } from './support/harness';
 import { record, skippedForKnownBug } from './support/ledger';
 import { LONG, TEST_TIMEOUT_MS } from './support/mode';
@@ -30,16 +31,16 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string; s
 }
 
 for (const adapter of adapters) {
-  describe(`${adapter.workflow}: bad input`, () => {
+  describe(`${labelOf(adapter)}: bad input`, () => {
     for (const [key, bug] of Object.entries(KNOWN_BUGS)) {
-      if (key.startsWith(`${adapter.workflow} | `) && adapter.badInputs({ input: {}, ids: {} }).some((b) => key.endsWith(`| ${b.what}`))) it.skip(`${key.slice(adapter.workflow.length + 3)} — known bug: ${bug}`, () => undefined);
+      if (key.startsWith(`${labelOf(adapter)} | `) && adapter.badInputs({ input: {}, ids: {} }).some((b) => key.endsWith(`| ${b.what}`))) it.skip(`${key.slice(labelOf(adapter).length + 3)} — known bug: ${bug}`, () => undefined);
     }
     it('each invalid input fails naming the field, and nothing is written', async () => {
       const target = await adapter.seed(h);
       const failures: string[] = [];
       // npm test: every fourth case (a different field each); long mode: the whole catalogue.
       for (const bad of adapter.badInputs(target).filter((_, i) => LONG || i % 4 === 0)) {
-        if (skippedForKnownBug('bad-input', adapter.workflow, bad.what, knownBug(adapter.workflow, bad.what))) continue;
+        if (skippedForKnownBug('bad-input', labelOf(adapter), bad.what, knownBug(labelOf(adapter), bad.what))) continue;
         const mark = h.calls().length;
         const result = await h.run(adapter.workflow, bad.input, { executionName: uniqueName('bad') });
         const writes = h.calls().slice(mark).filter(isWrite).map((c) => `${c.service}:${c.operation}`);
@@ -47,7 +48,7 @@ for (const adapter of adapters) {
         if (result.status !== 'FAILED') problems.push(`${result.status}, not FAILED`);
         else if (!(result.error?.cause ?? '').includes(bad.field)) problems.push(`error ${result.error?.name} does not name ${bad.field}: ${(result.error?.cause ?? '').slice(0, 200)}`);
         if (writes.length) problems.push(`wrote ${writes.join(', ')}`);
-        record({ part: 'bad-input', workflow: adapter.workflow, case: bad.what, held: problems.length === 0, runs: 1, ...(problems.length ? { note: problems.join('; ') } : {}) });
+        record({ part: 'bad-input', workflow: labelOf(adapter), case: bad.what, held: problems.length === 0, runs: 1, ...(problems.length ? { note: problems.join('; ') } : {}) });
         if (problems.length) failures.push(`${bad.what}: ${problems.join('; ')}`);
       }
       expect(failures).toEqual([]);
@@ -65,7 +66,7 @@ for (const adapter of adapters) {
         if (code !== c.code) problems.push(`exit ${code}, not ${c.code}`);
         if (!`${stdout}${stderr}`.includes(c.field)) problems.push(`output does not name ${c.field}`);
         if (writes.length) problems.push(`wrote ${writes.join(', ')}`);
-        record({ part: 'cli-bad-input', workflow: adapter.workflow, case: `keyturn run --local: ${c.what}`, held: problems.length === 0, runs: 1, ...(problems.length ? { note: problems.join('; ') } : {}) });
+        record({ part: 'cli-bad-input', workflow: labelOf(adapter), case: `keyturn run --local: ${c.what}`, held: problems.length === 0, runs: 1, ...(problems.length ? { note: problems.join('; ') } : {}) });
         if (problems.length) failures.push(`${c.what}: ${problems.join('; ')}`);
       }
       expect(failures).toEqual([]);

@@ -8,6 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { RunResult } from '../../src/local/runner';
+import { labelOf } from './support/adapter';
 import type { Target, TargetAdapter } from './support/adapter';
 import { useHarness, type Harness } from './support/harness';
 import { count, skippedForKnownBug, tried } from './support/ledger';
@@ -70,7 +71,7 @@ const startedAtLabel = (state: string) => `second execution started while the fi
 function tasksToStartAt(adapter: TargetAdapter, reference: Reference, turn: number): string[] {
   const tasks = [...reference.callsByState.keys()];
   if (LONG) return tasks;
-  const inPhase = (phase: LockPhase) => tasks.filter((t) => reference.lockPhases[t] === phase && !knownBug(adapter.workflow, startedAtLabel(t)));
+  const inPhase = (phase: LockPhase) => tasks.filter((t) => reference.lockPhases[t] === phase && !knownBug(labelOf(adapter), startedAtLabel(t)));
   const holding = inPhase('holding the lock');
   const other = turn % 2 === 0 ? inPhase('before taking the lock').at(-1) : inPhase('after releasing the lock')[0];
   return [holding[Math.floor(holding.length / 2)], other].filter((t): t is string => t !== undefined);
@@ -83,17 +84,17 @@ const twoRotationsByWorkflow = new Map<string, unknown>();
  * leaves the target not due). Resets the simulator: call it only once the case has been read.
  */
 async function twoRotations(adapter: TargetAdapter): Promise<unknown> {
-  if (!twoRotationsByWorkflow.has(adapter.workflow)) {
+  if (!twoRotationsByWorkflow.has(labelOf(adapter))) {
     await h.sim.admin('POST', '/_sim/reset');
     const target = await adapter.seed(h);
     for (const [i, input] of [target.input, { ...target.input, force: true }].entries()) {
-      const run = await h.run(adapter.workflow, input, { label: `${adapter.workflow} two rotations in a row (${i + 1})` });
+      const run = await h.run(adapter.workflow, input, { label: `${labelOf(adapter)} two rotations in a row (${i + 1})` });
       if (run.status !== 'SUCCEEDED' || !adapter.didWork(run)) throw new Error(`two rotations in a row: run ${i + 1} ${run.status} ${run.error?.name ?? ''}`);
     }
     expect(await adapter.invariants(h, target)).toEqual([]);
-    twoRotationsByWorkflow.set(adapter.workflow, await adapter.snapshot(h, target));
+    twoRotationsByWorkflow.set(labelOf(adapter), await adapter.snapshot(h, target));
   }
-  return twoRotationsByWorkflow.get(adapter.workflow);
+  return twoRotationsByWorkflow.get(labelOf(adapter));
 }
 
 /**
@@ -148,8 +149,8 @@ const lockAdapters = adapters.filter((a) => a.lockSecretId);
 
 for (const adapter of adapters) {
   const turn = lockAdapters.indexOf(adapter);
-  describe(`${adapter.workflow}: two runs of one target at once`, () => {
-    const bug = KNOWN_BUGS[`${adapter.workflow} | two executions started together`];
+  describe(`${labelOf(adapter)}: two runs of one target at once`, () => {
+    const bug = KNOWN_BUGS[`${labelOf(adapter)} | two executions started together`];
     if (bug) it.skip(`two executions started together — known bug: ${bug}`, () => undefined);
     let reference: Reference | undefined;
     it('(reference)', async () => {
@@ -160,9 +161,9 @@ for (const adapter of adapters) {
     it(`started together (${rounds}×): exactly one does the work, the other ends cleanly`, async () => {
       for (let round = 0; round < rounds; round += 1) {
         const label = `two executions started together (round ${round + 1})`;
-        if (skippedForKnownBug('concurrent', adapter.workflow, label, knownBug(adapter.workflow, 'two executions started together'))) continue;
+        if (skippedForKnownBug('concurrent', labelOf(adapter), label, knownBug(labelOf(adapter), 'two executions started together'))) continue;
         await h.sim.admin('POST', '/_sim/reset');
-        await tried({ part: 'concurrent', workflow: adapter.workflow, case: label }, async (tally) => {
+        await tried({ part: 'concurrent', workflow: labelOf(adapter), case: label }, async (tally) => {
           const target = await adapter.seed(h);
           const results = await Promise.all([uniqueName('twin-a'), uniqueName('twin-b')].map((executionName) => h.run(adapter.workflow, target.input, { executionName })));
           tally.runs += 2;
@@ -174,18 +175,18 @@ for (const adapter of adapters) {
 
     if (adapter.lockSecretId) {
       const lockSecretId = adapter.lockSecretId.bind(adapter);
-      const prefix = `${adapter.workflow} | ${startedAtLabel('')}`.slice(0, -1);
+      const prefix = `${labelOf(adapter)} | ${startedAtLabel('')}`.slice(0, -1);
       for (const [key, bug] of Object.entries(KNOWN_BUGS)) {
-        if (key.startsWith(prefix)) it.skip(`${key.slice(adapter.workflow.length + 3)} — known bug: ${bug}`, () => undefined);
+        if (key.startsWith(prefix)) it.skip(`${key.slice(labelOf(adapter).length + 3)} — known bug: ${bug}`, () => undefined);
       }
       it(`the second started while the first is at ${LONG ? 'each Task' : 'a Task holding the lock and one not'}: the lock decides which rotates`, async () => {
         expect(reference, 'reference run').toBeDefined();
         const failures: string[] = [];
         for (const at of tasksToStartAt(adapter, reference!, turn)) {
           const label = startedAtLabel(at);
-          if (skippedForKnownBug('concurrent', adapter.workflow, label, knownBug(adapter.workflow, label))) continue;
+          if (skippedForKnownBug('concurrent', labelOf(adapter), label, knownBug(labelOf(adapter), label))) continue;
           await h.sim.admin('POST', '/_sim/reset');
-          await tried({ part: 'concurrent', workflow: adapter.workflow, case: label }, async (tally) => {
+          await tried({ part: 'concurrent', workflow: labelOf(adapter), case: label }, async (tally) => {
             const target = await adapter.seed(h);
             const seeded = new Set((await lockSecretVersions(lockSecretId(target))).map((v) => v.versionId));
             const probes = { first: [] as string[], second: [] as string[] };

@@ -8,6 +8,7 @@
  * process died), then rerun.
  */
 import { describe, expect, it } from 'vitest';
+import { labelOf } from './support/adapter';
 import type { TargetAdapter } from './support/adapter';
 import { useHarness } from './support/harness';
 import { count, record, skippedForKnownBug, tried } from './support/ledger';
@@ -64,10 +65,10 @@ class NotReached extends Error {
 }
 
 for (const [turn, adapter] of adapters.entries()) {
-  describe(`${adapter.workflow}: crash anywhere, rerun, converge`, () => {
+  describe(`${labelOf(adapter)}: crash anywhere, rerun, converge`, () => {
     for (const [key, bug] of Object.entries(KNOWN_BUGS)) {
       // Its own cases only: the other parts list theirs.
-      if (key.startsWith(`${adapter.workflow} | crash after `)) it.skip(`${key.slice(adapter.workflow.length + 3)} — known bug: ${bug}`, () => undefined);
+      if (key.startsWith(`${labelOf(adapter)} | crash after `)) it.skip(`${key.slice(labelOf(adapter).length + 3)} — known bug: ${bug}`, () => undefined);
     }
     let reference: Reference | undefined;
 
@@ -83,9 +84,9 @@ for (const [turn, adapter] of adapters.entries()) {
       const notReached: string[] = [];
       for (const point of sample(points, turn)) {
         const label = point.refuse ? `crash after "${point.state}" (after "${point.refuse}" failed)` : `crash after "${point.state}"`;
-        if (skippedForKnownBug('crash', adapter.workflow, label, knownBug(adapter.workflow, label))) continue;
+        if (skippedForKnownBug('crash', labelOf(adapter), label, knownBug(labelOf(adapter), label))) continue;
         await h.sim.admin('POST', '/_sim/reset');
-        await tried({ part: 'crash', workflow: adapter.workflow, case: label }, async (tally) => {
+        await tried({ part: 'crash', workflow: labelOf(adapter), case: label }, async (tally) => {
           const target = await adapter.seed(h);
           const probes: string[] = [];
           const executionName = uniqueName('crash');
@@ -121,7 +122,7 @@ for (const [turn, adapter] of adapters.entries()) {
           }
         }).catch(() => undefined);
       }
-      for (const state of [...unreachable, ...notReached]) record({ part: 'crash', workflow: adapter.workflow, case: `crash after "${state}"`, held: true, skipped: true, runs: 0, note: 'not reached by a routine run nor by a routine run whose step fails (covered where relevant by the concurrency part)' });
+      for (const state of [...unreachable, ...notReached]) record({ part: 'crash', workflow: labelOf(adapter), case: `crash after "${state}"`, held: true, skipped: true, runs: 0, note: 'not reached by a routine run nor by a routine run whose step fails (covered where relevant by the concurrency part)' });
       expect(failures).toEqual([]);
     }, TEST_TIMEOUT_MS * 3);
 
@@ -131,7 +132,7 @@ for (const [turn, adapter] of adapters.entries()) {
         const calls = reference!.callsByState.get(step.state) ?? [];
         const skip = calls.indexOf(step.afterOperation) + 1;
         expect(skip, `${step.state} calls ${step.afterOperation} in the reference run (calls: ${calls.join(', ')})`).toBeGreaterThan(0);
-        await tried({ part: 'crash-inside', workflow: adapter.workflow, case: `inside "${step.state}" after ${step.afterOperation}` }, async (tally) => {
+        await tried({ part: 'crash-inside', workflow: labelOf(adapter), case: `inside "${step.state}" after ${step.afterOperation}` }, async (tally) => {
           const target = await adapter.seed(h);
           const executionName = uniqueName('frozen');
           const frozen = await h.run(adapter.workflow, target.input, {

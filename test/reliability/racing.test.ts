@@ -6,6 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { labelOf } from './support/adapter';
 import { useHarness } from './support/harness';
 import { record } from './support/ledger';
 import { PROPERTY_RUNS, PROPERTY_SEED, TEST_TIMEOUT_MS } from './support/mode';
@@ -16,7 +17,7 @@ const present = new Set(workflowsPresent());
 const adapters = (await loadAdapters()).filter((a) => present.has(a.workflow) && a.humanEdits.length > 0);
 
 for (const adapter of adapters) {
-  describe(`${adapter.workflow}: racing humans`, () => {
+  describe(`${labelOf(adapter)}: racing humans`, () => {
     let reference: Reference | undefined;
     it('(reference)', async () => {
       reference = await sharedReference(h, adapter);
@@ -67,14 +68,14 @@ for (const adapter of adapters) {
       const outcome = await fc.check(property, { numRuns: PROPERTY_RUNS, ...(PROPERTY_SEED !== undefined ? { seed: PROPERTY_SEED } : {}), endOnFailure: true });
       record({
         part: 'racing',
-        workflow: adapter.workflow,
+        workflow: labelOf(adapter),
         case: `${PROPERTY_RUNS} runs with 1-3 random edits (${adapter.humanEdits.map((e) => e.name).join('; ')}) (seed ${outcome.seed})`,
         held: !outcome.failed,
         runs,
         counts: { edits: made },
         ...(outcome.failed ? { note: `seed ${outcome.seed}: ${String((outcome.errorInstance as Error | undefined)?.message ?? '').split('\n').slice(0, 3).join(' ')}` } : {}),
       });
-      if (outcome.failed) console.error(`racing humans failed for ${adapter.workflow}: replay with KEYTURN_RELIABILITY_SEED=${outcome.seed}`);
+      if (outcome.failed) console.error(`racing humans failed for ${labelOf(adapter)}: replay with KEYTURN_RELIABILITY_SEED=${outcome.seed}`);
       expect(outcome.failed, fc.defaultReportMessage(outcome) ?? '').toBe(false);
     }, TEST_TIMEOUT_MS * 4);
   });

@@ -8,6 +8,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { FaultSpec } from '../../src/local/sim/faults';
+import { labelOf } from './support/adapter';
 import { useHarness } from './support/harness';
 import { count, record } from './support/ledger';
 import { PROPERTY_RUNS, PROPERTY_SEED, STORM_MAX_COUNT, STORM_MAX_FAULTS, TEST_TIMEOUT_MS } from './support/mode';
@@ -20,7 +21,7 @@ const adapters = (await loadAdapters()).filter((a) => present.has(a.workflow));
 const faultKind = fc.constantFrom<'throttle' | '500' | '503' | 'latency'>('throttle', '500', '503', 'latency');
 
 for (const adapter of adapters) {
-  describe(`${adapter.workflow}: fault storms`, () => {
+  describe(`${labelOf(adapter)}: fault storms`, () => {
     let reference: Reference | undefined;
     it('(reference)', async () => {
       reference = await sharedReference(h, adapter);
@@ -66,14 +67,14 @@ for (const adapter of adapters) {
       const held = !outcome.failed;
       record({
         part: 'storm',
-        workflow: adapter.workflow,
+        workflow: labelOf(adapter),
         case: `${PROPERTY_RUNS} random storms of throttling, 5xx and latency (seed ${outcome.seed})`,
         held,
         runs,
         counts: { faults, storms: outcome.numRuns, succeededUnderStorm: succeeded },
         ...(held ? {} : { note: `seed ${outcome.seed}, path ${outcome.counterexamplePath}: ${String((outcome.errorInstance as Error | undefined)?.message ?? '').split('\n')[0]}` }),
       });
-      if (outcome.failed) console.error(`fault storm failed for ${adapter.workflow}: replay with KEYTURN_RELIABILITY_SEED=${outcome.seed}`);
+      if (outcome.failed) console.error(`fault storm failed for ${labelOf(adapter)}: replay with KEYTURN_RELIABILITY_SEED=${outcome.seed}`);
       expect(outcome.failed, fc.defaultReportMessage(outcome) ?? '').toBe(false);
       void count;
     }, TEST_TIMEOUT_MS * 4);

@@ -16,12 +16,12 @@ import { CreateSecretCommand, GetSecretValueCommand, PutSecretValueCommand, Secr
 import type { Target, TargetAdapter } from '../support/adapter';
 import type { Harness } from '../support/harness';
 
-const TRUST_STORE = 'keyturn/apigw/reliability-trust-store';
-const SLACK_SECRET_ID = 'keyturn/slack/reliability';
-const STAGES = ['prod', 'staging'];
-const DAY = 86_400;
-const apigw = () => new APIGatewayClient({ maxAttempts: 1 });
-const sm = () => new SecretsManagerClient({ maxAttempts: 1 });
+export const TRUST_STORE = 'keyturn/apigw/reliability-trust-store';
+export const SLACK_SECRET_ID = 'keyturn/slack/reliability';
+export const STAGES = ['prod', 'staging'];
+export const DAY = 86_400;
+export const apigw = () => new APIGatewayClient({ maxAttempts: 1 });
+export const sm = () => new SecretsManagerClient({ maxAttempts: 1 });
 
 interface Trusted {
   clientCertificateId: string;
@@ -29,7 +29,7 @@ interface Trusted {
   expirationDate?: string;
 }
 
-async function certificate(ageDays: number, description: string): Promise<Trusted> {
+export async function certificate(ageDays: number, description: string): Promise<Trusted> {
   const out = await apigw().send(new GenerateClientCertificateCommand({ description }));
   void ageDays;
   return { clientCertificateId: out.clientCertificateId!, pemEncodedCertificate: out.pemEncodedCertificate!, expirationDate: out.expirationDate!.toISOString() };

@@ -77,19 +77,25 @@ async function verifies(h: Harness, keyGroupId: string, key: { publicKeyId?: str
   return (await fetch(url)).status;
 }
 
+/** A key group signing with a hand-made key, a Slack webhook, and no keyturn secret yet: due for a first rotation. */
+export async function seedKeyGroup(h: Harness): Promise<Target> {
+  const legacyKeyId = await handMadeKey('legacy');
+  const keyGroupId = (await cf().send(new CreateKeyGroupCommand({ KeyGroupConfig: { Name: `media-${Math.random().toString(36).slice(2, 8)}`, Items: [legacyKeyId] } }))).KeyGroup!.Id!;
+  await sm().send(new CreateSecretCommand({ Name: SLACK_SECRET_ID, SecretString: JSON.stringify({ url: `${h.sim.url}/_sim/slack/services/T0/B0/reliability` }) }));
+  const input = { keyGroupId, secretId: SECRET_ID, graceSeconds: 3600, slackWebhookSecretId: SLACK_SECRET_ID, testUrlBase: `${h.sim.url}/_sim/cloudfront/${keyGroupId}` };
+  return { input, ids: { keyGroupId, legacyKeyId } };
+}
+
 export const adapter: TargetAdapter = {
   workflow: 'rotate-cloudfront-key',
   kind: 'rotation',
   lockSecretId: () => SECRET_ID,
   async seed(h) {
-    const legacyKeyId = await handMadeKey('legacy');
-    const keyGroupId = (await cf().send(new CreateKeyGroupCommand({ KeyGroupConfig: { Name: `media-${Math.random().toString(36).slice(2, 8)}`, Items: [legacyKeyId] } }))).KeyGroup!.Id!;
-    await sm().send(new CreateSecretCommand({ Name: SLACK_SECRET_ID, SecretString: JSON.stringify({ url: `${h.sim.url}/_sim/slack/services/T0/B0/reliability` }) }));
-    const input = { keyGroupId, secretId: SECRET_ID, graceSeconds: 3600, slackWebhookSecretId: SLACK_SECRET_ID, testUrlBase: `${h.sim.url}/_sim/cloudfront/${keyGroupId}` };
+    const { input, ids } = await seedKeyGroup(h);
     const first = await h.run(this.workflow, input, { label: 'seed: first rotation' });
     if (first.status !== 'SUCCEEDED') throw new Error(`seed: first rotation ${first.status} ${JSON.stringify(first.error)}`);
     await h.sim.admin('DELETE', '/_sim/slack');
-    return { input: { ...input, force: true }, ids: { keyGroupId, legacyKeyId } };
+    return { input: { ...input, force: true }, ids };
   },
   resumeInput: (target, crashed) => ({ ...target.input, rotationId: crashed }),
   async snapshot(h, target) {

@@ -9,12 +9,12 @@ import type { Target, TargetAdapter } from '../support/adapter';
 import type { Harness } from '../support/harness';
 import { isNoCredential } from '../../support/no-credential';
 
-const BUCKET = 'reliability-uploads';
+export const BUCKET = 'reliability-uploads';
 const SECRET_ID = 'keyturn/lightsail/reliability-uploads';
-const SLACK_SECRET_ID = 'keyturn/slack/reliability';
-const DAY = 86_400;
-const lightsail = () => new LightsailClient({ maxAttempts: 1 });
-const sm = () => new SecretsManagerClient({ maxAttempts: 1 });
+export const SLACK_SECRET_ID = 'keyturn/slack/reliability';
+export const DAY = 86_400;
+export const lightsail = () => new LightsailClient({ maxAttempts: 1 });
+export const sm = () => new SecretsManagerClient({ maxAttempts: 1 });
 
 interface StoredKey {
   accessKeyId?: string;
@@ -38,7 +38,7 @@ function bucketKeys(h: Harness): { accessKeyId: string; secretAccessKey: string 
     .map(([accessKeyId, k]) => ({ accessKeyId, secretAccessKey: k.secretAccessKey }));
 }
 
-async function s3Status(key: StoredKey): Promise<number> {
+export async function s3Status(key: StoredKey): Promise<number> {
   if (!key.accessKeyId || !key.secretAccessKey) return 0;
   const s3 = new S3Client({ forcePathStyle: true, region: 'us-east-1', credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey }, maxAttempts: 1 });
   try {

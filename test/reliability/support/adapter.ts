@@ -28,6 +28,8 @@ export interface BadInput {
 
 export interface TargetAdapter {
   workflow: string;
+  /** When a workflow has more than one adapter: what sets this one apart (e.g. "first rotation"). */
+  scenario?: string;
   /** rotation: one at a time per target (a lock), resumable by rotationId; other workflows are plain reruns. */
   kind: 'rotation' | 'report';
   /**
@@ -54,3 +56,7 @@ export interface TargetAdapter {
   stormOperations: { service: string; operation: string }[];
   badInputs(target: Target): BadInput[];
 }
+
+/** How the ledger, the test titles and the shared reference name an adapter: its workflow, and its scenario if any. */
+export const labelOf = (adapter: Pick<TargetAdapter, 'workflow' | 'scenario'>): string =>
+  adapter.scenario ? `${adapter.workflow} (${adapter.scenario})` : adapter.workflow;

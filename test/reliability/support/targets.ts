@@ -4,11 +4,13 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ListSecretVersionIdsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { ListSecretVersionIdsCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { expect, inject } from 'vitest';
 import { markerRoot } from '../../support/packaged-template';
 import { listWorkflows, type RunResult } from '../../../src/local/runner';
-import type { Target, TargetAdapter } from './adapter';
+import { FIRST_BUNDLE_VERSION_ID } from '../../../src/apigateway/trust-store';
+import { NO_CREDENTIAL_VERSION_ID } from '../../../src/secrets/credential-store';
+import { labelOf, type Target, type TargetAdapter } from './adapter';
 import type { Harness } from './harness';
 
 export async function loadAdapters(): Promise<TargetAdapter[]> {
@@ -67,6 +69,8 @@ export interface Reference {
   lockPhases: Record<string, LockPhase>;
 }
 
+const FIRST_VERSIONS = new Set([NO_CREDENTIAL_VERSION_ID, FIRST_BUNDLE_VERSION_ID]);
+
 /** Where a run stands with the rotation lock, as anyone reading the lock secret can tell. */
 export type LockPhase = 'before taking the lock' | 'holding the lock' | 'after releasing the lock';
 
@@ -75,12 +79,18 @@ export async function lockSecretVersions(secretId: string): Promise<{ versionId:
   const client = new SecretsManagerClient({ maxAttempts: 1 });
   const versions: { versionId: string; stages: string[] }[] = [];
   let NextToken: string | undefined;
-  do {
-    const out = await client.send(new ListSecretVersionIdsCommand({ SecretId: secretId, IncludeDeprecated: true, NextToken }));
-    for (const v of out.Versions ?? []) versions.push({ versionId: v.VersionId!, stages: v.VersionStages ?? [] });
-    NextToken = out.NextToken;
-  } while (NextToken);
-  client.destroy();
+  try {
+    do {
+      const out = await client.send(new ListSecretVersionIdsCommand({ SecretId: secretId, IncludeDeprecated: true, NextToken }));
+      for (const v of out.Versions ?? []) versions.push({ versionId: v.VersionId!, stages: v.VersionStages ?? [] });
+      NextToken = out.NextToken;
+    } while (NextToken);
+  } catch (error) {
+    // A first rotation's secret does not exist until the run creates it: no versions yet.
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+  } finally {
+    client.destroy();
+  }
   return versions;
 }
 
@@ -91,7 +101,9 @@ export async function lockSecretVersions(secretId: string): Promise<{ versionId:
  * yet: before; written, none pending: released (promoted, or the trust store final).
  */
 export function lockPhaseOf(versions: { versionId: string; stages: string[] }[], before: ReadonlySet<string>): LockPhase {
-  const written = versions.filter((v) => !before.has(v.versionId));
+  // A first version a first rotation writes (the no-credential marker, a new trust store's first
+  // bundle) comes before the lock and is not it.
+  const written = versions.filter((v) => !before.has(v.versionId) && !FIRST_VERSIONS.has(v.versionId));
   if (written.some((v) => v.stages.includes('AWSPENDING') && !v.stages.includes('AWSCURRENT'))) return 'holding the lock';
   return written.length ? 'after releasing the lock' : 'before taking the lock';
 }
@@ -106,7 +118,7 @@ export async function referenceRun(h: Harness, adapter: TargetAdapter): Promise<
   let mark = 0;
   let transitions = 0;
   const result = await h.run(adapter.workflow, target.input, {
-    label: `${adapter.workflow} reference run`,
+    label: `${labelOf(adapter)} reference run`,
     onTransition: async (t) => {
       transitions += 1;
       if (t.phase === 'before') {
@@ -146,7 +158,7 @@ function keepReference(workflow: string, reference: Reference): void {
 /** The reference run, made and kept for the run's other files (the crash part makes its own: it proves the reference). */
 export async function referenceRunKept(h: Harness, adapter: TargetAdapter): Promise<Reference> {
   const reference = await referenceRun(h, adapter);
-  keepReference(adapter.workflow, reference);
+  keepReference(labelOf(adapter), reference);
   return reference;
 }
 
@@ -156,7 +168,7 @@ export async function referenceRunKept(h: Harness, adapter: TargetAdapter): Prom
  * needs one, and making it (seed plus a routine run) is a second or more per workflow and part.
  */
 export async function sharedReference(h: Harness, adapter: TargetAdapter): Promise<Reference> {
-  const file = referenceFile(adapter.workflow);
+  const file = referenceFile(labelOf(adapter));
   if (file && existsSync(file)) {
     const kept = JSON.parse(readFileSync(file, 'utf8')) as Omit<Reference, 'callsByState'> & { callsByState: [string, string[]][] };
     return { ...kept, callsByState: new Map(kept.callsByState) };
