@@ -23,6 +23,7 @@ import {
   paginateListPublicKeys,
 } from '@aws-sdk/client-cloudfront';
 import { getSignedUrl } from '@aws-sdk/cloudfront-signer';
+import { documented } from '../support/sdk-docs';
 import { useSimulator } from '../support/sim';
 
 interface KeyPair {
@@ -151,7 +152,7 @@ describe('CloudFront public keys', () => {
     expect((await failure(createKey('private', privatePem))).name).toBe('InvalidArgument');
   });
 
-  it('rejects RSA keys that are not 2048 bits and EC keys not on P-256 as InvalidArgument', async () => {
+  it(documented('cloudfront', 'CreatePublicKey', "CloudFront supports signed URLs and signed cookies with RSA 2048 or ECDSA 256 key signatures.").title, async () => {
     const rsa1024 = pems(generateKeyPairSync('rsa', { modulusLength: 1024 }));
     const p384 = pems(generateKeyPairSync('ec', { namedCurve: 'secp384r1' }));
     expect((await failure(createKey('rsa1024', rsa1024.publicPem))).name).toBe('InvalidArgument');
@@ -164,7 +165,7 @@ describe('CloudFront public keys', () => {
     await expect(createKey('a'.repeat(128))).resolves.toBeDefined();
   });
 
-  it('rejects a Comment longer than 128 characters as InvalidArgument', async () => {
+  it(documented('cloudfront', 'CreatePublicKey', "A comment to describe the public key. The comment cannot be longer than 128 characters.").title, async () => {
     expect((await failure(createKey('long-comment', rsa.publicPem, 'c'.repeat(129)))).name).toBe('InvalidArgument');
   });
 
@@ -199,7 +200,7 @@ describe('CloudFront public keys', () => {
     expect(error.$metadata.httpStatusCode).toBe(404);
   });
 
-  it('updates only the Comment of a public key, with a new ETag', async () => {
+  it(documented('cloudfront', 'UpdatePublicKey', "Note that the only value you can change is the comment.").title, async () => {
     const { id, etag } = await createKey('commented', rsa.publicPem, 'old');
     const out = await client.send(
       new UpdatePublicKeyCommand({
@@ -213,7 +214,7 @@ describe('CloudFront public keys', () => {
     expect(out.PublicKey?.PublicKeyConfig?.Comment).toBe('new');
   });
 
-  it('rejects changing a public key\'s Name or EncodedKey as CannotChangeImmutablePublicKeyFields (400)', async () => {
+  it(documented('cloudfront', 'UpdatePublicKey', "You can't change the value of a public key.").title, async () => {
     const { id, etag } = await createKey('immutable');
     const rename = await failure(
       client.send(new UpdatePublicKeyCommand({ Id: id, IfMatch: etag, PublicKeyConfig: { CallerReference: 'ref-immutable', Name: 'renamed', EncodedKey: rsa.publicPem } })),
@@ -225,7 +226,7 @@ describe('CloudFront public keys', () => {
     expect(rename.$metadata.httpStatusCode).toBe(400);
   });
 
-  it('rejects UpdatePublicKey without If-Match as InvalidIfMatchVersion (400)', async () => {
+  it(documented('cloudfront', 'UpdatePublicKey', "The If-Match version is missing or not valid.").title, async () => {
     const { id } = await createKey('no-if-match');
     const error = await failure(
       client.send(new UpdatePublicKeyCommand({ Id: id, PublicKeyConfig: { CallerReference: 'ref-no-if-match', Name: 'no-if-match', EncodedKey: rsa.publicPem } })),
@@ -255,7 +256,7 @@ describe('CloudFront public keys', () => {
     expect((await failure(client.send(new DeletePublicKeyCommand({ Id: id, IfMatch: '"not-an-etag"' })))).name).toBe('InvalidIfMatchVersion');
   });
 
-  it('rejects deleting a public key still in a key group as PublicKeyInUse (409)', async () => {
+  it(documented('cloudfront', 'DeletePublicKey', "The specified public key is in use.").title, async () => {
     const { id, etag } = await createKey('in-use');
     await createGroup('holder', [id]);
     const error = await failure(client.send(new DeletePublicKeyCommand({ Id: id, IfMatch: etag })));
@@ -263,15 +264,17 @@ describe('CloudFront public keys', () => {
     expect(error.$metadata.httpStatusCode).toBe(409);
   });
 
-  it('pages ListPublicKeys with Marker and MaxItems', async () => {
+  it(documented('cloudfront', 'ListPublicKeys', "The results include public keys in the list that occur after the marker. To get the next page of results, set the Marker to the value of the NextMarker from the current page's response (which is also the ID of the last public key on that page).").title, async () => {
     const ids: string[] = [];
     for (let i = 0; i < 5; i += 1) ids.push((await createKey(`page-${i}`)).id);
     const first = await client.send(new ListPublicKeysCommand({ MaxItems: 2 }));
-    expect(first.PublicKeyList).toMatchObject({ MaxItems: 2, Quantity: 2, NextMarker: ids[2] });
+    expect(first.PublicKeyList).toMatchObject({ MaxItems: 2, Quantity: 2, NextMarker: ids[1] });
     expect(first.PublicKeyList?.Items?.map((k) => k.Id)).toEqual(ids.slice(0, 2));
     expect(first.PublicKeyList?.Items?.[0]).toMatchObject({ Name: 'page-0', EncodedKey: rsa.publicPem });
     expect(first.PublicKeyList?.Items?.[0]?.CreatedTime).toBeInstanceOf(Date);
-    const last = await client.send(new ListPublicKeysCommand({ MaxItems: 2, Marker: ids[4] }));
+    const second = await client.send(new ListPublicKeysCommand({ MaxItems: 2, Marker: ids[1] }));
+    expect(second.PublicKeyList?.Items?.map((k) => k.Id)).toEqual(ids.slice(2, 4));
+    const last = await client.send(new ListPublicKeysCommand({ MaxItems: 2, Marker: ids[3] }));
     expect(last.PublicKeyList).toMatchObject({ Quantity: 1 });
     expect(last.PublicKeyList?.NextMarker).toBeUndefined();
     const all: string[] = [];
@@ -304,7 +307,7 @@ describe('CloudFront key groups', () => {
     expect(out.KeyGroup?.KeyGroupConfig).toEqual({ Name: 'signers', Items: [key.id], Comment: 'trusted' });
   });
 
-  it('rejects a key group with no public keys as InvalidArgument (400)', async () => {
+  it(documented('cloudfront', 'CreateKeyGroup', "To create a key group, you must specify at least one public key for the key group.").title, async () => {
     const error = await failure(createGroup('empty', []));
     expect(error.name).toBe('InvalidArgument');
     expect(error.$metadata.httpStatusCode).toBe(400);
@@ -326,7 +329,7 @@ describe('CloudFront key groups', () => {
     expect(error.$metadata.httpStatusCode).toBe(404);
   });
 
-  it('rejects a second key group with the same name as KeyGroupAlreadyExists (409)', async () => {
+  it(documented('cloudfront', 'CreateKeyGroup', "A key group with this name already exists. You must provide a unique name.").title, async () => {
     const key = await createKey('kg-dup-key');
     await createGroup('same', [key.id]);
     const error = await failure(createGroup('same', [key.id]));
@@ -358,7 +361,7 @@ describe('CloudFront key groups', () => {
     expect(error.$metadata.httpStatusCode).toBe(404);
   });
 
-  it('replaces the whole key group config on UpdateKeyGroup, with a new ETag', async () => {
+  it(documented('cloudfront', 'UpdateKeyGroup', "When you update a key group, all the fields are updated with the values provided in the request.").title, async () => {
     const a = await createKey('upd-a');
     const b = await createKey('upd-b');
     const { id, etag } = await createGroup('updatable', [a.id], 'will go');
@@ -371,7 +374,7 @@ describe('CloudFront key groups', () => {
     expect((await client.send(new GetKeyGroupCommand({ Id: id }))).ETag).toBe(out.ETag);
   });
 
-  it('rejects UpdateKeyGroup with a stale ETag as PreconditionFailed (412)', async () => {
+  it(documented('cloudfront', 'UpdateKeyGroup', "The precondition in one or more of the request fields evaluated to false.").title, async () => {
     const a = await createKey('stale-a');
     const { id, etag } = await createGroup('stale-group', [a.id]);
     await client.send(new UpdateKeyGroupCommand({ Id: id, IfMatch: etag, KeyGroupConfig: { Name: 'stale-group', Items: [a.id], Comment: 'edit' } }));
@@ -418,6 +421,17 @@ describe('CloudFront key groups', () => {
     const { id } = await createGroup('guarded', [a.id]);
     expect((await failure(client.send(new DeleteKeyGroupCommand({ Id: id, IfMatch: 'E2QWRUHAPOMQZL' })))).name).toBe('PreconditionFailed');
     expect((await failure(client.send(new DeleteKeyGroupCommand({ Id: id })))).name).toBe('InvalidIfMatchVersion');
+  });
+
+  it(documented('cloudfront', 'ListKeyGroups', "The response includes key groups in the list that occur after the marker. To get the next page of the list, set this field's value to the value of NextMarker from the current page's response.").title, async () => {
+    const a = await createKey('lkg-a');
+    const groups: string[] = [];
+    for (let i = 0; i < 3; i += 1) groups.push((await createGroup(`lkg-${i}`, [a.id])).id);
+    const first = await client.send(new ListKeyGroupsCommand({ MaxItems: 2 }));
+    expect(first.KeyGroupList?.Items?.map((g) => g.KeyGroup?.Id)).toEqual(groups.slice(0, 2));
+    const next = await client.send(new ListKeyGroupsCommand({ MaxItems: 2, Marker: first.KeyGroupList?.NextMarker }));
+    expect(next.KeyGroupList?.Items?.map((g) => g.KeyGroup?.Id)).toEqual([groups[2]]);
+    expect(next.KeyGroupList?.NextMarker).toBeUndefined();
   });
 
   it('lists key groups as KeyGroupSummary items', async () => {

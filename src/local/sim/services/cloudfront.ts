@@ -415,9 +415,13 @@ function invalid(message: string): never {
 }
 
 /**
- * Marker/MaxItems paging in creation order. NextMarker is the Id of the first item of the next
- * page; a Marker that names no item is InvalidArgument (stricter than restarting silently).
- * MaxItems must be a positive integer; above 100 it is capped at 100 (unconfirmed).
+ * Marker/MaxItems paging in creation order. ListPublicKeys: "The results include public keys in
+ * the list that occur after the marker. To get the next page of results, set the Marker to the
+ * value of the NextMarker from the current page's response (which is also the ID of the last
+ * public key on that page)"; ListKeyGroups the same ("key groups in the list that occur after the
+ * marker"). A Marker that names no item is InvalidArgument (the documentation is silent: stricter
+ * than restarting silently). MaxItems must be a positive integer; above 100 it is capped at 100
+ * (unconfirmed).
  */
 function paginate<T extends { id: string }>(all: T[], req: SimRequest): { items: T[]; nextMarker?: string; maxItems: number } {
   const rawMax = req.query.get('MaxItems');
@@ -429,11 +433,13 @@ function paginate<T extends { id: string }>(all: T[], req: SimRequest): { items:
   const marker = req.query.get('Marker');
   let start = 0;
   if (marker) {
-    start = all.findIndex((item) => item.id === marker);
-    if (start === -1) invalid(`Marker ${marker} is not valid.`);
+    const at = all.findIndex((item) => item.id === marker);
+    if (at === -1) invalid(`Marker ${marker} is not valid.`);
+    start = at + 1;
   }
   const items = all.slice(start, start + maxItems);
-  return { items, nextMarker: all[start + maxItems]?.id, maxItems };
+  const more = start + maxItems < all.length;
+  return { items, ...(more ? { nextMarker: items[items.length - 1]!.id } : {}), maxItems };
 }
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
