@@ -20,6 +20,7 @@ import {
   UpdateClientCertificateCommand,
   UpdateStageCommand,
 } from '@aws-sdk/client-api-gateway';
+import { documented } from '../support/sdk-docs';
 import { useSimulator } from '../support/sim';
 
 const sim = useSimulator();
@@ -99,14 +100,14 @@ describe('GenerateClientCertificate', () => {
     expect(out.tags).toEqual({ team: 'edge', 'cost:centre': 'a-1/b=2+x.y_z' });
   });
 
-  it('rejects tag keys starting with aws:, over 128 characters, or outside the charset with BadRequestException', async () => {
+  it(documented('api-gateway', 'GenerateClientCertificate', "The valid character set is [a-zA-Z+-=._:/]. The tag key can be up to 128 characters and must not start with aws:.").title, async () => {
     const cases: Record<string, string>[] = [{ 'aws:owner': 'x' }, { ['k'.repeat(129)]: 'x' }, { 'with space': 'x' }, { 'k!': 'x' }];
     for (const tags of cases) {
       expect(await rejection(generate({ tags })), JSON.stringify(tags)).toMatchObject({ name: 'BadRequestException', status: 400 });
     }
   });
 
-  it('rejects tag values over 256 characters or outside the charset with BadRequestException', async () => {
+  it(documented('api-gateway', 'GenerateClientCertificate', "The tag value can be up to 256 characters.").title, async () => {
     expect((await rejection(generate({ tags: { k: 'v'.repeat(257) } }))).name).toBe('BadRequestException');
     expect((await rejection(generate({ tags: { k: 'a b' } }))).name).toBe('BadRequestException');
     await generate({ tags: { ['k'.repeat(128)]: 'v'.repeat(256) } });
@@ -131,12 +132,12 @@ describe('GetClientCertificate(s)', () => {
     });
   });
 
-  it('answers NotFoundException (404) for an unknown id', async () => {
+  it(documented('api-gateway', 'GetClientCertificate', "The requested resource is not found. Make sure that the request URI is correct.").title, async () => {
     const e = await rejection(apigw().send(new GetClientCertificateCommand({ clientCertificateId: 'abcdefghij' })));
     expect(e).toMatchObject({ name: 'NotFoundException', status: 404 });
   });
 
-  it('pages 25 at a time by default with position', async () => {
+  it(documented('api-gateway', 'GetClientCertificates', "The maximum number of returned results per page. The default value is 25 and the maximum value is 500.").title, async () => {
     const ids: string[] = [];
     for (let i = 0; i < 30; i += 10) ids.push(...(await Promise.all(Array.from({ length: 10 }, () => generate()))).map((c) => c.clientCertificateId!));
     const first = await apigw().send(new GetClientCertificatesCommand({}));
@@ -225,9 +226,20 @@ describe('REST APIs, deployments and stages', () => {
     expect((await rejection(apigw().send(new CreateStageCommand({ restApiId, stageName: 'beta', deploymentId: 'nope00' })))).name).toBe('NotFoundException');
   });
 
-  it('refuses a stage name outside [a-zA-Z0-9_-] with BadRequestException', async () => {
+  it(documented('api-gateway', 'CreateStage', "Stage names can only contain alphanumeric characters, hyphens, and underscores. Maximum length is 128 characters.").title, async () => {
     const { restApiId, deploymentId } = await stageWith();
     expect((await rejection(apigw().send(new CreateStageCommand({ restApiId, stageName: 'bad name', deploymentId })))).name).toBe('BadRequestException');
+    expect((await rejection(apigw().send(new CreateStageCommand({ restApiId, stageName: 'x'.repeat(129), deploymentId })))).name).toBe('BadRequestException');
+    expect((await apigw().send(new CreateStageCommand({ restApiId, stageName: `v2_${'x'.repeat(125)}`, deploymentId }))).stageName).toHaveLength(128);
+  });
+
+  it(documented('api-gateway', 'CreateStage', "Variable names can have alphanumeric and underscore characters, and the values must match [A-Za-z0-9-._~:/?#&=,]+.").title, async () => {
+    const { restApiId, deploymentId } = await stageWith();
+    const created = await apigw().send(new CreateStageCommand({ restApiId, stageName: 'vars', deploymentId, variables: { backend_url: 'https://orders.example.com/v1?x=1' } }));
+    expect(created.variables).toEqual({ backend_url: 'https://orders.example.com/v1?x=1' });
+    for (const variables of [{ 'backend-url': 'x' }, { backend: 'has space' }, { backend: '' }]) {
+      expect((await rejection(apigw().send(new CreateStageCommand({ restApiId, stageName: 'bad_vars', deploymentId, variables })))).name).toBe('BadRequestException');
+    }
   });
 
   it('answers NotFoundException for an unknown stage', async () => {
@@ -288,7 +300,7 @@ describe('UpdateStage', () => {
 });
 
 describe('throttling and auth', () => {
-  it('answers TooManyRequestsException (429) with Retry-After', async () => {
+  it(documented('api-gateway', 'GetClientCertificates', "The request has reached its throttling limit. Retry after the specified time period.").title, async () => {
     await sim.admin('POST', '/_sim/faults', { service: 'apigateway', operation: 'GetClientCertificates', throttle: true, count: 1 });
     const e = await rejection(apigw({ maxAttempts: 1 }).send(new GetClientCertificatesCommand({})));
     expect(e).toMatchObject({ name: 'TooManyRequestsException', status: 429, retryAfterSeconds: '1' });
@@ -302,7 +314,7 @@ describe('throttling and auth', () => {
     expect(calls.map((c) => [c.status, c.errorCode])).toEqual([[429, 'TooManyRequestsException'], [200, undefined]]);
   });
 
-  it('answers UnauthorizedException (401) to an unsigned request', async () => {
+  it(documented('api-gateway', 'GetClientCertificates', "The request is denied because the caller has insufficient permissions.").title, async () => {
     const res = await fetch(`${sim.url}/clientcertificates`);
     expect(res.status).toBe(401);
     expect(res.headers.get('x-amzn-errortype')).toBe('UnauthorizedException');

@@ -14,6 +14,7 @@ import {
   paginateListServerCertificates,
   type UploadServerCertificateCommandInput,
 } from '@aws-sdk/client-iam';
+import { documented } from '../support/sdk-docs';
 import { useSimulator } from '../support/sim';
 import { DAY_MS, makeCertificate, makeCertificateAuthority, type GeneratedCertificate } from '../support/certs';
 
@@ -99,6 +100,20 @@ describe('UploadServerCertificate', () => {
     expect(Math.abs(meta.UploadDate!.getTime() - Date.now())).toBeLessThan(5_000);
   });
 
+  it(documented('iam', 'UploadServerCertificate', "This parameter is optional. If it is not included, it defaults to a slash (/).").title, async () => {
+    const out = await upload('no-path', ec);
+    expect(out.ServerCertificateMetadata?.Path).toBe('/');
+    expect(out.ServerCertificateMetadata?.Arn).toBe('arn:aws:iam::123456789012:server-certificate/no-path');
+  });
+
+  it(documented('iam', 'UploadServerCertificate', "If any one of the tags is invalid or if you exceed the allowed maximum number of tags, then the entire request fails and the resource is not created.").title, async () => {
+    expect((await rejection(upload('half-tagged', ec, { Tags: [{ Key: 'team', Value: 'edge' }, { Key: 'aws:owner', Value: 'x' }] }))).code).toBe('InvalidInput');
+    const tooMany = Array.from({ length: 51 }, (_, i) => ({ Key: `k${i}`, Value: 'v' }));
+    expect((await rejection(upload('over-tagged', ec, { Tags: tooMany }))).code).toBe('ValidationError');
+    const listed = await iam().send(new ListServerCertificatesCommand({}));
+    expect(listed.ServerCertificateMetadataList).toEqual([]);
+  });
+
   it('puts the path in the ARN', async () => {
     const out = await upload('cdn-cert', ec, { Path: '/cloudfront/prod/' });
     expect(out.ServerCertificateMetadata?.Path).toBe('/cloudfront/prod/');
@@ -134,7 +149,7 @@ describe('UploadServerCertificate', () => {
     expect(e.code).toBe('MalformedCertificate');
   });
 
-  it('rejects an expired certificate with MalformedCertificate', async () => {
+  it(documented('iam', 'UploadServerCertificate', "The request was rejected because the certificate was malformed or expired.").title, async () => {
     const e = await rejection(upload('old', expired));
     expect(e).toMatchObject({ code: 'MalformedCertificate', status: 400 });
     expect(e.message).toMatch(/expired/);
@@ -152,7 +167,7 @@ describe('UploadServerCertificate', () => {
     expect(e.code).toBe('MalformedCertificate');
   });
 
-  it('rejects a private key of another key pair with KeyPairMismatch', async () => {
+  it(documented('iam', 'UploadServerCertificate', "The request was rejected because the public key certificate and the private key do not match.").title, async () => {
     const e = await rejection(upload('mismatch', { ...ec, privateKeyPem: other.privateKeyPem }));
     expect(e).toMatchObject({ code: 'KeyPairMismatch', status: 400 });
   });
@@ -174,13 +189,13 @@ describe('UploadServerCertificate', () => {
     expect(e.message).toMatch(/chain/);
   });
 
-  it('rejects a name that is taken, whatever its case, with EntityAlreadyExists', async () => {
+  it(documented('iam', 'UploadServerCertificate', "The request was rejected because it attempted to create a resource that already exists.").title, async () => {
     await upload('Taken', ec);
     expect(await rejection(upload('Taken', ec))).toMatchObject({ code: 'EntityAlreadyExists', status: 409 });
     expect((await rejection(upload('taken', ec))).code).toBe('EntityAlreadyExists');
   });
 
-  it('refuses the 21st certificate with LimitExceeded', async () => {
+  it(documented('iam', 'UploadServerCertificate', "The request was rejected because it attempted to create resources beyond the current Amazon Web Services account limits.").title, async () => {
     await seed(20);
     // One attempt: the SDK classes LimitExceededException as throttling and would back off and retry.
     const e = await rejection(upload('one-too-many', ec, {}, iam({ maxAttempts: 1 })));
@@ -193,14 +208,14 @@ describe('UploadServerCertificate', () => {
     expect((await rejection(upload('one-too-many', ec, {}, iam({ maxAttempts: 1 })))).code).toBe('LimitExceeded');
   });
 
-  it('rejects a name outside [\\w+=,.@-] or longer than 128 with ValidationError', async () => {
+  it(documented('iam', 'UploadServerCertificate', "The name of the certificate cannot contain any spaces.").title, async () => {
     expect(await rejection(upload('has space', ec))).toMatchObject({ code: 'ValidationError', status: 400 });
     expect((await rejection(upload('a/b', ec))).code).toBe('ValidationError');
     expect((await rejection(upload('x'.repeat(129), ec))).code).toBe('ValidationError');
     await upload(`ok+=,.@-_${'x'.repeat(119)}`, ec);
   });
 
-  it('rejects a path that is not / or /…/ of printable ASCII, or longer than 512, with ValidationError', async () => {
+  it(documented('iam', 'UploadServerCertificate', "This parameter allows (through its regex pattern) a string of characters consisting of either a forward slash (/) by itself or a string that must begin and end with forward slashes.").title, async () => {
     for (const Path of ['cloudfront/', '/cloudfront', '/a b/', '/é/', `/${'p'.repeat(511)}/`]) {
       expect((await rejection(upload('pathy', ec, { Path }))).code, Path).toBe('ValidationError');
     }
@@ -245,7 +260,7 @@ describe('GetServerCertificate', () => {
     expect(new X509Certificate(out.ServerCertificate!.CertificateBody!).subject).toBe('CN=rsa.example.com');
   });
 
-  it('answers NoSuchEntity (404) for an unknown name', async () => {
+  it(documented('iam', 'GetServerCertificate', "The request was rejected because it referenced a resource entity that does not exist.").title, async () => {
     const e = await rejection(iam().send(new GetServerCertificateCommand({ ServerCertificateName: 'nope' })));
     expect(e).toMatchObject({ code: 'NoSuchEntity', name: 'NoSuchEntityException', status: 404 });
   });
@@ -285,7 +300,7 @@ describe('DeleteServerCertificate', () => {
     expect(await rejection(iam().send(new DeleteServerCertificateCommand({ ServerCertificateName: 'nope' })))).toMatchObject({ code: 'NoSuchEntity', status: 404 });
   });
 
-  it('answers DeleteConflict while a resource still uses the certificate', async () => {
+  it(documented('iam', 'DeleteServerCertificate', "The request was rejected because it attempted to delete a resource that has attached subordinate entities.").title, async () => {
     await upload('in-use', ec);
     const state = await sim.admin<{ services: { iam: { serverCertificates: { inUseBy?: string[] }[] } } }>('GET', '/_sim/state');
     state.services.iam.serverCertificates[0]!.inUseBy = ['arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/web/1'];
@@ -296,6 +311,15 @@ describe('DeleteServerCertificate', () => {
 });
 
 describe('ListServerCertificates', () => {
+  it(documented('iam', 'ListServerCertificates', "IAM resource-listing operations return a subset of the available attributes for the resource. For example, this operation does not return tags, even though they are an attribute of the returned object.").title, async () => {
+    await upload('tagged-listed', ec, { Tags: [{ Key: 'team', Value: 'edge' }] });
+    const out = await iam().send(new ListServerCertificatesCommand({}));
+    expect(out.ServerCertificateMetadataList).toHaveLength(1);
+    expect(out.ServerCertificateMetadataList?.[0]).not.toHaveProperty('Tags');
+    const got = await iam().send(new GetServerCertificateCommand({ ServerCertificateName: 'tagged-listed' }));
+    expect(got.ServerCertificate?.Tags).toEqual([{ Key: 'team', Value: 'edge' }]);
+  });
+
   it('lists certificates under a path prefix only', async () => {
     await upload('root-cert', ec);
     await upload('cdn-a', ec, { Path: '/cloudfront/' });
@@ -306,7 +330,7 @@ describe('ListServerCertificates', () => {
     expect(out.Marker).toBeUndefined();
   });
 
-  it('returns an empty list when there is nothing', async () => {
+  it(documented('iam', 'ListServerCertificates', "If none exist, the operation returns an empty list.").title, async () => {
     const out = await iam().send(new ListServerCertificatesCommand({}));
     expect(out.ServerCertificateMetadataList).toEqual([]);
     expect(out.IsTruncated).toBe(false);
@@ -321,7 +345,7 @@ describe('ListServerCertificates', () => {
     expect((await rejection(iam().send(new ListServerCertificatesCommand({ Marker: 'not-a-marker' })))).code).toBe('InvalidInput');
   });
 
-  it('pages 100 at a time by default with Marker until IsTruncated is false', async () => {
+  it(documented('iam', 'ListServerCertificates', "If you do not include this parameter, the number of items defaults to 100.").title, async () => {
     await setSettings({ serverCertificateQuota: 1000 });
     const names = await seed(250);
     const sizes: number[] = [];
@@ -338,7 +362,7 @@ describe('ListServerCertificates', () => {
     expect(seen).toEqual(names);
   });
 
-  it('can return short pages while IsTruncated is true', async () => {
+  it(documented('iam', 'ListServerCertificates', "Note that IAM might return fewer results, even when there are more results available. In that case, the IsTruncated response element returns true, and Marker contains a value to include in the subsequent call that tells the service where to continue from.").title, async () => {
     await setSettings({ maxPageItems: 7 });
     await seed(20);
     const first = await iam().send(new ListServerCertificatesCommand({ MaxItems: 100 }));

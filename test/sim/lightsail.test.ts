@@ -11,6 +11,7 @@ import {
   LightsailClient,
 } from '@aws-sdk/client-lightsail';
 import { startSimulator } from '../../src/local/sim/server';
+import { documented } from '../support/sdk-docs';
 import { useSimulator } from '../support/sim';
 
 const sim = useSimulator();
@@ -46,7 +47,7 @@ describe('simulated Lightsail', () => {
       });
     });
 
-    it('lists every bucket when GetBuckets has no bucketName', async () => {
+    it(documented('lightsail', 'GetBuckets', "When omitted, the response includes all of your buckets in the Amazon Web Services Region where the request is made.").title, async () => {
       await createBucket('first-bucket');
       await createBucket('second-bucket');
 
@@ -64,7 +65,7 @@ describe('simulated Lightsail', () => {
       },
     );
 
-    it('answers NotFoundException for an unknown bucket', async () => {
+    it(documented('lightsail', 'GetBuckets', "Lightsail throws this exception when it cannot find a resource.").title, async () => {
       await expect(client().send(new GetBucketsCommand({ bucketName: 'no-such-bucket' }))).rejects.toMatchObject(
         rejection('NotFoundException'),
       );
@@ -86,7 +87,7 @@ describe('simulated Lightsail', () => {
   });
 
   describe('access keys', () => {
-    it('returns the secret access key from CreateBucketAccessKey, with no lastUsed', async () => {
+    it(documented('lightsail', 'CreateBucketAccessKey', "The secretAccessKey value is returned only in response to the CreateBucketAccessKey action.").title, async () => {
       await createBucket();
 
       const out = await client().send(new CreateBucketAccessKeyCommand({ bucketName: 'assets-bucket' }));
@@ -111,7 +112,7 @@ describe('simulated Lightsail', () => {
       ]);
     });
 
-    it('never returns a secret access key after CreateBucketAccessKey', async () => {
+    it(documented('lightsail', 'GetBucketAccessKeys', "This action does not return the secret access key value of an access key.").title, async () => {
       await createBucket();
       const key = await createKey();
 
@@ -134,7 +135,7 @@ describe('simulated Lightsail', () => {
       expect(out.accessKeys?.[0]?.status).toBe('Active');
     });
 
-    it('rejects a third access key on a bucket', async () => {
+    it(documented('lightsail', 'CreateBucketAccessKey', "You can have a maximum of two access keys per bucket.").title, async () => {
       await createBucket();
       await createKey();
       await createKey();

@@ -9,6 +9,7 @@ import { CreateKeyGroupCommand, CloudFrontClient, CreatePublicKeyCommand, ListKe
 import { CreateSecretCommand, ListSecretsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateBucketCommand, GetBucketsCommand, LightsailClient } from '@aws-sdk/client-lightsail';
 import { generateKeyPairSync } from 'node:crypto';
+import { documented } from '../support/sdk-docs';
 import { useSimulator } from '../support/sim';
 import type { CallRecord } from '../../src/local/sim/state';
 
@@ -32,7 +33,7 @@ async function calls(operation: string): Promise<CallRecord[]> {
 }
 
 describe('STS AssumeRole', () => {
-  it('returns temporary credentials naming the role and session, valid for an hour by default', async () => {
+  it(documented('sts', 'AssumeRole', "By default, the value is set to 3600 seconds.").title, async () => {
     await declareRole();
     const before = Date.now();
     const session = await assume('rotate-cloudfront-key-exec-1');
@@ -44,13 +45,13 @@ describe('STS AssumeRole', () => {
     expect(who).toMatchObject({ Account: OTHER, Arn: session.arn });
   });
 
-  it('refuses a role that does not exist, or whose trust policy does not name the caller, with the same AccessDenied', async () => {
+  it(documented('sts', 'AssumeRole', "To assume a role from a different account, your Amazon Web Services account must be trusted by the role.").title, async () => {
     await expect(assume()).rejects.toMatchObject({ name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
     await declareRole({ trustedAccountIds: ['999999999999'] });
     await expect(assume()).rejects.toMatchObject({ name: 'AccessDenied', message: expect.stringContaining(`sts:AssumeRole on resource: ${ROLE}`) });
   });
 
-  it('validates the session name and the duration like the STS model', async () => {
+  it(documented('sts', 'AssumeRole', "The value specified can range from 900 seconds (15 minutes) up to the maximum session duration set for the role.").title, async () => {
     await declareRole();
     await expect(assume('has space')).rejects.toMatchObject({ name: 'ValidationError', message: expect.stringContaining("'roleSessionName'") });
     await expect(assume('x'.repeat(65))).rejects.toMatchObject({ name: 'ValidationError', message: expect.stringContaining('length between 2 and 64') });
@@ -104,7 +105,7 @@ describe('accounts and regions', () => {
     await expect(cf.send(new ListKeyGroupsCommand({}))).rejects.toMatchObject({ name: 'ExpiredToken' });
   });
 
-  it('limits a chained session (a role assuming a role) to one hour', async () => {
+  it(documented('sts', 'AssumeRole', "However, if you assume a role using role chaining and provide a DurationSeconds parameter value greater than one hour, the operation fails.").title, async () => {
     await sim.admin('POST', '/_sim/sts/roles', { roleArn: ROLE, trustedAccountIds: [HOME, OTHER], maxSessionDurationSeconds: 43200 });
     const first = await assume('first', { DurationSeconds: 7200 });
     const chained = new STSClient({ region: 'us-east-1', credentials: first });

@@ -330,6 +330,12 @@ function readVariables(body: Body): Record<string, string> | undefined {
   if (typeof raw !== 'object' || Array.isArray(raw) || Object.values(raw).some((v) => typeof v !== 'string')) {
     throw badRequest('variables must be a map of strings');
   }
+  // CreateStage and CreateDeployment: "Variable names can have alphanumeric and underscore
+  // characters, and the values must match [A-Za-z0-9-._~:/?#&=,]+."
+  for (const [name, value] of Object.entries(raw as Record<string, string>)) {
+    if (!/^[A-Za-z0-9_]+$/.test(name)) throw badRequest(`Stage variable name ${name} must contain only alphanumeric and underscore characters`);
+    if (!/^[A-Za-z0-9\-._~:/?#&=,]+$/.test(value)) throw badRequest(`Stage variable value of ${name} must match [A-Za-z0-9-._~:/?#&=,]+`);
+  }
   return raw as Record<string, string>;
 }
 
