@@ -237,7 +237,7 @@ describe('REST APIs, deployments and stages', () => {
     const { restApiId, deploymentId } = await stageWith();
     const created = await apigw().send(new CreateStageCommand({ restApiId, stageName: 'vars', deploymentId, variables: { backend_url: 'https://orders.example.com/v1?x=1' } }));
     expect(created.variables).toEqual({ backend_url: 'https://orders.example.com/v1?x=1' });
-    for (const variables of [{ 'backend-url': 'x' }, { backend: 'has space' }, { backend: '' }]) {
+    for (const variables of [{ 'backend-url': 'x' }, { backend: 'has space' }, { backend: '' }] as Record<string, string>[]) {
       expect((await rejection(apigw().send(new CreateStageCommand({ restApiId, stageName: 'bad_vars', deploymentId, variables })))).name).toBe('BadRequestException');
     }
   });

@@ -18,30 +18,41 @@ export interface DocumentedRule {
   client: SimulatedClient;
   operation: string;
   sentence: string;
-  /** The .d.ts file (relative to the client's package) whose documentation holds the sentence. */
+  /** The .d.ts file (relative to the client's package) whose documentation holds the sentence, and in a model file the shape or member it documents. */
   source: string;
   /** "<operation> · <sentence>", for a test title. */
   title: string;
 }
 
 const require = createRequire(import.meta.url);
-const cache = new Map<string, { file: string; text: string }[]>();
+const cache = new Map<string, DocComment[]>();
 
-/** Every documentation comment of one client, per file, as normalised plain text. */
-export function documentationOf(client: SimulatedClient): { file: string; text: string }[] {
+/** One documentation comment: its file, what it documents (an operation, `Shape.member`, an error class), its plain text. */
+interface DocComment {
+  file: string;
+  subject: string;
+  text: string;
+}
+
+/** Every documentation comment of one client, as normalised plain text. */
+export function documentationOf(client: SimulatedClient): DocComment[] {
   const cached = cache.get(client);
   if (cached) return cached;
   const root = dirname(require.resolve(`@aws-sdk/client-${client}/package.json`));
-  const files: { file: string; text: string }[] = [];
+  const comments: DocComment[] = [];
   for (const dir of ['dist-types/commands', 'dist-types/models']) {
     for (const name of readdirSync(join(root, dir)).filter((f) => f.endsWith('.d.ts')).sort()) {
       const source = readFileSync(join(root, dir, name), 'utf8');
-      const comments = [...source.matchAll(/\/\*\*([\s\S]*?)\*\//g)].map((m) => plainText(m[1]!.replace(/^\s*\* ?/gm, ' ')));
-      files.push({ file: `${dir}/${name}`, text: comments.join(' ') });
+      let shape = '';
+      for (const m of source.matchAll(/\/\*\*([\s\S]*?)\*\/\s*(?:export (?:declare )?(?:interface|class|const|type) (\w+)|(?:readonly )?(\w+)\??:)?/g)) {
+        if (m[2]) shape = m[2];
+        const subject = m[2] ?? (m[3] ? `${shape}.${m[3]}` : shape);
+        comments.push({ file: `${dir}/${name}`, subject, text: plainText(m[1]!.replace(/^\s*\* ?/gm, ' ')) });
+      }
     }
   }
-  cache.set(client, files);
-  return files;
+  cache.set(client, comments);
+  return comments;
 }
 
 /** HTML to text: tags dropped, entities decoded, whitespace collapsed. */
@@ -65,10 +76,15 @@ export function plainText(html: string): string {
  */
 export function documented(client: SimulatedClient, operation: string, sentence: string): DocumentedRule {
   const wanted = plainText(sentence);
-  const files = documentationOf(client);
-  const command = files.find((f) => f.file === `dist-types/commands/${operation}Command.d.ts`);
-  if (!command) throw new Error(`@aws-sdk/client-${client} has no operation ${operation}`);
-  const holder = [command, ...files.filter((f) => f.file.startsWith('dist-types/models/'))].find((f) => f.text.includes(wanted));
+  const comments = documentationOf(client);
+  const commandFile = `dist-types/commands/${operation}Command.d.ts`;
+  if (!comments.some((c) => c.file === commandFile)) throw new Error(`@aws-sdk/client-${client} has no operation ${operation}`);
+  const holder =
+    comments.find((c) => c.file === commandFile && c.text.includes(wanted)) ??
+    // The operation's own shapes first (its request and response members), then any model (errors, shared shapes).
+    comments.find((c) => c.file.startsWith('dist-types/models/') && c.subject.startsWith(operation) && c.text.includes(wanted)) ??
+    comments.find((c) => c.file.startsWith('dist-types/models/') && c.text.includes(wanted));
   if (!holder) throw new Error(`@aws-sdk/client-${client} does not document for ${operation}: "${sentence}"`);
-  return { client, operation, sentence: wanted, source: holder.file, title: `${operation} · ${wanted}` };
+  const source = holder.file === commandFile ? holder.file : `${holder.file} (${holder.subject})`;
+  return { client, operation, sentence: wanted, source, title: `${operation} · ${wanted}` };
 }
