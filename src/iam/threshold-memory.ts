@@ -126,6 +126,8 @@ type Secrets = Pick<SecretsManagerClient, 'send'>;
 export interface ThresholdMemory {
   found: boolean;
   remembered: RememberedThresholds | null;
+  /** The AWSCURRENT version read (the next write's token derives from it) and its text. */
+  current?: { versionId: string; text: string };
 }
 
 /**
@@ -135,19 +137,21 @@ export interface ThresholdMemory {
  */
 export async function readThresholdMemory(secrets: Secrets, secretId: string, log: Log): Promise<ThresholdMemory> {
   let text: string | undefined;
+  let versionId: string | undefined;
   try {
-    text = (await secrets.send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString;
+    ({ SecretString: text, VersionId: versionId } = await secrets.send(new GetSecretValueCommand({ SecretId: secretId })));
   } catch (error) {
     if (error instanceof ResourceNotFoundException) return { found: false, remembered: null };
     throw translateSecretsError(error, secretId);
   }
-  if (!text) return { found: true, remembered: null };
+  const current = versionId && text !== undefined ? { current: { versionId, text } } : {};
+  if (!text) return { found: true, remembered: null, ...current };
   const remembered = read(text);
   if (!remembered) {
     log.warn('threshold memory unreadable, treating this run as the first', { secretId });
-    return { found: true, remembered: null };
+    return { found: true, remembered: null, ...current };
   }
-  return { found: true, remembered };
+  return { found: true, remembered, ...current };
 }
 
 /**
@@ -187,7 +191,14 @@ export async function saveRememberedThresholds(
   const secretString = JSON.stringify(document);
   const bytes = Buffer.byteLength(secretString, 'utf8');
   if (bytes > MAX_MEMORY_BYTES) throw new MemoryTooLargeError(secretId, bytes, MAX_MEMORY_BYTES, Object.keys(document.certificates).length);
-  const token = createHash('sha256').update(secretString).digest('hex');
+  // Unchanged since the last run: nothing to write.
+  if (memory.current?.text === secretString) return;
+  // The token derives from the version this write replaces as well as the document: PutSecretValue
+  // with a token that matches an existing version and the same value "succeeds but does nothing",
+  // leaving AWSCURRENT where it is. A document equal to an older one (a certificate added, then
+  // deleted) must still become current, so it gets a new token; a retry of this very write (the
+  // same version replaced, the same document) keeps its token and is one write.
+  const token = createHash('sha256').update(`${memory.current?.versionId ?? 'first'}\n${secretString}`).digest('hex');
   const create = () =>
     secrets.send(
       new CreateSecretCommand({
