@@ -61,11 +61,22 @@ async function presentCertificate(restApiId: string, stageName: string, clientCe
  * A REST API whose stages present one hand-made certificate `ageDays` old, the backend's trust
  * store trusting it (plus `alsoTrusted`), a Slack webhook secret, and the workflow input.
  */
-async function seed(options: { ageDays?: number; stageNames?: string[]; alsoTrusted?: { clientCertificateId: string; pemEncodedCertificate: string; expirationDate: string }[] } = {}): Promise<Seeded> {
+async function seed(
+  options: {
+    ageDays?: number;
+    stageNames?: string[];
+    alsoTrusted?: { clientCertificateId: string; pemEncodedCertificate: string; expirationDate: string }[];
+    /** `absent`: no trust store secret yet; `empty`: one made by hand with no value. */
+    trustStore?: 'absent' | 'empty';
+  } = {},
+): Promise<Seeded> {
   const old = await newCertificate(options.ageDays ?? 340);
   const stageNames = options.stageNames ?? ['prod', 'staging'];
   const restApiId = await createApi(Object.fromEntries(stageNames.map((s) => [s, old.clientCertificateId])));
-  await sm().send(new CreateSecretCommand({ Name: TRUST_STORE, SecretString: JSON.stringify({ certificates: [old, ...(options.alsoTrusted ?? [])] }) }));
+  if (options.trustStore === 'empty') await sm().send(new CreateSecretCommand({ Name: TRUST_STORE, Description: 'made by hand' }));
+  else if (options.trustStore !== 'absent') {
+    await sm().send(new CreateSecretCommand({ Name: TRUST_STORE, SecretString: JSON.stringify({ certificates: [old, ...(options.alsoTrusted ?? [])] }) }));
+  }
   await sm().send(new CreateSecretCommand({ Name: SLACK_SECRET_ID, SecretString: JSON.stringify({ url: `${sim.url}/_sim/slack/services/T0/B0/hook` }) }));
   return {
     restApiId,
@@ -155,6 +166,44 @@ const rotatedEndState = (seeded: Seeded) => ({
 });
 
 describe('rotate-apigw-client-cert', () => {
+  describe('first rotation with no trust store yet (its first version is AWSCURRENT whatever keyturn asks)', () => {
+    it('plans it without creating the trust store (dry run)', async () => {
+      const seeded = await seed({ trustStore: 'absent' });
+      await sim.admin('DELETE', '/_sim/calls');
+
+      const result = await run({ ...seeded.input, dryRun: true });
+
+      expect(result.output).toMatchObject({ dryRun: true, wouldRotate: true, wouldDelete: [seeded.oldCertificateId] });
+      expect(await writeCalls()).toEqual([]);
+      await expect(sm().send(new GetSecretValueCommand({ SecretId: TRUST_STORE }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    });
+
+    for (const trustStore of ['absent', 'empty'] as const) {
+      it(`${trustStore === 'absent' ? 'creates the trust store' : 'gives a trust store made by hand without a value its first bundle'}: trusting what the stages present, never the claim, then rotates`, async () => {
+        const seeded = await seed({ trustStore });
+        const bundles: string[][] = [];
+        const result = await run(seeded.input, {
+          onTransition: async () => {
+            const out = await sm().send(new GetSecretValueCommand({ SecretId: TRUST_STORE })).catch(() => undefined);
+            if (out) bundles.push((JSON.parse(out.SecretString ?? '{}') as { certificates: { clientCertificateId: string }[] }).certificates.map((c) => c.clientCertificateId));
+          },
+        });
+
+        expect(result.status).toBe('SUCCEEDED');
+        expect(result.output).toMatchObject({ rotated: true, oldClientCertificateIds: [seeded.oldCertificateId], deletedCertificates: [seeded.oldCertificateId] });
+        // Every bundle the backend could read trusted what the stages presented: the first one the old certificate.
+        expect(bundles[0]).toEqual([seeded.oldCertificateId]);
+        expect(bundles.every((b) => b.length > 0)).toBe(true);
+        // Crashes inside this step, right after the trust store's CreateSecret, are the reliability harness's (first-rotation target).
+        expect(await endState(seeded)).toEqual({
+          ...rotatedEndState(seeded),
+          // The first bundle keeps the label it was written with into the empty secret (FIRST_VERSION_LABEL).
+          labels: trustStore === 'empty' ? ['AWSCURRENT', 'AWSPREVIOUS', 'keyturn-first-version'] : ['AWSCURRENT', 'AWSPREVIOUS'],
+        });
+      });
+    }
+  });
+
   it('not due: a certificate far from expiry is left alone and nothing is written', async () => {
     const seeded = await seed({ ageDays: 0 });
     await sim.admin('DELETE', '/_sim/calls');

@@ -173,6 +173,52 @@ describe('rotate-cloudfront-key', () => {
     expect(JSON.stringify(message?.body)).toContain(current?.publicKeyId);
   });
 
+  describe("first rotation on Secrets Manager's rule that a secret's first version is AWSCURRENT", () => {
+    /** Which version holds AWSCURRENT now: none (no secret), the no-credential marker, or a key's. */
+    async function currentHolder(): Promise<string> {
+      const stages = await secretStages();
+      return Object.entries(stages ?? {}).find(([, labels]) => labels.includes('AWSCURRENT'))?.[0] ?? 'none';
+    }
+
+    it('never makes the untested key current: AWSCURRENT is the no-credential marker until the tested key is promoted', async () => {
+      const seeded = await seed();
+      const seen: { at: string; holder: string }[] = [];
+      const result = await run(seeded.input, { onTransition: async ({ state, phase }) => void seen.push({ at: `${phase} ${state}`, holder: await currentHolder() }) });
+
+      expect(result.status).toBe('SUCCEEDED');
+      const promoted = seen.findIndex((s) => s.at === 'after Make the new key current');
+      expect(promoted).toBeGreaterThan(0);
+      expect(seen.slice(0, promoted).map((s) => s.holder).filter((h) => h !== 'none' && h !== NO_CREDENTIAL_VERSION_ID)).toEqual([]);
+      expect(seen.slice(promoted).every((s) => s.holder !== 'none' && s.holder !== NO_CREDENTIAL_VERSION_ID)).toBe(true);
+    });
+
+    it('gives a secret made by hand without a value the marker as its first version, then rotates into it', async () => {
+      const seeded = await seed();
+      await sm().send(new CreateSecretCommand({ Name: SECRET_ID, Description: 'made by hand, no value yet' }));
+      const failures: string[] = [];
+
+      const result = await run(seeded.input, { onTransition: currentKeyAlwaysWorks(seeded.keyGroupId, failures) });
+
+      expect(result.status).toBe('SUCCEEDED');
+      expect(result.output).toMatchObject({ rotated: true, oldPublicKeyId: null });
+      expect(failures).toEqual([]);
+      const stages = (await secretStages()) ?? {};
+      expect(stages[NO_CREDENTIAL_VERSION_ID]?.sort()).toEqual(['AWSPREVIOUS', 'keyturn-first-version']);
+      expect(await probe(seeded.keyGroupId, (await currentKey())!)).toBe(200);
+    });
+
+    it('plans it without creating the secret (dry run)', async () => {
+      const seeded = await seed();
+      await sim.admin('DELETE', '/_sim/calls');
+
+      const result = await run({ ...seeded.input, dryRun: true });
+
+      expect(result.output).toMatchObject({ dryRun: true, wouldRotate: true });
+      await expectOnlyReads();
+      expect(await secretStages()).toBeUndefined();
+    });
+  });
+
   it('routine rotation: switches signers, then retires the old keyturn key after the grace period', async () => {
     const seeded = await seed();
     await run(seeded.input);

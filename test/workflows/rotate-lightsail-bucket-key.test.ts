@@ -21,6 +21,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { describe, expect, it } from 'vitest';
 import { runWorkflow, type RunOptions, type RunResult, type Transition } from '../../src/local/runner';
+import { NO_CREDENTIAL_VERSION_ID } from '../../src/secrets/credential-store';
 import { isNoCredential } from '../support/no-credential';
 import { useSimulator } from '../support/sim';
 
@@ -227,6 +228,49 @@ describe('rotate-lightsail-bucket-key', () => {
     expect(result.output).toMatchObject({ oldAccessKeyId: unmanaged.accessKeyId, oldKeyOutcome: 'deleted' });
     await expectRotatedFrom(undefined);
     expect(await byStage('AWSPREVIOUS')).toBeUndefined();
+  });
+
+  describe("first rotation on Secrets Manager's rule that a secret's first version is AWSCURRENT", () => {
+    /** Which version holds AWSCURRENT now: none (no secret), the no-credential marker, or a key's. */
+    async function currentHolder(): Promise<string> {
+      const out = await secrets().send(new DescribeSecretCommand({ SecretId: SECRET })).catch(() => undefined);
+      return Object.entries(out?.VersionIdsToStages ?? {}).find(([, labels]) => labels.includes('AWSCURRENT'))?.[0] ?? 'none';
+    }
+
+    async function seedHandMadeKey(): Promise<Key> {
+      await lightsail().send(new CreateBucketCommand({ bucketName: BUCKET, bundleId: 'small_1_0' }));
+      const handMade = await createKey(400);
+      await useKey(handMade);
+      await seedWebhook();
+      return handMade;
+    }
+
+    it('never makes the untested key current: AWSCURRENT is the no-credential marker until the tested key is promoted', async () => {
+      const handMade = await seedHandMadeKey();
+      const seen: { at: string; holder: string }[] = [];
+
+      const { result } = await run(input(), { consumer: async ({ state, phase }) => void seen.push({ at: `${phase} ${state}`, holder: await currentHolder() }) });
+
+      expect(result.status).toBe('SUCCEEDED');
+      expect(result.output).toMatchObject({ oldAccessKeyId: handMade.accessKeyId, oldKeyOutcome: 'deleted' });
+      const promoted = seen.findIndex((s) => s.at === 'after Make the new key current');
+      expect(promoted).toBeGreaterThan(0);
+      expect(seen.slice(0, promoted).map((s) => s.holder).filter((h) => h !== 'none' && h !== NO_CREDENTIAL_VERSION_ID)).toEqual([]);
+      expect(seen.slice(promoted).every((s) => s.holder !== 'none' && s.holder !== NO_CREDENTIAL_VERSION_ID)).toBe(true);
+    });
+
+    it('gives a secret made by hand without a value the marker as its first version, then adopts and retires the hand-made key', async () => {
+      const handMade = await seedHandMadeKey();
+      await secrets().send(new CreateSecretCommand({ Name: SECRET, Description: 'made by hand, no value yet' }));
+
+      const { result } = await run(input());
+
+      expect(result.status).toBe('SUCCEEDED');
+      expect(result.output).toMatchObject({ oldAccessKeyId: handMade.accessKeyId, oldKeyOutcome: 'deleted' });
+      await expectRotatedFrom(undefined);
+      const stages = (await secrets().send(new DescribeSecretCommand({ SecretId: SECRET }))).VersionIdsToStages ?? {};
+      expect(stages[NO_CREDENTIAL_VERSION_ID]?.sort()).toEqual(['AWSPREVIOUS', 'keyturn-first-version']);
+    });
   });
 
   it('ends without a write when the key is younger than maxKeyAgeDays', async () => {
