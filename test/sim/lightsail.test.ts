@@ -56,6 +56,13 @@ describe('simulated Lightsail', () => {
       expect(out.buckets?.map((b) => b.name)).toEqual(['first-bucket', 'second-bucket']);
     });
 
+    it(documented('lightsail', 'GetBuckets', "This parameter is only supported when getting a single bucket with bucketName specified.").title, async () => {
+      await createBucket('cors-bucket');
+
+      await expect(client().send(new GetBucketsCommand({ includeCors: true }))).rejects.toMatchObject(rejection('InvalidInputException'));
+      expect((await client().send(new GetBucketsCommand({ bucketName: 'cors-bucket', includeCors: true }))).buckets).toHaveLength(1);
+    });
+
     it.each(['ab', 'Assets', 'assets_bucket', '-assets', 'assets-', `a${'b'.repeat(54)}`])(
       'rejects the bucket name %j (InvalidInputException)',
       async (bucketName) => {

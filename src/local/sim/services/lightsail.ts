@@ -102,6 +102,11 @@ function createBucket(input: Input, ctx: SimContext): SimResponse {
 
 function getBuckets(input: Input, ctx: SimContext): SimResponse {
   const store = lightsailState(ctx.state);
+  // includeCors: "This parameter is only supported when getting a single bucket with bucketName
+  // specified." What AWS answers otherwise is undocumented: refused, the stricter reading.
+  if (input.includeCors === true && input.bucketName === undefined) {
+    throw invalidInput('includeCors is only supported when getting a single bucket with bucketName specified.');
+  }
   if (input.bucketName !== undefined) {
     const bucket = findBucket(ctx, bucketNameOf(input));
     return respond(200, { buckets: [renderBucket(bucket)] });
