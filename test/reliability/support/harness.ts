@@ -16,6 +16,7 @@ import type { CallRecord, SimState } from '../../../src/local/sim/state';
 import type { FaultSpec } from '../../../src/local/sim/faults';
 import { useSimulator, type SimHandle } from '../../support/sim';
 import { record } from './ledger';
+import { TEST_TIMEOUT_MS } from './mode';
 
 export interface SecretVersionView {
   versionId: string;
@@ -118,7 +119,9 @@ export function useHarness(): Harness {
       });
     }
     if (hits.length) throw new LeakError(`secret values leaked:\n${hits.slice(0, 20).join('\n')}`);
-  });
+    // The rescan grows with the file's runs times its secret values: in long mode the crash part's
+    // (every state of every target, first-rotation targets included) takes over a minute.
+  }, TEST_TIMEOUT_MS);
 
   const state = () => sim.sim.state;
 
