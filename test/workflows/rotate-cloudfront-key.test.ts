@@ -24,7 +24,7 @@ import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { runWorkflow, type RunOptions, type RunResult } from '../../src/local/runner';
 import { NO_CREDENTIAL_VERSION_ID } from '../../src/secrets/credential-store';
-import { isNoCredential } from '../support/no-credential';
+import { currentHolder, expectNoUntestedKeyCurrent, isNoCredential } from '../support/no-credential';
 import { useSimulator } from '../support/sim';
 
 const WORKFLOW = 'rotate-cloudfront-key';
@@ -174,22 +174,13 @@ describe('rotate-cloudfront-key', () => {
   });
 
   describe("first rotation on Secrets Manager's rule that a secret's first version is AWSCURRENT", () => {
-    /** Which version holds AWSCURRENT now: none (no secret), the no-credential marker, or a key's. */
-    async function currentHolder(): Promise<string> {
-      const stages = await secretStages();
-      return Object.entries(stages ?? {}).find(([, labels]) => labels.includes('AWSCURRENT'))?.[0] ?? 'none';
-    }
-
     it('never makes the untested key current: AWSCURRENT is the no-credential marker until the tested key is promoted', async () => {
       const seeded = await seed();
       const seen: { at: string; holder: string }[] = [];
-      const result = await run(seeded.input, { onTransition: async ({ state, phase }) => void seen.push({ at: `${phase} ${state}`, holder: await currentHolder() }) });
+      const result = await run(seeded.input, { onTransition: async ({ state, phase }) => void seen.push({ at: `${phase} ${state}`, holder: await currentHolder(SECRET_ID) }) });
 
       expect(result.status).toBe('SUCCEEDED');
-      const promoted = seen.findIndex((s) => s.at === 'after Make the new key current');
-      expect(promoted).toBeGreaterThan(0);
-      expect(seen.slice(0, promoted).map((s) => s.holder).filter((h) => h !== 'none' && h !== NO_CREDENTIAL_VERSION_ID)).toEqual([]);
-      expect(seen.slice(promoted).every((s) => s.holder !== 'none' && s.holder !== NO_CREDENTIAL_VERSION_ID)).toBe(true);
+      expectNoUntestedKeyCurrent(seen);
     });
 
     it('gives a secret made by hand without a value the marker as its first version, then rotates into it', async () => {

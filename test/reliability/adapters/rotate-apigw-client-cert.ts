@@ -17,11 +17,11 @@ import type { Target, TargetAdapter } from '../support/adapter';
 import type { Harness } from '../support/harness';
 
 export const TRUST_STORE = 'keyturn/apigw/reliability-trust-store';
-export const SLACK_SECRET_ID = 'keyturn/slack/reliability';
-export const STAGES = ['prod', 'staging'];
-export const DAY = 86_400;
-export const apigw = () => new APIGatewayClient({ maxAttempts: 1 });
-export const sm = () => new SecretsManagerClient({ maxAttempts: 1 });
+const SLACK_SECRET_ID = 'keyturn/slack/reliability';
+const STAGES = ['prod', 'staging'];
+const DAY = 86_400;
+const apigw = () => new APIGatewayClient({ maxAttempts: 1 });
+const sm = () => new SecretsManagerClient({ maxAttempts: 1 });
 
 interface Trusted {
   clientCertificateId: string;
@@ -29,7 +29,7 @@ interface Trusted {
   expirationDate?: string;
 }
 
-export async function certificate(ageDays: number, description: string): Promise<Trusted> {
+async function certificate(ageDays: number, description: string): Promise<Trusted> {
   const out = await apigw().send(new GenerateClientCertificateCommand({ description }));
   void ageDays;
   return { clientCertificateId: out.clientCertificateId!, pemEncodedCertificate: out.pemEncodedCertificate!, expirationDate: out.expirationDate!.toISOString() };
@@ -53,27 +53,33 @@ async function probe(h: Harness, restApiId: string, stageName: string): Promise<
   return (await fetch(`${h.sim.url}/_sim/apigateway/${restApiId}/${stageName}?trustStoreSecretId=${encodeURIComponent(TRUST_STORE)}`)).status;
 }
 
+/**
+ * Two stages presenting a hand-made certificate 340 days old and a Slack webhook; `trustStore`: the
+ * backend's trust store secret trusting it (false: none yet, a first rotation creates it).
+ */
+export async function seedApi(h: Harness, options: { trustStore: boolean }): Promise<Target> {
+  await h.sim.admin('POST', '/_sim/clock', { offsetSeconds: -340 * DAY });
+  const old = await certificate(340, 'made by hand');
+  await h.sim.admin('POST', '/_sim/clock', { offsetSeconds: 0 });
+  const restApiId = (await apigw().send(new CreateRestApiCommand({ name: 'orders' }))).id!;
+  const deploymentId = (await apigw().send(new CreateDeploymentCommand({ restApiId }))).id!;
+  for (const stageName of STAGES) {
+    await apigw().send(new CreateStageCommand({ restApiId, stageName, deploymentId }));
+    await apigw().send(new UpdateStageCommand({ restApiId, stageName, patchOperations: [{ op: 'replace', path: '/clientCertificateId', value: old.clientCertificateId }] }));
+  }
+  if (options.trustStore) await sm().send(new CreateSecretCommand({ Name: TRUST_STORE, SecretString: JSON.stringify({ certificates: [old] }) }));
+  await sm().send(new CreateSecretCommand({ Name: SLACK_SECRET_ID, SecretString: JSON.stringify({ url: `${h.sim.url}/_sim/slack/services/T0/B0/reliability` }) }));
+  return {
+    input: { restApiId, trustStoreSecretId: TRUST_STORE, slackWebhookSecretId: SLACK_SECRET_ID, graceSeconds: 600, tags: { team: 'payments' } },
+    ids: { restApiId, oldCertificateId: old.clientCertificateId },
+  };
+}
+
 export const adapter: TargetAdapter = {
   workflow: 'rotate-apigw-client-cert',
   kind: 'rotation',
   lockSecretId: () => TRUST_STORE,
-  async seed(h) {
-    await h.sim.admin('POST', '/_sim/clock', { offsetSeconds: -340 * DAY });
-    const old = await certificate(340, 'made by hand');
-    await h.sim.admin('POST', '/_sim/clock', { offsetSeconds: 0 });
-    const restApiId = (await apigw().send(new CreateRestApiCommand({ name: 'orders' }))).id!;
-    const deploymentId = (await apigw().send(new CreateDeploymentCommand({ restApiId }))).id!;
-    for (const stageName of STAGES) {
-      await apigw().send(new CreateStageCommand({ restApiId, stageName, deploymentId }));
-      await apigw().send(new UpdateStageCommand({ restApiId, stageName, patchOperations: [{ op: 'replace', path: '/clientCertificateId', value: old.clientCertificateId }] }));
-    }
-    await sm().send(new CreateSecretCommand({ Name: TRUST_STORE, SecretString: JSON.stringify({ certificates: [old] }) }));
-    await sm().send(new CreateSecretCommand({ Name: SLACK_SECRET_ID, SecretString: JSON.stringify({ url: `${h.sim.url}/_sim/slack/services/T0/B0/reliability` }) }));
-    return {
-      input: { restApiId, trustStoreSecretId: TRUST_STORE, slackWebhookSecretId: SLACK_SECRET_ID, graceSeconds: 600, tags: { team: 'payments' } },
-      ids: { restApiId, oldCertificateId: old.clientCertificateId },
-    };
-  },
+  seed: (h) => seedApi(h, { trustStore: true }),
   resumeInput: (target, crashed) => ({ ...target.input, rotationId: crashed }),
   async snapshot(h, target) {
     const restApiId = target.ids.restApiId!;
