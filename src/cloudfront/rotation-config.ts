@@ -10,8 +10,11 @@ import { ALGORITHMS } from './key-pair';
 /** Step Functions' Wait limit. */
 const MAX_WAIT_SECONDS = 99_999_999;
 
+/** A CloudFront key group id, as the input takes it and as the signing key's secret records it (signing-key.ts). */
+export const keyGroupIdField = z.string().check(z.regex(/^[A-Za-z0-9-]{1,128}$/, 'must be a CloudFront key group id'));
+
 export const rotationInputSchema = z.strictObject({
-  keyGroupId: z.string().check(z.regex(/^[A-Za-z0-9-]{1,128}$/, 'must be a CloudFront key group id')),
+  keyGroupId: keyGroupIdField,
   secretId: z
     .string()
     .check(z.regex(/^keyturn\/[A-Za-z0-9/_+=.@-]{1,500}$/, 'must be a secret name under keyturn/ (letters, digits, /_+=.@-)')),

@@ -10,8 +10,11 @@ import { parseInput } from '../validation';
 const MAX_WAIT_SECONDS = 99_999_999;
 const SECRET_NAME = /^keyturn\/[A-Za-z0-9/_+=.@-]{1,500}$/;
 
+/** A Lightsail bucket name, as the input takes it and as a secret records it (access-key-secret.ts). */
+export const bucketNameField = z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{1,52}[a-z0-9]$/, 'must be a Lightsail bucket name (3-54 lower-case letters, digits, -)'));
+
 export const rotationInputSchema = z.strictObject({
-  bucketName: z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{1,52}[a-z0-9]$/, 'must be a Lightsail bucket name (3-54 lower-case letters, digits, -)')),
+  bucketName: bucketNameField,
   secretId: z.string().check(z.regex(SECRET_NAME, 'must be a secret name under keyturn/ (letters, digits, /_+=.@-)')),
   maxKeyAgeDays: z._default(z.number().check(z.int('must be a whole number of days'), z.minimum(1), z.maximum(3650)), 90),
   force: z._default(z.boolean(), false),
