@@ -32,7 +32,7 @@ export function validateConfig(raw: unknown, options: LoadOptions & { file: stri
     issues.push(...toIssues(top.error, raw, undefined, '', Object.keys(configFileSchema.shape)));
     if (!isMap(raw) || !isMap(raw.targets)) throw new ConfigError(options.file, issues);
   }
-  const global = top.success ? top.data : { slackWebhookSecretId: undefined, stage: 'dev', region: 'us-east-1' };
+  const global = top.success ? top.data : { slackWebhookSecretId: undefined, stage: 'dev', region: 'us-east-1', slackWebhookUrlPrefixes: [] };
   const rawTargets = (top.success ? top.data.targets : (raw as { targets: Record<string, unknown> }).targets) ?? {};
   if (Object.keys(rawTargets).length === 0) issues.push({ field: 'targets', rule: 'must declare at least one target' });
 
@@ -84,6 +84,7 @@ export function validateConfig(raw: unknown, options: LoadOptions & { file: stri
     stage: global.stage,
     region: global.region,
     ...(global.slackWebhookSecretId !== undefined ? { slackWebhookSecretId: global.slackWebhookSecretId } : {}),
+    slackWebhookUrlPrefixes: global.slackWebhookUrlPrefixes,
     targets,
   };
 }

@@ -24,6 +24,8 @@ export interface FailureReportDeps {
   fetch: HttpPost;
   sleep: (ms: number) => Promise<void>;
   log: Log;
+  /** Where the webhook may point besides Slack's own hosts (src/notify/slack.ts, webhookUrlAllowed). */
+  webhookUrlPrefixes?: readonly string[];
 }
 
 /** The last state that failed, or the last one entered; and the execution's own error. */
@@ -79,7 +81,7 @@ export async function reportExecutionFailure(deps: FailureReportDeps, failure: E
   } while (nextToken && events.length < 25_000);
   const found = failedStateOf(events);
   deps.log.info('execution failure found', { executionArn: failure.executionArn, failedState: found.state, error: found.error });
-  const url = await readWebhookUrl(deps.secrets, slackWebhookSecretId);
+  const url = await readWebhookUrl(deps.secrets, slackWebhookSecretId, deps.webhookUrlPrefixes);
   await postSlackMessage(url, executionFailureMessage(failure, found), { fetch: deps.fetch, sleep: deps.sleep, log: deps.log });
   return { ...(found.state ? { failedState: found.state } : {}), posted: true };
 }
