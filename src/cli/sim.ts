@@ -1,5 +1,5 @@
 import { ensureSimulatorCredentials } from '../local/offline-env';
-import { startSimulator } from '../local/sim/server';
+import { isLoopbackName, startSimulator } from '../local/sim/server';
 import { parseFlags } from './args';
 import type { Command } from './main';
 import { UsageError } from './usage-error';
@@ -18,8 +18,17 @@ export const simCommand: Command = {
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be an integer 0-65535, got '${values.port}'`);
     // Step Functions executions run the workflows' own files with the local runner (waits skipped).
     const { runnerExecutor } = await import('../local/runner-executor');
-    const sim = await startSimulator({ port, host: values.host, stateFile: values.state, executor: runnerExecutor() });
+    const warning = nonLoopbackWarning(values.host);
+    if (warning) process.stderr.write(`keyturn sim: warning: ${warning}\n`);
+    const sim = await startSimulator({
+      port,
+      host: values.host,
+      stateFile: values.state,
+      executor: runnerExecutor(),
+      ...(isLoopbackName(values.host) || WILDCARDS.includes(values.host) ? {} : { allowedHostNames: [values.host] }),
+    });
     process.stdout.write(`keyturn simulator listening on ${sim.url}\n`);
+    if (values.state) process.stdout.write(`state file ${values.state} (mode 0600): it holds every simulated secret in plain text\n`);
     if (values.demo) await seedDemo(sim.url);
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
@@ -30,6 +39,19 @@ export const simCommand: Command = {
     return 0;
   },
 };
+
+const WILDCARDS = ['0.0.0.0', '::'];
+
+/**
+ * What `keyturn sim --host` warns of when it listens beyond this machine: the simulator has no
+ * authentication, and its world (secrets included) is anyone's who reaches the port. Requests
+ * must still name a loopback host, or the --host name itself, in their Host header.
+ */
+export function nonLoopbackWarning(host: string): string | undefined {
+  if (isLoopbackName(host)) return undefined;
+  const names = WILDCARDS.includes(host) ? 'a loopback host' : `${host} or a loopback host`;
+  return `--host ${host} is not a loopback address: anyone who can reach it can read and change the simulated world, secrets included. Requests must name ${names} in their Host header.`;
+}
 
 /**
  * `--demo`: seeds the demo account (the same scenarios `npm start` runs) and prints, for each
