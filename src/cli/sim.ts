@@ -63,6 +63,6 @@ async function seedDemo(simUrl: string): Promise<void> {
   process.stdout.write(`\nseeded the demo account; in another shell:\n  export AWS_ENDPOINT_URL=${simUrl} AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test\n`);
   for (const scenario of scenarios) {
     const input = await scenario.seed(simUrl);
-    process.stdout.write(`\n  # ${scenario.describe}\n  npx keyturn run ${scenario.workflow} --local --skip-waits --input '${JSON.stringify(input)}'\n`);
+    process.stdout.write(`\n  # ${scenario.describe}\n  ./bin/keyturn.js run ${scenario.workflow} --local --skip-waits --input '${JSON.stringify(input)}'\n`);
   }
 }

@@ -174,7 +174,7 @@ describe('keyturn sim', () => {
         let text = '';
         child.stdout.on('data', (c: Buffer) => {
           text += c.toString();
-          if ((text.match(/npx keyturn run /g) ?? []).length >= 5 && text.endsWith('\n')) resolve(text);
+          if ((text.match(/\.\/bin\/keyturn\.js run /g) ?? []).length >= 5 && text.endsWith('\n')) resolve(text);
         });
         child.once('exit', (code) => reject(new Error(`exited ${code}: ${text}`)));
       });
