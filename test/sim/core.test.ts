@@ -179,7 +179,7 @@ describe('keyturn sim', () => {
         child.once('exit', (code) => reject(new Error(`exited ${code}: ${text}`)));
       });
       const url = /listening on (\S+)/.exec(out)![1]!;
-      const command = out.split('\n').find((l) => l.includes('keyturn run rotate-cloudfront-key'))!;
+      const command = out.split('\n').find((l) => l.includes('keyturn.js run rotate-cloudfront-key'))!;
       const input = /--input '(.*)'$/.exec(command)![1]!;
       const previous = process.env.AWS_ENDPOINT_URL;
       process.env.AWS_ENDPOINT_URL = url;
