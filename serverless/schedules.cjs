@@ -48,6 +48,8 @@ module.exports = {
       stage: config.stage,
       region: config.region,
       slackWebhookSecretId: config.slackWebhookSecretId || '',
+      // Space-separated for the functions' KEYTURN_SLACK_WEBHOOK_URL_PREFIXES (URLs hold no spaces).
+      slackWebhookUrlPrefixes: config.slackWebhookUrlPrefixes.join(' '),
       targets: config.targets.map((t) => t.name),
     };
   },

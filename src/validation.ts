@@ -7,6 +7,17 @@ import * as z from './zod';
 import { InvalidInputError } from './errors';
 
 /**
+ * The name of a secret keyturn keeps: under `keyturn/` (the functions' roles reach nothing else),
+ * of Secrets Manager's name characters, and with no `..` segment: Secrets Manager reads it
+ * literally, but a person or a policy reading it as a path would be misled about where it is.
+ */
+export const SECRET_NAME = /^keyturn\/(?!(?:.*\/)?\.\.(?:\/|$))[A-Za-z0-9/_+=.@-]{1,500}$/;
+export const SECRET_NAME_RULE = 'must be a secret name under keyturn/ (letters, digits, /_+=.@-; no .. segment)';
+
+/** A secret id field of an input or the config: SECRET_NAME. */
+export const secretNameField = () => z.string().check(z.regex(SECRET_NAME, SECRET_NAME_RULE));
+
+/**
  * The first zod issue as InvalidInputError(field, rule); `allowedFields`, when given, is listed
  * in the rule of an unknown field.
  */

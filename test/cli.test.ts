@@ -67,3 +67,37 @@ describe('keyturn run', () => {
     expect(stderr).toMatch(message);
   });
 });
+
+describe('keyturn on a machine without AWS credentials', () => {
+  const saved: Record<string, string | undefined> = {};
+  const names = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_EC2_METADATA_DISABLED'];
+  afterEach(() => {
+    for (const name of names) {
+      if (saved[name] === undefined) delete process.env[name];
+      else process.env[name] = saved[name];
+    }
+  });
+
+  it.each([
+    ['status', ['status', '--config', 'keyturn.config.yml']],
+    ['plan', ['plan', '--config', 'keyturn.config.yml']],
+    ['run (deployed)', ['run', 'rotate-cloudfront-key', '--input', '{"keyGroupId":"kg-1","secretId":"keyturn/cloudfront/a"}']],
+    ['run --local', ['run', 'rotate-cloudfront-key', '--local', '--input', '{"keyGroupId":"kg-1","secretId":"keyturn/cloudfront/a"}']],
+  ])('%s prints one line naming the missing credentials and how to reach the simulator, and exits 2', async (_, args) => {
+    for (const name of names) saved[name] = process.env[name];
+    for (const name of names) delete process.env[name];
+    const empty = mkdtempSync(join(tmpdir(), 'keyturn-no-credentials-'));
+    process.env.AWS_CONFIG_FILE = join(empty, 'config');
+    process.env.AWS_SHARED_CREDENTIALS_FILE = join(empty, 'credentials');
+    process.env.AWS_EC2_METADATA_DISABLED = 'true';
+
+    const { code, stderr, stdout } = await keyturn(...args, '--root', fileURLToPath(new URL('..', import.meta.url)));
+
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toContain('no AWS credentials found');
+    expect(stderr).toContain('export AWS_ENDPOINT_URL=http://127.0.0.1:4566');
+    expect(stderr).not.toMatch(/CredentialsProviderError|\n\s+at /);
+  });
+});

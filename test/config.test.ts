@@ -36,7 +36,9 @@ describe('keyturn config check', () => {
   });
 
   it.each([
-    ['an unknown global field', { targets: { a: cloudfront }, colour: 'red' }, "colour: unknown field (allowed: stage, region, slackWebhookSecretId, targets)"],
+    ['an unknown global field', { targets: { a: cloudfront }, colour: 'red' }, "colour: unknown field (allowed: stage, region, slackWebhookSecretId, slackWebhookUrlPrefixes, targets)"],
+    ['a webhook URL prefix with a user', { slackWebhookUrlPrefixes: ['https://me@proxy.example.com/slack/'], targets: { a: cloudfront } }, 'slackWebhookUrlPrefixes.0: must be an http(s) URL prefix with a host and a path'],
+    ['a webhook URL prefix without a path', { slackWebhookUrlPrefixes: ['https://proxy.example.com'], targets: { a: cloudfront } }, 'slackWebhookUrlPrefixes.0: must be an http(s) URL prefix with a host and a path'],
     ['an unknown target field', { targets: { a: { ...cloudfront, retries: 3 } } }, "target 'a': retries: unknown field (allowed: workflow, input, schedule, enabled, accountId, roleArn, region)"],
     ['an unknown input field (the workflow schema)', { targets: { a: { ...cloudfront, input: { ...cloudfront.input, keyGroup: 'x' } } } }, "target 'a': input.keyGroup: unknown field"],
     ['an input breaking the workflow rule', { targets: { a: { ...cloudfront, input: { ...cloudfront.input, secretId: 'other/a' } } } }, "target 'a': input.secretId: must be a secret name under keyturn/"],
@@ -62,6 +64,17 @@ describe('keyturn config check', () => {
     ['an expiry account with an id but no role', { slackWebhookSecretId: 'keyturn/slack/webhook', targets: { e: { workflow: 'check-iam-cert-expiry', input: { accounts: [{ label: 'prod', accountId: '111122223333' }] } } } }, "target 'e': input.accounts.0.roleArn: is required with accountId"],
     ['expiry accounts beside a target account', { slackWebhookSecretId: 'keyturn/slack/webhook', targets: { e: { workflow: 'check-iam-cert-expiry', roleArn: 'arn:aws:iam::111122223333:role/k', input: { accounts: [{ label: 'prod' }] } } } }, "target 'e': input.accounts: cannot be combined with account"],
     ['an expiry account without a label', { slackWebhookSecretId: 'keyturn/slack/webhook', targets: { e: { workflow: 'check-iam-cert-expiry', input: { accounts: [{ roleArn: 'arn:aws:iam::111122223333:role/k' }] } } } }, "target 'e': input.accounts.0.label: is required"],
+    ['a target named constructor', { targets: { constructor: cloudfront } }, "target 'constructor': (name): is reserved (a JavaScript object property name)"],
+    ['a secret name with a .. segment', { targets: { a: { ...cloudfront, input: { ...cloudfront.input, secretId: 'keyturn/../prod/db' } } } }, "target 'a': input.secretId: must be a secret name under keyturn/ (letters, digits, /_+=.@-; no .. segment)"],
+    ['a webhook secret with a .. segment at the end', { slackWebhookSecretId: 'keyturn/slack/..', targets: { a: cloudfront } }, 'slackWebhookSecretId: must be a secret name under keyturn/ (letters, digits, /_+=.@-; no .. segment)'],
+    ['the same credential secret on two targets', { targets: { a: cloudfront, b: { ...cloudfront, input: { ...cloudfront.input, keyGroupId: 'kg-2' } } } }, "target 'b': input.secretId: secret keyturn/cloudfront/a is already target 'a's: each credential secret belongs to one target"],
+    ['a role with a wildcard', { targets: { a: { ...cloudfront, roleArn: 'arn:aws:iam::111122223333:role/keyturn-*' } } }, "target 'a': roleArn: must be an IAM role ARN"],
+    ['a role with a wildcard in its path', { targets: { a: { ...cloudfront, roleArn: 'arn:aws:iam::111122223333:role/*/keyturn' } } }, "target 'a': roleArn: must be an IAM role ARN"],
+    ['a role in an unknown partition', { targets: { a: { ...cloudfront, roleArn: 'arn:aws-evil:iam::111122223333:role/keyturn' } } }, "target 'a': roleArn: must be an IAM role ARN"],
+    ['a role in another partition than the deploy', { region: 'cn-north-1', targets: { a: { ...cloudfront, roleArn: 'arn:aws:iam::111122223333:role/keyturn' } } }, "target 'a': roleArn: must be in the partition keyturn is deployed in (aws-cn, region cn-north-1), not aws"],
+    ['an expiry account role in another partition', { region: 'us-gov-west-1', slackWebhookSecretId: 'keyturn/slack/webhook', targets: { e: { workflow: 'check-iam-cert-expiry', input: { accounts: [{ label: 'prod', roleArn: 'arn:aws:iam::111122223333:role/k' }] } } } }, "target 'e': input.accounts.0.roleArn: must be in the partition keyturn is deployed in (aws-us-gov"],
+    ['a testUrlBase over 2048 characters', { targets: { a: { ...cloudfront, input: { ...cloudfront.input, testUrlBase: `https://cdn.example.com/${'p'.repeat(2048)}` } } } }, "target 'a': input.testUrlBase: must be at most 2048 characters"],
+    ['an input over EventBridge\'s 8 KB', { slackWebhookSecretId: 'keyturn/slack/webhook', targets: { e: { workflow: 'check-iam-cert-expiry', input: { mutedCertificateNames: Array.from({ length: 100 }, (_, i) => `muted-certificate-${i}-${'x'.repeat(80)}`) } } } }, "target 'e': input: is 10"],
     ['a required input the global webhook would fill, missing both', { targets: { e: { workflow: 'check-iam-cert-expiry', schedule: 'cron(0 8 * * ? *)' } } }, "target 'e': input.slackWebhookSecretId: is required"],
   ])('rejects %s with a message naming it (exit 1)', async (_, config, message) => {
     const { code, stderr } = await check(config);
@@ -91,6 +104,22 @@ describe('keyturn config check', () => {
     const { code } = await check({ slackWebhookSecretId: 'keyturn/slack/webhook', targets: { e: { workflow: 'check-iam-cert-expiry', schedule: 'cron(0 8 * * ? *)' } } });
 
     expect(code).toBe(0);
+  });
+
+  it('rejects a target named __proto__ (which a YAML map would otherwise drop silently)', async () => {
+    const { code, stderr } = await keyturn('config', 'check', '--config', configFile(`targets:\n  __proto__:\n    workflow: rotate-cloudfront-key\n    input: { keyGroupId: kg-1, secretId: keyturn/cloudfront/a }\n  ok:\n    workflow: rotate-cloudfront-key\n    input: { keyGroupId: kg-2, secretId: keyturn/cloudfront/b }\n`), '--root', repo);
+
+    expect(code).toBe(1);
+    expect(stderr).toContain("target '__proto__': (name)");
+  });
+
+  it('refuses a YAML alias bomb with one line and exit 2, not a stack trace', async () => {
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]', 'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]', 'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]', 'd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]', 'targets: [*d, *d, *d, *d, *d, *d, *d, *d, *d]'].join('\n');
+    const { code, stderr } = await keyturn('config', 'check', '--config', configFile(`${bomb}\n`), '--root', repo);
+
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/not valid YAML: Excessive alias count/);
+    expect(stderr).not.toMatch(/\n\s+at /);
   });
 
   it('rejects YAML that does not parse (duplicate keys included)', async () => {

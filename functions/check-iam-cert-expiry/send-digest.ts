@@ -19,7 +19,7 @@ export const handler = stepHandler(eventSchema, async ({ config, report }, deps)
     thresholdsDays: config.thresholdsDays,
     consoleRegion: deps.region,
   });
-  const url = await readWebhookUrl(deps.secrets, config.slackWebhookSecretId);
+  const url = await readWebhookUrl(deps.secrets, config.slackWebhookSecretId, deps.webhookUrlPrefixes);
   const { attempts } = await postSlackMessage(url, digest, deps);
   deps.log.info('expiry digest sent', { alerts: report.alertCount ?? report.alerts.length, attempts });
   return { sent: true };

@@ -5,6 +5,7 @@
 import * as z from '../../src/zod';
 import { secretsManagerClient, sfnClient } from '../../src/aws/clients';
 import { InvalidInputError } from '../../src/errors';
+import { webhookUrlPrefixes } from '../../src/lambda/runtime';
 import { logger } from '../../src/logger';
 import type { HttpPost } from '../../src/notify/slack';
 import { reportExecutionFailure, type FailureReportDeps } from './lib/execution-failure';
@@ -40,6 +41,7 @@ export const handler = async (raw: unknown, context?: Parameters<typeof logger.a
     fetch: ((url, init) => fetch(url, init)) as HttpPost,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     log: logger,
+    webhookUrlPrefixes: webhookUrlPrefixes(),
   };
   const { detail, region } = parsed.data;
   return reportExecutionFailure(

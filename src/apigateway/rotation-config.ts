@@ -5,7 +5,7 @@
  */
 import * as z from '../zod';
 import { targetAccountSchema, type TargetAccount } from '../aws/target-account';
-import { parseInput } from '../validation';
+import { parseInput, secretNameField } from '../validation';
 
 /** Step Functions' Wait limit. */
 const MAX_WAIT_SECONDS = 99_999_999;
@@ -16,7 +16,6 @@ const MAX_TAGS = 50;
 export const RESERVED_TAG_KEYS = ['managed-by', 'keyturn:rotation', 'keyturn:replaces'] as const;
 /** aws-facts.md: letters, digits and `+ - = . _ : /`. */
 const TAG_CHARS = /^[A-Za-z0-9+\-=._:/]*$/;
-const SECRET_NAME = /^keyturn\/[A-Za-z0-9/_+=.@-]{1,500}$/;
 
 const tagsSchema = z.record(z.string(), z.string()).check(z.superRefine((tags, ctx) => {
   const entries = Object.entries(tags);
@@ -44,7 +43,7 @@ export const rotationInputSchema = z.strictObject({
         z.refine((names) => new Set(names).size === names.length, 'must not repeat a stage'),
       ),
   ),
-  trustStoreSecretId: z.string().check(z.regex(SECRET_NAME, 'must be a secret name under keyturn/ (letters, digits, /_+=.@-)')),
+  trustStoreSecretId: secretNameField(),
   renewBeforeDays: z._default(
     z
       .number()
@@ -59,7 +58,7 @@ export const rotationInputSchema = z.strictObject({
   /** Read everything and report what would happen, writing nothing. */
   dryRun: z._default(z.boolean(), false),
   graceSeconds: z._default(z.number().check(z.int('must be a whole number of seconds'), z.minimum(0, 'must not be negative'), z.maximum(MAX_WAIT_SECONDS)), 3600),
-  slackWebhookSecretId: z.optional(z.string().check(z.regex(SECRET_NAME, 'must be a secret name under keyturn/'))),
+  slackWebhookSecretId: z.optional(secretNameField()),
   tags: z.optional(tagsSchema),
   /** Resumes a crashed rotation from another execution (defaults to this execution's name). */
   rotationId: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_.:-]{1,80}$/, 'must be 1-80 letters, digits or _.:-'))),

@@ -39,7 +39,8 @@ import {
 } from '../secrets/credential-store';
 
 export const trustedCertificateSchema = z.looseObject({
-  clientCertificateId: z.string().check(z.minLength(1)),
+  // Checked like an id API Gateway gives: the bundle is edited by people too, and its ids reach errors and Slack.
+  clientCertificateId: z.string().check(z.regex(/^[A-Za-z0-9]{1,128}$/, 'must be an API Gateway client certificate id (letters and digits)')),
   pemEncodedCertificate: z.string().check(z.minLength(1)),
   expirationDate: z.string(),
 });

@@ -12,13 +12,17 @@
 import * as z from '../zod';
 
 /** IAM role ARN; the account id is the first group. Names and paths as the IAM model allows. */
-export const ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):role\/(?:[\u0021-\u007E]+\/)?[\w+=,.@-]{1,64}$/;
+/**
+ * A concrete IAM role in a known partition: no wildcard (`*`, `?`) anywhere, so the policy that
+ * lets keyturn assume it names exactly one role.
+ */
+export const ROLE_ARN = /^arn:(?:aws|aws-cn|aws-us-gov):iam::(\d{12}):role\/(?:[\u0021-\u0029\u002B-\u003E\u0040-\u007E]+\/)?[\w+=,.@-]{1,64}$/;
 export const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
 
 /** Each field's own rule (the config file's target fields use them too). */
 export const targetAccountFields = {
   accountId: z.optional(z.string().check(z.regex(/^\d{12}$/, 'must be a 12-digit AWS account id'))),
-  roleArn: z.optional(z.string().check(z.regex(ROLE_ARN, 'must be an IAM role ARN: arn:aws:iam::<account id>:role/<name>'))),
+  roleArn: z.optional(z.string().check(z.regex(ROLE_ARN, 'must be an IAM role ARN: arn:aws:iam::<account id>:role/<name> (partition aws, aws-cn or aws-us-gov; no * or ?)'))),
   region: z.optional(z.string().check(z.regex(REGION, 'must be an AWS region such as eu-west-1'))),
 };
 

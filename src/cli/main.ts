@@ -3,6 +3,7 @@
  * module and returns the process exit code: 0 success, 1 the work failed, 2 bad usage.
  */
 import { configCommand } from './config';
+import { MissingCredentialsError } from './credentials';
 import { planCommand } from './plan';
 import { runCommand } from './run';
 import { simCommand } from './sim';
@@ -43,6 +44,10 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof UsageError) {
       process.stderr.write(`keyturn ${name}: ${error.message}\n\nusage: ${command.usage}\n`);
+      return 2;
+    }
+    if (error instanceof MissingCredentialsError) {
+      process.stderr.write(`keyturn ${name}: ${error.message}\n`);
       return 2;
     }
     throw error;

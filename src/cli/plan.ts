@@ -9,6 +9,7 @@ import { parseFlags } from './args';
 import { readConfig } from './config';
 import type { Command } from './main';
 import { causeMessage, pollMs, runDeployedExecution, runLocal, type RunOutcome } from './run';
+import { requireCredentials } from './credentials';
 
 export const planCommand: Command = {
   summary: 'show what every enabled target would do (a dry run: nothing is written)',
@@ -26,6 +27,7 @@ export const planCommand: Command = {
     const root = resolve(values.root ?? process.cwd());
     const config = readConfig(values.config, root);
     if (!config) return 1;
+    await requireCredentials();
     const every = pollMs(values['poll-ms']);
     if (values.local && !values.verbose) quietHandlerLogs();
     const targets = config.targets.filter((t) => t.enabled);

@@ -14,6 +14,7 @@ import { executionName, followExecution, stateMachineName, stateMachinesByName }
 import type { Command } from './main';
 import { UsageError } from './usage-error';
 import { quietHandlerLogs } from '../local/offline-env';
+import { requireCredentials } from './credentials';
 
 export const runCommand: Command = {
   summary: 'run a workflow: the deployed state machine, or --local on this machine',
@@ -43,6 +44,7 @@ export const runCommand: Command = {
     const selected = selectRun(positionals[0], values, root);
     if (selected === undefined) return 1;
     const { workflow, input, label, stage } = selected;
+    await requireCredentials();
     if (!values.local) {
       if (values['skip-waits']) throw new UsageError('--skip-waits only applies to --local runs (a deployed Wait waits)');
       return runDeployed({ workflow, input, label, stage, json: values.json, executionName: values['execution-name'], pollMs: pollMs(values['poll-ms']) });

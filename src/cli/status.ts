@@ -12,6 +12,7 @@ import { parseFlags } from './args';
 import { readConfig } from './config';
 import { stateMachineName, stateMachinesByName, type StatesClient } from './deployed-executions';
 import type { Command } from './main';
+import { requireCredentials } from './credentials';
 
 const DAY_MS = 86_400_000;
 /** The rotation workflows' default when a target's input does not set maxKeyAgeDays. */
@@ -37,6 +38,7 @@ export const statusCommand: Command = {
     const { values } = parseFlags(args, { config: { type: 'string' }, stage: { type: 'string' }, json: { type: 'boolean', default: false }, root: { type: 'string' } });
     const config = readConfig(values.config, resolve(values.root ?? process.cwd()));
     if (!config) return 1;
+    await requireCredentials();
     const { sfnClient, secretsManagerClient } = await import('../aws/clients');
     const rows = await targetStatuses(config.targets, { states: sfnClient(), secrets: secretsManagerClient(), stage: values.stage ?? config.stage, now: new Date() });
     if (values.json) {

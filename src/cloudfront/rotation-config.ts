@@ -4,27 +4,26 @@
  */
 import * as z from '../zod';
 import { targetAccountSchema, type TargetAccount } from '../aws/target-account';
-import { parseInput } from '../validation';
+import { parseInput, secretNameField } from '../validation';
 import { ALGORITHMS } from './key-pair';
 
 /** Step Functions' Wait limit. */
 const MAX_WAIT_SECONDS = 99_999_999;
 
+/** A CloudFront key group id, as the input takes it and as the signing key's secret records it (signing-key.ts). */
+export const keyGroupIdField = z.string().check(z.regex(/^[A-Za-z0-9-]{1,128}$/, 'must be a CloudFront key group id'));
+
 export const rotationInputSchema = z.strictObject({
-  keyGroupId: z.string().check(z.regex(/^[A-Za-z0-9-]{1,128}$/, 'must be a CloudFront key group id')),
-  secretId: z
-    .string()
-    .check(z.regex(/^keyturn\/[A-Za-z0-9/_+=.@-]{1,500}$/, 'must be a secret name under keyturn/ (letters, digits, /_+=.@-)')),
+  keyGroupId: keyGroupIdField,
+  secretId: secretNameField(),
   graceSeconds: z._default(z.number().check(z.int('must be a whole number of seconds'), z.minimum(0), z.maximum(MAX_WAIT_SECONDS)), 86_400),
   maxKeyAgeDays: z._default(z.number().check(z.int('must be a whole number of days'), z.minimum(1), z.maximum(3650)), 90),
   force: z._default(z.boolean(), false),
   /** Read everything and report what would happen, writing nothing. */
   dryRun: z._default(z.boolean(), false),
   algorithm: z._default(z.enum(ALGORITHMS), 'RSA_2048'),
-  slackWebhookSecretId: z.optional(
-    z.string().check(z.regex(/^keyturn\/[A-Za-z0-9/_+=.@-]{1,500}$/, 'must be a secret name under keyturn/')),
-  ),
-  testUrlBase: z.optional(z.url({ protocol: /^https?$/ })),
+  slackWebhookSecretId: z.optional(secretNameField()),
+  testUrlBase: z.optional(z.url({ protocol: /^https?$/ }).check(z.maxLength(2048, 'must be at most 2048 characters'))),
   /** Resumes a crashed rotation from another execution (defaults to this execution's name). */
   rotationId: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_.:-]{1,80}$/, 'must be 1-80 letters, digits or _.:-'))),
   /** The target's account and region, when not keyturn's own (src/aws/target-account.ts). */

@@ -5,11 +5,13 @@
  */
 import * as z from '../zod';
 import { ALGORITHMS } from './key-pair';
+import { keyGroupIdField } from './rotation-config';
 
+/** Its ids are checked like the input's: a secret edited by hand is input too, and its ids reach errors and Slack. */
 export const signingKeySchema = z.object({
-  publicKeyId: z.nullable(z.string().check(z.minLength(1))),
+  publicKeyId: z.nullable(z.string().check(z.regex(/^[A-Z0-9]{1,128}$/, 'must be a CloudFront public key id'))),
   privateKey: z.string().check(z.minLength(1)),
-  keyGroupId: z.string().check(z.minLength(1)),
+  keyGroupId: keyGroupIdField,
   algorithm: z.enum(ALGORITHMS),
   createdAt: z.iso.datetime(),
 });

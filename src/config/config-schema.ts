@@ -5,10 +5,10 @@
 import * as z from '../zod';
 import { REGION, targetAccountFields, type TargetAccount } from '../aws/target-account';
 import { scheduleExpressionProblem } from './schedule-expression';
+import { secretNameField } from '../validation';
 
 /** Target names become execution-name prefixes (80 characters at most) and resource ids. */
 export const TARGET_NAME = /^[a-z0-9][a-z0-9-]{0,39}$/;
-const SECRET_NAME = /^keyturn\/[A-Za-z0-9/_+=.@-]{1,500}$/;
 
 export const targetSchema = z.strictObject({
   workflow: z.string().check(z.regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a workflow name such as rotate-cloudfront-key')),
@@ -30,7 +30,13 @@ export const targetSchema = z.strictObject({
 export const configFileSchema = z.strictObject({
   stage: z._default(z.string().check(z.regex(/^[A-Za-z0-9-]{1,16}$/, 'must be 1-16 letters, digits or hyphens')), 'dev'),
   region: z._default(z.string().check(z.regex(REGION, 'must be an AWS region such as us-east-1')), 'us-east-1'),
-  slackWebhookSecretId: z.optional(z.string().check(z.regex(SECRET_NAME, 'must be a secret name under keyturn/ (letters, digits, /_+=.@-)'))),
+  slackWebhookSecretId: z.optional(secretNameField()),
+  // Where a webhook URL may point besides https://hooks.slack.com/services/ and hooks.slack-gov.com
+  // (src/notify/slack.ts): a proxy of yours, say. Each an http(s) URL with a host and a path.
+  slackWebhookUrlPrefixes: z._default(
+    z.array(z.string().check(z.regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?\/[^\s?#]*$/, 'must be an http(s) URL prefix with a host and a path, such as https://proxy.example.com/slack/ (no user, query or fragment)'), z.maxLength(512))).check(z.maxLength(10)),
+    [],
+  ),
   targets: z.record(z.string(), z.unknown(), 'must be a map of target name to target'),
 });
 
@@ -55,5 +61,7 @@ export interface KeyturnConfig {
   stage: string;
   region: string;
   slackWebhookSecretId?: string;
+  /** Where Slack webhook URLs may point besides Slack's own hosts (KEYTURN_SLACK_WEBHOOK_URL_PREFIXES). */
+  slackWebhookUrlPrefixes: string[];
   targets: Target[];
 }

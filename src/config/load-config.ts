@@ -22,7 +22,14 @@ export function loadConfig(file: string, options: LoadOptions): KeyturnConfig {
   if (!existsSync(file)) throw new ConfigFileError(`${file}: no such file`);
   const doc = parseDocument(readFileSync(file, 'utf8'), { uniqueKeys: true });
   if (doc.errors.length) throw new ConfigFileError(`${file}: not valid YAML: ${doc.errors[0]!.message.split('\n')[0]}`);
-  return validateConfig(doc.toJS() as unknown, { ...options, file });
+  let raw: unknown;
+  try {
+    // maxAliasCount: yaml's guard against an alias bomb (a few lines that expand to millions of nodes).
+    raw = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    throw new ConfigFileError(`${file}: not valid YAML: ${(error as Error).message.split('\n')[0]}`, { cause: error });
+  }
+  return validateConfig(raw, { ...options, file });
 }
 
 export function validateConfig(raw: unknown, options: LoadOptions & { file: string }): KeyturnConfig {
@@ -32,13 +39,20 @@ export function validateConfig(raw: unknown, options: LoadOptions & { file: stri
     issues.push(...toIssues(top.error, raw, undefined, '', Object.keys(configFileSchema.shape)));
     if (!isMap(raw) || !isMap(raw.targets)) throw new ConfigError(options.file, issues);
   }
-  const global = top.success ? top.data : { slackWebhookSecretId: undefined, stage: 'dev', region: 'us-east-1' };
+  const global = top.success ? top.data : { slackWebhookSecretId: undefined, stage: 'dev', region: 'us-east-1', slackWebhookUrlPrefixes: [] };
   const rawTargets = (top.success ? top.data.targets : (raw as { targets: Record<string, unknown> }).targets) ?? {};
   if (Object.keys(rawTargets).length === 0) issues.push({ field: 'targets', rule: 'must declare at least one target' });
 
+  // Names a JavaScript object already has (constructor, __proto__, …) would be dropped or shadowed
+  // on the way from YAML into a map: refused by name, from the file's own keys.
+  const fileTargets = isMap(raw) && isMap(raw.targets) ? Object.keys(raw.targets) : [];
+  for (const name of fileTargets) {
+    if (RESERVED_NAMES.has(name)) issues.push({ target: name, field: '(name)', rule: 'is reserved (a JavaScript object property name): choose another target name' });
+  }
   const workflows = knownWorkflows(options.root);
   const targets: Target[] = [];
   for (const [name, value] of Object.entries(rawTargets)) {
+    if (RESERVED_NAMES.has(name)) continue;
     if (!TARGET_NAME.test(name)) {
       issues.push({ target: name, field: '(name)', rule: 'must be 1-40 lower-case letters, digits or hyphens, starting with a letter or digit' });
     }
@@ -78,14 +92,74 @@ export function validateConfig(raw: unknown, options: LoadOptions & { file: stri
       inputCheck: schema ? 'workflow' : 'generic',
     });
   }
+  issues.push(...sharedSecretIssues(targets), ...inputSizeIssues(targets), ...partitionIssues(targets, global.region));
   if (issues.length) throw new ConfigError(options.file, issues);
   return {
     file: options.file,
     stage: global.stage,
     region: global.region,
     ...(global.slackWebhookSecretId !== undefined ? { slackWebhookSecretId: global.slackWebhookSecretId } : {}),
+    slackWebhookUrlPrefixes: global.slackWebhookUrlPrefixes,
     targets,
   };
+}
+
+const RESERVED_NAMES = new Set(['__proto__', 'prototype', ...Object.getOwnPropertyNames(Object.prototype)]);
+
+/** The input fields that name the secret a target's credential lives in (the Slack webhook is shared on purpose). */
+const CREDENTIAL_SECRET_FIELDS = ['secretId', 'trustStoreSecretId'];
+
+/**
+ * Two targets rotating into one secret would take each other's lock and overwrite each other's
+ * credential: a credential secret belongs to one target.
+ */
+function sharedSecretIssues(targets: Target[]): ConfigIssue[] {
+  const owner = new Map<string, string>();
+  const issues: ConfigIssue[] = [];
+  for (const target of targets) {
+    for (const field of CREDENTIAL_SECRET_FIELDS) {
+      const secretId = target.input[field];
+      if (typeof secretId !== 'string') continue;
+      const first = owner.get(secretId);
+      if (first !== undefined) issues.push({ target: target.name, field: `input.${field}`, rule: `secret ${secretId} is already target '${first}'s: each credential secret belongs to one target` });
+      else owner.set(secretId, target.name);
+    }
+  }
+  return issues;
+}
+
+/** EventBridge's limit on a target's input (the schedule carries the workflow input): 8,192 bytes. */
+export const MAX_SCHEDULE_INPUT_BYTES = 8192;
+
+function inputSizeIssues(targets: Target[]): ConfigIssue[] {
+  return targets.flatMap((t) => {
+    const bytes = Buffer.byteLength(JSON.stringify(t.input), 'utf8');
+    return bytes > MAX_SCHEDULE_INPUT_BYTES
+      ? [{ target: t.name, field: 'input', rule: `is ${bytes} bytes as JSON: an EventBridge target input holds at most ${MAX_SCHEDULE_INPUT_BYTES}` }]
+      : [];
+  });
+}
+
+/** The partition of a region, which a target's role must be in: keyturn can assume no role across partitions. */
+export function partitionOf(region: string): 'aws' | 'aws-cn' | 'aws-us-gov' {
+  return region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
+}
+
+/** Every role a target names (its own, and a multi-account check's), in the deploy's partition. */
+function partitionIssues(targets: Target[], region: string): ConfigIssue[] {
+  const partition = partitionOf(region);
+  const issues: ConfigIssue[] = [];
+  for (const target of targets) {
+    const roles: [string, unknown][] = [['roleArn', target.account?.roleArn]];
+    const accounts = target.input.accounts;
+    if (Array.isArray(accounts)) accounts.forEach((a, i) => roles.push([`input.accounts.${i}.roleArn`, (a as { roleArn?: unknown })?.roleArn]));
+    for (const [field, roleArn] of roles) {
+      if (typeof roleArn !== 'string') continue;
+      const rolePartition = roleArn.split(':')[1];
+      if (rolePartition !== partition) issues.push({ target: target.name, field, rule: `must be in the partition keyturn is deployed in (${partition}, region ${region}), not ${rolePartition}` });
+    }
+  }
+  return issues;
 }
 
 /**

@@ -11,6 +11,7 @@ import { SEVERITIES, type Severity } from './classify-expiry';
 import type { ExpiryAlert, ExpiryReport } from './check-certificate-expiry';
 import type { AccountLine } from './combine-account-checks';
 import { MAX_LISTED } from './expiry-digest-listing';
+import { slackEscape as escape } from '../notify/slack-text';
 
 export { MAX_LISTED };
 
@@ -42,7 +43,7 @@ export function buildExpiryDigest(report: ExpiryReport, context: DigestContext):
   // Slack's 50 blocks: the account lines take the place of some listed alerts.
   const listed = alerts.slice(0, MAX_LISTED - accountSections.length);
   const unlisted = (report.alertCount ?? alerts.length) - listed.length;
-  const label = context.accountLabel ? ` — ${context.accountLabel}` : '';
+  const label = context.accountLabel ? ` — ${escape(context.accountLabel)}` : '';
   const summary = (['expired', 'critical', 'warning', 'notice'] as const)
     .filter((s) => counts[s] > 0)
     .map((s) => `${counts[s]} ${s}`)
@@ -130,7 +131,7 @@ function alertText(alert: ExpiryAlert, consoleRegion: string): string {
     `${ICONS[alert.severity]} ${Md.bold(escape(alert.name))}${alert.account ? ` in ${escape(alert.account)}` : ''} — ${when} (${alert.severity})${crossed}`,
     `${alert.severity === 'expired' ? 'Expired' : 'Expires'} ${formatUtc(alert.expiration)} · path ${Md.codeInline(escape(alert.path))}`,
     Md.codeInline(escape(alert.arn)),
-    `${consoleLink(consoleRegion)}: ${Md.codeInline(`aws iam get-server-certificate --server-certificate-name ${alert.name}`)}`,
+    `${consoleLink(consoleRegion)}: ${Md.codeInline(`aws iam get-server-certificate --server-certificate-name ${escape(alert.name)}`)}`,
   ].join('\n');
 }
 
@@ -139,7 +140,8 @@ function alertText(alert: ExpiryAlert, consoleRegion: string): string {
  * CloudShell, and the line carries the command that shows the certificate.
  */
 function consoleLink(region: string): string {
-  return `<https://${region}.console.aws.amazon.com/cloudshell/home?region=${region}|Open CloudShell>`;
+  const r = encodeURIComponent(region);
+  return `<https://${r}.console.aws.amazon.com/cloudshell/home?region=${r}|Open CloudShell>`;
 }
 
 function formatUtc(iso: string): string {
@@ -148,11 +150,6 @@ function formatUtc(iso: string): string {
 
 function plural(n: number, one: string, many: string): string {
   return n === 1 ? one : many;
-}
-
-/** Slack mrkdwn control characters; paths may contain them. */
-function escape(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 function truncate(text: string, max: number): string {

@@ -59,8 +59,8 @@ export type ExpiryCheckInput = z.infer<typeof expiryCheckInputSchema>;
 export const importInputSchema = z.strictObject({
   sourceSecretId: secretId,
   // The AWS name and path rules are checked by importServerCertificate, which names each rule.
-  serverCertificateName: z.string(),
-  path: z._default(z.string(), '/'),
+  serverCertificateName: z.string().check(z.maxLength(1024, 'must be at most 1024 characters')),
+  path: z._default(z.string().check(z.maxLength(1024, 'must be at most 1024 characters')), '/'),
   slackWebhookSecretId: z.optional(secretId),
   /** The account to upload into, when not keyturn's own (src/aws/target-account.ts). */
   account: z.optional(targetAccountSchema),

@@ -4,6 +4,7 @@
  */
 import { Blocks, Md, Message } from 'slack-block-builder';
 import type { SlackMessage } from '../notify/slack';
+import { slackEscape as esc } from '../notify/slack-text';
 
 export interface ImportReport {
   serverCertificateName: string;
@@ -16,20 +17,20 @@ export interface ImportReport {
 }
 
 export function importReportMessage(r: ImportReport): SlackMessage {
-  const text = `IAM server certificate ${r.serverCertificateName} imported, expires ${r.expiration.slice(0, 10)}`;
+  const text = `IAM server certificate ${esc(r.serverCertificateName)} imported, expires ${esc(r.expiration.slice(0, 10))}`;
   const cloudFront = r.usableByCloudFront
     ? 'Usable by CloudFront (path under /cloudfront/).'
     : 'Not usable by CloudFront: its path does not begin with /cloudfront/.';
   const message = Message({ text })
     .blocks(
-      Blocks.Header({ text: `Imported ${r.serverCertificateName}`.slice(0, 150) }),
+      Blocks.Header({ text: `Imported ${esc(r.serverCertificateName)}`.slice(0, 150) }),
       Blocks.Section({ text: r.alreadyImported ? 'It was already in IAM (a rerun): nothing was uploaded twice.' : 'Validated, uploaded and read back from IAM.' }).fields(
-        `${Md.bold('Name')}\n${r.serverCertificateName}`,
-        `${Md.bold('Expires')}\n${r.expiration.slice(0, 16).replace('T', ' ')} UTC`,
-        `${Md.bold('ARN')}\n${Md.codeInline(r.arn)}`,
-        `${Md.bold('Path')}\n${Md.codeInline(r.path)}`,
+        `${Md.bold('Name')}\n${esc(r.serverCertificateName)}`,
+        `${Md.bold('Expires')}\n${esc(r.expiration.slice(0, 16).replace('T', ' '))} UTC`,
+        `${Md.bold('ARN')}\n${Md.codeInline(esc(r.arn))}`,
+        `${Md.bold('Path')}\n${Md.codeInline(esc(r.path))}`,
       ),
-      Blocks.Context().elements(`${cloudFront} · execution ${r.executionName}`),
+      Blocks.Context().elements(`${cloudFront} · execution ${esc(r.executionName)}`),
     )
     .buildToObject() as { text: string; blocks: unknown[] };
   return { text: message.text, blocks: message.blocks };
@@ -46,15 +47,15 @@ export interface WorkflowFailure {
 }
 
 export function workflowFailedMessage(f: WorkflowFailure): SlackMessage {
-  const text = `${f.workflow} failed at "${f.failedState}" (${f.error.name})`;
+  const text = `${esc(f.workflow)} failed at "${esc(f.failedState)}" (${esc(f.error.name)})`;
   const message = Message({ text })
     .blocks(
-      Blocks.Header({ text: `${f.workflow} failed`.slice(0, 150) }),
+      Blocks.Header({ text: `${esc(f.workflow)} failed`.slice(0, 150) }),
       Blocks.Section({
-        text: `${Md.bold('Failed state')}: ${f.failedState}\n${Md.bold('Error')}: ${Md.codeInline(f.error.name)} ${f.error.message}`.slice(0, 2900),
+        text: `${Md.bold('Failed state')}: ${esc(f.failedState)}\n${Md.bold('Error')}: ${Md.codeInline(esc(f.error.name))} ${esc(f.error.message)}`.slice(0, 2900),
       }),
-      ...(f.kept.length ? [Blocks.Section({ text: `${Md.bold('Kept')}\n${f.kept.map((k) => `• ${k}`).join('\n')}`.slice(0, 2900) })] : []),
-      Blocks.Context().elements(`execution ${f.executionName}`),
+      ...(f.kept.length ? [Blocks.Section({ text: `${Md.bold('Kept')}\n${f.kept.map((k) => `• ${esc(k)}`).join('\n')}`.slice(0, 2900) })] : []),
+      Blocks.Context().elements(`execution ${esc(f.executionName)}`),
     )
     .buildToObject() as { text: string; blocks: unknown[] };
   return { text: message.text, blocks: message.blocks };

@@ -13,7 +13,15 @@ export const httpFetch = (url: string, init?: RequestInit): Promise<Response> =>
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Where a Slack webhook may point besides Slack's own hosts: the config's slackWebhookUrlPrefixes,
+ * which the deploy passes as KEYTURN_SLACK_WEBHOOK_URL_PREFIXES (space-separated).
+ */
+export function webhookUrlPrefixes(env: NodeJS.ProcessEnv = process.env): string[] {
+  return (env.KEYTURN_SLACK_WEBHOOK_URL_PREFIXES ?? '').split(/\s+/).filter(Boolean);
+}
+
 /** What a Slack step needs, reading the webhook through `secrets` (the workflow's own client). */
 export function notifyCollaborators(secrets: SecretsClient): NotifyDeps {
-  return { secrets, fetch: httpFetch, sleep, log: logger };
+  return { secrets, fetch: httpFetch, sleep, log: logger, webhookUrlPrefixes: webhookUrlPrefixes() };
 }

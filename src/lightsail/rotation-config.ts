@@ -4,21 +4,23 @@
  */
 import * as z from '../zod';
 import { targetAccountSchema, type TargetAccount } from '../aws/target-account';
-import { parseInput } from '../validation';
+import { parseInput, secretNameField } from '../validation';
 
 /** Step Functions' Wait limit. */
 const MAX_WAIT_SECONDS = 99_999_999;
-const SECRET_NAME = /^keyturn\/[A-Za-z0-9/_+=.@-]{1,500}$/;
+
+/** A Lightsail bucket name, as the input takes it and as a secret records it (access-key-secret.ts). */
+export const bucketNameField = z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{1,52}[a-z0-9]$/, 'must be a Lightsail bucket name (3-54 lower-case letters, digits, -)'));
 
 export const rotationInputSchema = z.strictObject({
-  bucketName: z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{1,52}[a-z0-9]$/, 'must be a Lightsail bucket name (3-54 lower-case letters, digits, -)')),
-  secretId: z.string().check(z.regex(SECRET_NAME, 'must be a secret name under keyturn/ (letters, digits, /_+=.@-)')),
+  bucketName: bucketNameField,
+  secretId: secretNameField(),
   maxKeyAgeDays: z._default(z.number().check(z.int('must be a whole number of days'), z.minimum(1), z.maximum(3650)), 90),
   force: z._default(z.boolean(), false),
   /** Read everything and report what would happen, writing nothing. */
   dryRun: z._default(z.boolean(), false),
   graceSeconds: z._default(z.number().check(z.int('must be a whole number of seconds'), z.minimum(0), z.maximum(MAX_WAIT_SECONDS)), 86_400),
-  slackWebhookSecretId: z.optional(z.string().check(z.regex(SECRET_NAME, 'must be a secret name under keyturn/'))),
+  slackWebhookSecretId: z.optional(secretNameField()),
   /** Resumes a crashed rotation from another execution (defaults to this execution's name). */
   rotationId: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_.:-]{1,80}$/, 'must be 1-80 letters, digits or _.:-'))),
   /** The target's account and region, when not keyturn's own (src/aws/target-account.ts). */

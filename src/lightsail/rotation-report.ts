@@ -5,6 +5,7 @@
 import { Blocks, Md, Message } from 'slack-block-builder';
 import { rotationFailedMessage, rotationSucceededMessage, type RotationFailureReport } from '../notify/rotation-messages';
 import { notifySlack, notifySlackOnce, type NotifyDeps, type SlackMessage } from '../notify/slack';
+import { slackEscape as esc } from '../notify/slack-text';
 import { describeLastUse, type LastUse } from './errors';
 
 export const WORKFLOW = 'rotate-lightsail-bucket-key';
@@ -25,18 +26,19 @@ export interface RotatedSummary {
 
 /** The old key is kept because something used it after the promotion: say where, and what to do. */
 export function oldKeyInUseMessage(s: RotatedSummary): SlackMessage {
-  const text = `${WORKFLOW}: bucket ${s.bucketName} rotated, but old access key ${s.oldAccessKeyId} is still in use (${describeLastUse(s.oldKeyLastUse)})`;
+  const lastUse = esc(describeLastUse(s.oldKeyLastUse));
+  const text = `${WORKFLOW}: bucket ${esc(s.bucketName)} rotated, but old access key ${esc(s.oldAccessKeyId ?? '?')} is still in use (${lastUse})`;
   const message = Message()
     .text(text)
     .blocks(
-      Blocks.Header({ text: `Old access key still in use: ${s.bucketName}`.slice(0, 150) }),
+      Blocks.Header({ text: `Old access key still in use: ${esc(s.bucketName)}`.slice(0, 150) }),
       Blocks.Section({
         text:
-          `${Md.codeInline(s.secretId)} now holds ${Md.codeInline(s.newAccessKeyId)}. ` +
-          `The old key ${Md.codeInline(s.oldAccessKeyId ?? '?')} was ${describeLastUse(s.oldKeyLastUse)}, after the switch at ${s.promotedAt ?? 'unknown'}, so it was ${Md.bold('kept')}.\n` +
+          `${Md.codeInline(esc(s.secretId))} now holds ${Md.codeInline(esc(s.newAccessKeyId))}. ` +
+          `The old key ${Md.codeInline(esc(s.oldAccessKeyId ?? '?'))} was ${lastUse}, after the switch at ${esc(s.promotedAt ?? 'unknown')}, so it was ${Md.bold('kept')}.\n` +
           `Find what still uses it, make it read the secret's current value, then delete the old key (or rerun the rotation).`,
       }),
-      Blocks.Context().elements(`execution ${s.executionName}`),
+      Blocks.Context().elements(`execution ${esc(s.executionName)}`),
     )
     .buildToObject() as { text?: string; blocks?: unknown[] };
   return { text: message.text ?? text, blocks: message.blocks ?? [] };

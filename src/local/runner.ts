@@ -109,8 +109,23 @@ export interface RunResult {
   executionName: string;
 }
 
+/**
+ * Local runs post to the simulator's Slack sink (`<AWS_ENDPOINT_URL>/_sim/slack/`), which the
+ * webhook rule (src/notify/slack.ts, webhookUrlAllowed) refuses as it refuses any host but
+ * Slack's: the runner allows it the way a deploy allows a proxy, through
+ * KEYTURN_SLACK_WEBHOOK_URL_PREFIXES, and only when the SDK is pointed at an endpoint.
+ */
+export function allowSimulatorSlackSink(env: NodeJS.ProcessEnv = process.env): void {
+  const endpoint = env.AWS_ENDPOINT_URL;
+  if (!endpoint) return;
+  const sink = `${endpoint.replace(/\/+$/, '')}/_sim/slack/`;
+  const prefixes = (env.KEYTURN_SLACK_WEBHOOK_URL_PREFIXES ?? '').split(/\s+/).filter(Boolean);
+  if (!prefixes.includes(sink)) env.KEYTURN_SLACK_WEBHOOK_URL_PREFIXES = [...prefixes, sink].join(' ');
+}
+
 export async function runWorkflow(workflow: string, input: unknown, options: RunOptions = {}): Promise<RunResult> {
   const config = loadWorkflow(workflow, options.root ?? process.cwd());
+  allowSimulatorSlackSink();
   const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
   const executionName = options.executionName ?? defaultExecutionName();
   const states = allStates(config.definition);

@@ -4,6 +4,7 @@
  */
 import { Blocks, Md, Message } from 'slack-block-builder';
 import type { SlackMessage } from './slack';
+import { slackEscape as esc } from './slack-text';
 
 export interface RotationSucceeded {
   workflow: string;
@@ -29,7 +30,7 @@ export interface RotationFailureReport extends Omit<RotationFailed, 'workflow' |
 }
 
 const fieldsOf = (facts: Record<string, string>) =>
-  Object.entries(facts).map(([label, value]) => `${Md.bold(label)}\n${value}`);
+  Object.entries(facts).map(([label, value]) => `${Md.bold(esc(label))}\n${esc(value)}`);
 
 function build(text: string, blocks: Parameters<ReturnType<typeof Message>['blocks']>): SlackMessage {
   const message = Message().text(text).blocks(...blocks).buildToObject() as { text?: string; blocks?: unknown[] };
@@ -37,22 +38,22 @@ function build(text: string, blocks: Parameters<ReturnType<typeof Message>['bloc
 }
 
 export function rotationSucceededMessage(m: RotationSucceeded): SlackMessage {
-  const text = `${m.workflow}: rotated ${m.target}`;
+  const text = `${esc(m.workflow)}: rotated ${esc(m.target)}`;
   return build(text, [
-    Blocks.Header({ text: `Rotated ${m.target}`.slice(0, 150) }),
-    Blocks.Section({ text: `${Md.codeInline(m.workflow)} finished.` }).fields(...fieldsOf(m.facts).slice(0, 10)),
-    Blocks.Context().elements(`execution ${m.executionName}`),
+    Blocks.Header({ text: `Rotated ${esc(m.target)}`.slice(0, 150) }),
+    Blocks.Section({ text: `${Md.codeInline(esc(m.workflow))} finished.` }).fields(...fieldsOf(m.facts).slice(0, 10)),
+    Blocks.Context().elements(`execution ${esc(m.executionName)}`),
   ]);
 }
 
 export function rotationFailedMessage(m: RotationFailed): SlackMessage {
-  const text = `${m.workflow}: rotation of ${m.target} failed at "${m.failedState}" (${m.error.name})`;
-  const list = (items: string[]) => (items.length ? items.map((i) => `• ${i}`).join('\n') : '• nothing');
+  const text = `${esc(m.workflow)}: rotation of ${esc(m.target)} failed at "${esc(m.failedState)}" (${esc(m.error.name)})`;
+  const list = (items: string[]) => (items.length ? items.map((i) => `• ${esc(i)}`).join('\n') : '• nothing');
   return build(text, [
-    Blocks.Header({ text: `Rotation failed: ${m.target}`.slice(0, 150) }),
-    Blocks.Section({ text: `${Md.bold('Failed state')}: ${m.failedState}\n${Md.bold('Error')}: ${Md.codeInline(m.error.name)} ${m.error.message}`.slice(0, 2900) }),
+    Blocks.Header({ text: `Rotation failed: ${esc(m.target)}`.slice(0, 150) }),
+    Blocks.Section({ text: `${Md.bold('Failed state')}: ${esc(m.failedState)}\n${Md.bold('Error')}: ${Md.codeInline(esc(m.error.name))} ${esc(m.error.message)}`.slice(0, 2900) }),
     Blocks.Section({ text: `${Md.bold('Undone')}\n${list(m.undone)}`.slice(0, 2900) }),
     ...(m.kept.length ? [Blocks.Section({ text: `${Md.bold('Kept')}\n${list(m.kept)}`.slice(0, 2900) })] : []),
-    Blocks.Context().elements(`execution ${m.executionName}`),
+    Blocks.Context().elements(`execution ${esc(m.executionName)}`),
   ]);
 }

@@ -32,13 +32,48 @@ export interface NotifyDeps {
   fetch: HttpPost;
   sleep: (ms: number) => Promise<void>;
   log: Log;
+  /** Where a webhook URL may point besides Slack's own hosts (the config's slackWebhookUrlPrefixes). */
+  webhookUrlPrefixes?: readonly string[];
+}
+
+/** Slack's incoming-webhook hosts (commercial and GovSlack); their webhooks live under /services/. */
+const SLACK_WEBHOOK_HOSTS = ['hooks.slack.com', 'hooks.slack-gov.com'];
+
+/** The rule a webhook URL must meet, as an error names it (never the URL: it is a secret). */
+export const WEBHOOK_URL_RULE =
+  'must be a Slack incoming webhook (https://hooks.slack.com/services/… or https://hooks.slack-gov.com/services/…) or start with one of slackWebhookUrlPrefixes';
+
+/**
+ * Whether `url` may receive keyturn's messages: an https URL on a Slack webhook host under
+ * /services/, or one under an allowed prefix (same scheme, host and port, and the prefix's path).
+ * Whoever can write the webhook secret could otherwise send every message, with the ids in it,
+ * anywhere, or make a Lambda call an internal address.
+ */
+export function webhookUrlAllowed(url: string, prefixes: readonly string[] = []): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  if (parsed.username || parsed.password) return false;
+  if (parsed.protocol === 'https:' && SLACK_WEBHOOK_HOSTS.includes(parsed.hostname) && parsed.port === '' && parsed.pathname.startsWith('/services/')) return true;
+  return prefixes.some((prefix) => {
+    let allowed: URL;
+    try {
+      allowed = new URL(prefix);
+    } catch {
+      return false;
+    }
+    return (allowed.protocol === 'https:' || allowed.protocol === 'http:') && parsed.origin === allowed.origin && parsed.pathname.startsWith(allowed.pathname);
+  });
 }
 
 /**
  * The webhook URL stored in `secretId`: either the URL itself, or JSON `{ "url": … }` /
- * `{ "webhookUrl": … }`.
+ * `{ "webhookUrl": … }`, meeting WEBHOOK_URL_RULE (else nothing is sent).
  */
-export async function readWebhookUrl(client: SecretsClient, secretId: string): Promise<string> {
+export async function readWebhookUrl(client: SecretsClient, secretId: string, prefixes: readonly string[] = []): Promise<string> {
   let text: string | undefined;
   try {
     text = (await client.send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString;
@@ -60,6 +95,7 @@ export async function readWebhookUrl(client: SecretsClient, secretId: string): P
   if (!/^https?:\/\/\S+$/.test(url)) {
     throw new SlackWebhookSecretInvalidError(secretId, 'does not hold an http(s) URL');
   }
+  if (!webhookUrlAllowed(url, prefixes)) throw new SlackWebhookSecretInvalidError(secretId, `holds a URL that is refused: it ${WEBHOOK_URL_RULE}`);
   return url;
 }
 
@@ -106,7 +142,7 @@ export async function postSlackMessage(url: string, message: SlackMessage, optio
  */
 export async function notifySlack(deps: NotifyDeps, webhookSecretId: string | undefined, message: SlackMessage): Promise<{ notified: boolean }> {
   if (!webhookSecretId) return { notified: false };
-  const url = await readWebhookUrl(deps.secrets, webhookSecretId);
+  const url = await readWebhookUrl(deps.secrets, webhookSecretId, deps.webhookUrlPrefixes);
   await postSlackMessage(url, message, deps);
   return { notified: true };
 }

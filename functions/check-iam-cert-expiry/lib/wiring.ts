@@ -6,7 +6,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import { DEFAULT_EXPIRY_METRICS_NAMESPACE, EXPIRY_METRICS_SERVICE } from '../../../src/iam/expiry-metrics';
 import { DEFAULT_MEMORY_SECRET_ID } from '../../../src/iam/threshold-memory';
-import { httpFetch, now, sleep } from '../../../src/lambda/runtime';
+import { httpFetch, now, sleep, webhookUrlPrefixes } from '../../../src/lambda/runtime';
 import { stepHandlerFor } from '../../../src/lambda/step-handler';
 import { logger } from '../../../src/logger';
 import type { NotifyDeps } from '../../../src/notify/slack';
@@ -33,6 +33,7 @@ export const stepHandler = stepHandlerFor<CheckCollaborators, Pick<CheckCollabor
     now,
     memorySecretId: process.env.KEYTURN_EXPIRY_MEMORY_SECRET_ID ?? DEFAULT_MEMORY_SECRET_ID,
     region,
+    webhookUrlPrefixes: webhookUrlPrefixes(),
   }),
   clients: ['iam', 'secrets', 'metrics'],
 });

@@ -3,7 +3,7 @@
  * collaborators, the AWS clients each handler names, and the certificate name on every log line.
  */
 import type { IAMClient } from '@aws-sdk/client-iam';
-import { httpFetch, now, sleep } from '../../../src/lambda/runtime';
+import { httpFetch, now, sleep, webhookUrlPrefixes } from '../../../src/lambda/runtime';
 import { stepHandlerFor } from '../../../src/lambda/step-handler';
 import { logger } from '../../../src/logger';
 import type { NotifyDeps } from '../../../src/notify/slack';
@@ -16,7 +16,7 @@ export interface ImportCollaborators extends NotifyDeps {
 type Clients = Pick<ImportCollaborators, 'iam' | 'secrets'>;
 
 export const stepHandler = stepHandlerFor<ImportCollaborators, Clients, { serverCertificateName?: unknown; input?: unknown }>({
-  collaborators: () => ({ fetch: httpFetch, sleep, log: logger, now }),
+  collaborators: () => ({ fetch: httpFetch, sleep, log: logger, now, webhookUrlPrefixes: webhookUrlPrefixes() }),
   clients: ['iam', 'secrets'],
   logKeys: ({ serverCertificateName, input }) => {
     // The first step's event holds the workflow input; later steps name the certificate themselves.

@@ -7,6 +7,7 @@ import { Blocks, Md, Message } from 'slack-block-builder';
 import type { Log } from '../../../src/logger';
 import type { SecretsClient } from '../../../src/secrets/credential-store';
 import { postSlackMessage, readWebhookUrl, type HttpPost, type SlackMessage } from '../../../src/notify/slack';
+import { slackEscape as esc } from '../../../src/notify/slack-text';
 
 export interface ExecutionFailure {
   executionArn: string;
@@ -23,6 +24,8 @@ export interface FailureReportDeps {
   fetch: HttpPost;
   sleep: (ms: number) => Promise<void>;
   log: Log;
+  /** Where the webhook may point besides Slack's own hosts (src/notify/slack.ts, webhookUrlAllowed). */
+  webhookUrlPrefixes?: readonly string[];
 }
 
 /** The last state that failed, or the last one entered; and the execution's own error. */
@@ -44,21 +47,25 @@ export function failedStateOf(events: HistoryEvent[]): { state?: string; error?:
 }
 
 export function consoleLink(region: string, executionArn: string): string {
-  return `https://${region}.console.aws.amazon.com/states/home?region=${region}#/v2/executions/details/${encodeURIComponent(executionArn)}`;
+  const r = encodeURIComponent(region);
+  return `https://${r}.console.aws.amazon.com/states/home?region=${r}#/v2/executions/details/${encodeURIComponent(executionArn)}`;
 }
 
 export function executionFailureMessage(f: ExecutionFailure, found: { state?: string; error?: string; cause?: string }): SlackMessage {
-  const machine = f.stateMachineArn.split(':').at(-1) ?? f.stateMachineArn;
-  const execution = f.executionArn.split(':').at(-1) ?? f.executionArn;
-  const error = f.error ?? found.error ?? f.status;
-  const cause = (f.cause ?? found.cause ?? '').slice(0, 1500);
-  const text = `${machine}: execution ${execution} ${f.status}${found.state ? ` at "${found.state}"` : ''} (${error})`;
+  const machine = esc(f.stateMachineArn.split(':').at(-1) ?? f.stateMachineArn);
+  const execution = esc(f.executionArn.split(':').at(-1) ?? f.executionArn);
+  const error = esc(f.error ?? found.error ?? f.status);
+  const cause = esc((f.cause ?? found.cause ?? '').slice(0, 1500));
+  const state = found.state === undefined ? undefined : esc(found.state);
+  const status = esc(f.status);
+  const text = `${machine}: execution ${execution} ${status}${state ? ` at "${state}"` : ''} (${error})`;
   const message = Message()
     .text(text)
     .blocks(
-      Blocks.Header({ text: `${f.status}: ${machine}`.slice(0, 150) }),
-      Blocks.Section({ text: `${Md.bold('Failed state')}: ${found.state ?? 'unknown'}\n${Md.bold('Error')}: ${Md.codeInline(error)}${cause ? `\n${cause}` : ''}`.slice(0, 2900) }),
-      Blocks.Section({ text: `<${consoleLink(f.region, f.executionArn)}|Open execution ${execution} in the console>` }),
+      Blocks.Header({ text: `${status}: ${machine}`.slice(0, 150) }),
+      Blocks.Section({ text: `${Md.bold('Failed state')}: ${state ?? 'unknown'}\n${Md.bold('Error')}: ${Md.codeInline(error)}${cause ? `\n${cause}` : ''}`.slice(0, 2900) }),
+      // The link's label is escaped text; its target is built from encoded parts, so neither can close the link early.
+      Blocks.Section({ text: `<${consoleLink(f.region, f.executionArn).replace(/[|>]/g, encodeURIComponent)}|Open execution ${execution} in the console>` }),
     )
     .buildToObject() as { text?: string; blocks?: unknown[] };
   return { text: message.text ?? text, blocks: message.blocks ?? [] };
@@ -74,7 +81,7 @@ export async function reportExecutionFailure(deps: FailureReportDeps, failure: E
   } while (nextToken && events.length < 25_000);
   const found = failedStateOf(events);
   deps.log.info('execution failure found', { executionArn: failure.executionArn, failedState: found.state, error: found.error });
-  const url = await readWebhookUrl(deps.secrets, slackWebhookSecretId);
+  const url = await readWebhookUrl(deps.secrets, slackWebhookSecretId, deps.webhookUrlPrefixes);
   await postSlackMessage(url, executionFailureMessage(failure, found), { fetch: deps.fetch, sleep: deps.sleep, log: deps.log });
   return { ...(found.state ? { failedState: found.state } : {}), posted: true };
 }

@@ -5,7 +5,7 @@
  * and an admin API under `/_sim/` (README: "The simulator").
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { chmodSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { AwsError, json, type Principal, type ServiceModule, type SimContext, type SimRequest, type SimResponse } from './protocol';
 import { allWorlds, emptyState, persistable, restore, worldOf, type SimState } from './state';
@@ -23,6 +23,28 @@ export interface SimulatorOptions {
   region?: string;
   /** Runs Step Functions executions (StartExecution); injected so the simulator never imports a runner. */
   executor?: StateMachineExecutor;
+  /**
+   * Host header names answered besides the loopback ones (localhost, *.localhost, 127.x.x.x,
+   * [::1]): for a simulator bound to another interface on purpose. A request naming any other
+   * host is refused (403), so a web page cannot reach the simulator through DNS rebinding.
+   */
+  allowedHostNames?: readonly string[];
+}
+
+/** Largest request body the simulator reads (IAM's certificate chain, 2 MiB, is the largest AWS input it serves; a state file may be larger). */
+export const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+/** Whether `hostname` (as a Host header names it, without the port) is this machine's loopback. */
+export function isLoopbackName(hostname: string): boolean {
+  const name = hostname.toLowerCase().replace(/\.$/, '');
+  return name === 'localhost' || name.endsWith('.localhost') || /^127(\.\d{1,3}){3}$/.test(name) || name === '[::1]' || name === '::1';
+}
+
+/** The host of a Host header, without its port (`[::1]:4566` → `[::1]`). */
+function hostNameOf(header: string | undefined): string {
+  const value = (header ?? '').trim();
+  if (value.startsWith('[')) return value.slice(0, value.indexOf(']') + 1);
+  return value.replace(/:\d+$/, '');
 }
 
 export interface Simulator {
@@ -55,16 +77,26 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     now: () => Date.now() + state.clockOffsetMs,
     persist: () => {
       if (!options.stateFile) return;
+      // The world holds every secret value in plain text: readable by its owner only.
       const tmp = `${options.stateFile}.tmp`;
-      writeFileSync(tmp, JSON.stringify(persistable(state), null, 2));
+      writeFileSync(tmp, JSON.stringify(persistable(state), null, 2), { mode: 0o600 });
+      chmodSync(tmp, 0o600);
       renameSync(tmp, options.stateFile);
     },
     baseUrl: '',
   };
 
+  const allowedHosts = new Set((options.allowedHostNames ?? []).map((h) => h.toLowerCase()));
   const server: Server = createServer((req, res) => {
-    readBody(req)
-      .then((body) => route(toSimRequest(req, body)))
+    const hostName = hostNameOf(req.headers.host);
+    if (!isLoopbackName(hostName) && !allowedHosts.has(hostName.toLowerCase())) {
+      // Before the body is read: a cross-site page reaching the port by a rebound name gets nothing.
+      send(res, json(403, { __type: 'AccessDeniedException', message: `the simulator answers requests to loopback host names only, not '${hostName.slice(0, 100)}' (keyturn sim --host)` }));
+      req.resume();
+      return;
+    }
+    readBody(req, MAX_BODY_BYTES)
+      .then((body) => (body === undefined ? json(413, { __type: 'RequestEntityTooLarge', message: `request bodies are limited to ${MAX_BODY_BYTES} bytes` }) : route(toSimRequest(req, body))))
       .then((out) => send(res, out))
       .catch((error: unknown) => {
         // A simulator bug: answer in a shape every SDK parses, and say so on stderr.
@@ -323,11 +355,16 @@ function internal(error: unknown): AwsError {
   return new AwsError('InternalFailure', 500, 'simulator internal error');
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
+/** The body, or undefined once it passes `limit` bytes (the rest is drained, not kept). */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size <= limit) chunks.push(c);
+    });
+    req.on('end', () => resolve(size <= limit ? Buffer.concat(chunks) : undefined));
     req.on('error', reject);
   });
 }

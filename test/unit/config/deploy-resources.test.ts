@@ -9,7 +9,7 @@ const check = (name: string, input: Record<string, unknown>, enabled = true): Ta
   enabled,
   inputCheck: 'workflow',
 });
-const configWith = (...targets: Target[]): KeyturnConfig => ({ file: 'keyturn.config.yml', stage: 'dev', region: 'us-east-1', targets });
+const configWith = (...targets: Target[]): KeyturnConfig => ({ file: 'keyturn.config.yml', stage: 'dev', region: 'us-east-1', slackWebhookUrlPrefixes: [], targets });
 const machines = [
   { workflow: 'check-iam-cert-expiry', key: 'checkIamCertExpiry', name: 'keyturn-check-iam-cert-expiry-dev' },
   { workflow: 'rotate-cloudfront-key', key: 'rotateCloudfrontKey', name: 'keyturn-rotate-cloudfront-key-dev' },

@@ -3,11 +3,11 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SlackRequestRejectedError, SlackUnavailableError, SlackWebhookSecretInvalidError } from '../../../src/notify/errors';
 import { rotationFailedMessage } from '../../../src/notify/rotation-messages';
-import { notifySlackOnce, postSlackMessage, readWebhookUrl, type HttpPost } from '../../../src/notify/slack';
+import { notifySlack, notifySlackOnce, postSlackMessage, readWebhookUrl, type HttpPost } from '../../../src/notify/slack';
 
 const sm = mockClient(SecretsManagerClient);
 const client = new SecretsManagerClient({ region: 'us-east-1' });
-const URL = 'https://hooks.slack.example/services/T0/B0/SECRETPART';
+const URL = 'https://hooks.slack.com/services/T0/B0/SECRETPART';
 const logged: unknown[] = [];
 const log = { debug() {}, info: (...a: unknown[]) => void logged.push(a), warn: (...a: unknown[]) => void logged.push(a), error() {} };
 const sleeps: number[] = [];
@@ -34,6 +34,43 @@ describe('readWebhookUrl', () => {
     const error = await readWebhookUrl(client, 'keyturn/slack').catch((e: Error) => e);
     expect(error).toBeInstanceOf(SlackWebhookSecretInvalidError);
     expect((error as Error).message).not.toContain('SECRETPART');
+  });
+
+  it('refuses, naming the rule and never the URL, a webhook that is not Slack\'s nor under an allowed prefix; nothing is posted', async () => {
+    const refused = [
+      'http://hooks.slack.com/services/T0/B0/SECRETPART', // not https
+      'https://hooks.slack.com/api/chat.postMessage?SECRETPART', // not an incoming webhook
+      'https://hooks.slack.com.evil.example/services/SECRETPART',
+      'https://hooks.slack.com@evil.example/services/SECRETPART',
+      'https://hooks.slack.com:8443/services/SECRETPART',
+      'http://169.254.169.254/latest/meta-data/SECRETPART', // an internal address
+      'https://proxy.example.com/slackish/SECRETPART', // beside the allowed prefix, not under it
+      'https://proxy.example.com.evil.example/slack/SECRETPART',
+    ];
+    for (const url of refused) {
+      sm.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ url }) });
+      const error = (await readWebhookUrl(client, 'keyturn/slack', ['https://proxy.example.com/slack/']).catch((e: unknown) => e)) as Error;
+      expect(error, url).toBeInstanceOf(SlackWebhookSecretInvalidError);
+      expect(error.message).toContain('must be a Slack incoming webhook (https://hooks.slack.com/services/');
+      expect(error.message).not.toContain('SECRETPART');
+    }
+    const posts: unknown[] = [];
+    const fetch: HttpPost = async (...args) => (posts.push(args), reply(200));
+    await expect(notifySlack({ secrets: client, fetch, sleep: async () => undefined, log }, 'keyturn/slack', message)).rejects.toBeInstanceOf(SlackWebhookSecretInvalidError);
+    expect(posts).toEqual([]);
+  });
+
+  it('accepts Slack and GovSlack webhooks, and URLs under an allowed prefix (a proxy, the simulator sink)', async () => {
+    const accepted: [string, string[]][] = [
+      ['https://hooks.slack.com/services/T0/B0/x', []],
+      ['https://hooks.slack-gov.com/services/T0/B0/x', []],
+      ['https://proxy.example.com/slack/T0/B0/x', ['https://proxy.example.com/slack/']],
+      ['http://127.0.0.1:4566/_sim/slack/services/T0/B0/x', ['http://127.0.0.1:4566/_sim/slack/']],
+    ];
+    for (const [url, prefixes] of accepted) {
+      sm.on(GetSecretValueCommand).resolves({ SecretString: url });
+      expect(await readWebhookUrl(client, 'keyturn/slack', prefixes)).toBe(url);
+    }
   });
 
   it('names the input field that points at the secret (invariant 8)', async () => {
