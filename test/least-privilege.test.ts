@@ -283,6 +283,15 @@ describe('the workflows, routine and failing, on the simulator', () => {
     expect(observed.get('addKeyToGroup')?.map((c) => c.errorCode ?? c.operation)).toContain('PreconditionFailed');
   }, 60_000);
 
+  it('rotate-cloudfront-key: a first rotation with no secret yet creates it (the no-credential marker first)', async () => {
+    const input = (await scenario('rotate-cloudfront-key').seed(sim.url)) as Record<string, unknown>;
+    const { DeleteSecretCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
+    await new SecretsManagerClient({}).send(new DeleteSecretCommand({ SecretId: String(input.secretId), ForceDeleteWithoutRecovery: true }));
+    const result = await run('rotate-cloudfront-key', input);
+    expect(result.status, JSON.stringify(result.error)).toBe('SUCCEEDED');
+    expect(observed.get('storePendingKey')?.map((c) => c.operation)).toContain('CreateSecret');
+  }, 60_000);
+
   it('rotate-cloudfront-key: a failure before promotion is undone and reported', async () => {
     const input = await scenario('rotate-cloudfront-key').seed(sim.url);
     await fault('secretsmanager', 'UpdateSecretVersionStage', { count: 1 });

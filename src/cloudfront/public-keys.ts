@@ -1,6 +1,7 @@
 /**
  * CloudFront public keys keyturn creates and deletes. A key is keyturn's when its comment starts
- * with MANAGED_MARKER: keyturn never deletes any other key (DESIGN.md).
+ * with MANAGED_MARKER. Besides its own, keyturn deletes only the key a rotated secret named before
+ * the rotation (adopted: see signing-key.ts), never another key of the group (DESIGN.md).
  */
 import {
   CreatePublicKeyCommand,
@@ -124,10 +125,22 @@ export type DeleteOutcome = 'deleted' | 'already-gone' | 'not-managed' | 'in-use
  * (PublicKeyInUse) is left alone and reported, not forced.
  */
 export async function deleteManagedPublicKey(client: CloudFrontApi, id: string, log: Log): Promise<DeleteOutcome> {
+  return deletePublicKey(client, id, log, { onlyManaged: true });
+}
+
+/**
+ * Deletes the public key a rotation's secret named before it (keyturn's, or one stored by hand and
+ * adopted), with If-Match, as deleteManagedPublicKey does otherwise.
+ */
+export async function deletePublicKeyNamed(client: CloudFrontApi, id: string, log: Log): Promise<DeleteOutcome> {
+  return deletePublicKey(client, id, log, { onlyManaged: false });
+}
+
+async function deletePublicKey(client: CloudFrontApi, id: string, log: Log, options: { onlyManaged: boolean }): Promise<DeleteOutcome> {
   for (let attempt = 1; attempt <= 3; attempt += 1) {
     const key = await getPublicKey(client, id);
     if (!key) return 'already-gone';
-    if (!isManaged(key)) return 'not-managed';
+    if (options.onlyManaged && !isManaged(key)) return 'not-managed';
     try {
       await client.send(new DeletePublicKeyCommand({ Id: id, IfMatch: key.etag }));
       log.info('public key deleted', { publicKeyId: id });

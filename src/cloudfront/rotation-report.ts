@@ -26,7 +26,7 @@ export async function notifyRotated(deps: NotifyDeps, summary: RotatedSummary): 
     executionName: summary.executionName,
     facts: {
       'New key': summary.newPublicKeyId,
-      'Old key': summary.oldPublicKeyId ?? 'none managed by keyturn',
+      'Old key': summary.oldPublicKeyId ?? 'none named by the secret',
       'Old key outcome': summary.oldKeyOutcome,
       'Old key retired at': summary.retiredAt ?? 'not retired',
     },

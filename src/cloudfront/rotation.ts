@@ -30,10 +30,12 @@ import {
   type SecretsClient,
 } from '../secrets/credential-store';
 import { SignedUrlRejectedError } from './errors';
+import { SecretValueInvalidError } from '../secrets/errors';
 import { applyKeyGroupDelta, readKeyGroup, MAX_KEYS_PER_KEY_GROUP, type Backoff, type CloudFrontApi, type KeyGroup } from './key-group';
-import { generateKeyPair, publicKeyOf } from './key-pair';
+import { generateKeyPair, publicKeyOf, samePublicKey } from './key-pair';
 import {
   deleteManagedPublicKey,
+  deletePublicKeyNamed,
   ensurePublicKey,
   findPublicKeyByName,
   getPublicKey,
@@ -45,7 +47,7 @@ import {
 } from './public-keys';
 import type { RotationConfig } from './rotation-config';
 import { checkSignedUrl, type Fetch } from './signed-url-check';
-import { signingKeySchema, type SigningKey } from './signing-key';
+import { isKeyturnKey, signingKeySchema, storedSigningKeySchema, type SigningKey } from './signing-key';
 
 export interface RotationDeps {
   cloudFront: CloudFrontApi;
@@ -132,41 +134,92 @@ export async function assessRotation(deps: RotationDeps, config: RotationConfig)
     notified: notifiedIn(versions, rotationId),
   };
 
-  const readKey = async (versionId: string | undefined): Promise<SigningKey | undefined> =>
-    versionId ? readVersion(deps.secrets, secretId, versionId, signingKeySchema) : undefined;
-  const asOldKey = (key: SigningKey | undefined, versionId: string | undefined): OldKey | null =>
-    key?.publicKeyId && versionId ? { publicKeyId: key.publicKeyId, versionId } : null;
+  // A key keyturn stored, or one a person stored before keyturn took the secret over (adopted).
+  const readNamed = (versionId: string | undefined) => namedKeyOf(deps, config, group, versionId);
 
   if (versions?.currentVersionId && own.includes(versions.currentVersionId)) {
-    const previous = await readKey(versions.previousVersionId);
-    const promoted = await readKey(versions.currentVersionId);
+    const previous = await readNamed(versions.previousVersionId);
+    const promoted = await readNamed(versions.currentVersionId);
     return {
       current: { publicKeyId: promoted?.publicKeyId ?? null, versionId: versions.currentVersionId },
       due: true,
       phase: 'retire',
-      firstRotation: !previous,
+      firstRotation: !previous?.keyturnMade,
       reason: `rotation ${rotationId} already promoted its key; retiring the old one`,
-      oldKey: asOldKey(previous, versions.previousVersionId),
+      oldKey: previous?.oldKey ?? null,
       attempt,
       known,
     };
   }
-  const current = await readKey(versions?.currentVersionId);
-  if (current && current.keyGroupId !== keyGroupId) {
-    throw new UnsafeStateError(`secret ${secretId} holds a key of key group ${current.keyGroupId}, not ${keyGroupId}`);
-  }
-  const oldKey = asOldKey(current, versions?.currentVersionId);
+  const current = await readNamed(versions?.currentVersionId);
+  const oldKey = current?.oldKey ?? null;
   const currentRef = current && versions?.currentVersionId ? { publicKeyId: current.publicKeyId, versionId: versions.currentVersionId } : null;
-  const rotate = (reason: string): Assessment => ({ due: true, phase: 'rotate', firstRotation: !current, reason, oldKey, current: currentRef, attempt, known });
+  const rotate = (reason: string): Assessment => ({ due: true, phase: 'rotate', firstRotation: !current?.keyturnMade, reason, oldKey, current: currentRef, attempt, known });
 
   if (versions?.pendingVersionId && own.includes(versions.pendingVersionId)) return rotate(`resuming rotation ${rotationId}`);
   if (!current) return rotate('first rotation: the secret holds no current key yet');
   if (!current.publicKeyId || !group.publicKeyIds.includes(current.publicKeyId)) {
-    return rotate('the current key is not in the key group');
+    return rotate(current.keyturnMade ? 'the current key is not in the key group' : 'first rotation: the key stored by hand in the secret is not in the key group');
   }
+  if (!current.createdAt) return rotate(`first rotation: adopting public key ${current.publicKeyId}, which the secret names; it is retired after the grace period`);
   const age = keyAgeVerdict(current.createdAt, deps.now(), config);
   if (age.due) return rotate(age.reason);
   return { due: false, phase: 'none', firstRotation: false, reason: age.reason, oldKey, current: currentRef, attempt, known };
+}
+
+interface NamedKey {
+  /** The key's CloudFront id: as the secret names it, or found by its public half in the key group; null when neither. */
+  publicKeyId: string | null;
+  /** When keyturn stored it (undefined for a key stored by hand). */
+  createdAt?: string;
+  keyturnMade: boolean;
+  /** The key this rotation retires when it replaces this version. */
+  oldKey: OldKey | null;
+}
+
+/**
+ * The signing key a version of the secret holds, keyturn's or stored by hand, and the public key
+ * it names. A hand-made value without a publicKeyId names the public key whose material matches
+ * its private key, the group's first.
+ */
+async function namedKeyOf(deps: RotationDeps, config: RotationConfig, group: KeyGroup, versionId: string | undefined): Promise<NamedKey | undefined> {
+  if (!versionId) return undefined;
+  const key = await readVersion(deps.secrets, config.secretId, versionId, storedSigningKeySchema);
+  if (!key) return undefined;
+  if (key.keyGroupId !== undefined && key.keyGroupId !== config.keyGroupId) {
+    throw new UnsafeStateError(`secret ${config.secretId} holds a key of key group ${key.keyGroupId}, not ${config.keyGroupId}`);
+  }
+  const keyturnMade = isKeyturnKey(key);
+  const publicKeyId = key.publicKeyId ?? (keyturnMade ? null : await groupKeyMatching(deps, config, group, versionId, key.privateKey));
+  return {
+    publicKeyId,
+    ...(keyturnMade ? { createdAt: key.createdAt } : {}),
+    keyturnMade,
+    oldKey: publicKeyId ? { publicKeyId, versionId } : null,
+  };
+}
+
+/** Whether `privateKey` is the private half of `encodedKey` (false when it is not a private key at all). */
+function samePrivateHalf(encodedKey: string, privateKey: string): boolean {
+  try {
+    return samePublicKey(encodedKey, publicKeyOf(privateKey));
+  } catch {
+    return false;
+  }
+}
+
+async function groupKeyMatching(deps: RotationDeps, config: RotationConfig, group: KeyGroup, versionId: string, privateKey: string): Promise<string | null> {
+  let publicHalf: string;
+  try {
+    publicHalf = publicKeyOf(privateKey);
+  } catch {
+    // The parser's message may quote the value: keep it out of the error.
+    throw new SecretValueInvalidError(config.secretId, versionId, 'privateKey: not a PEM private key');
+  }
+  // One listing holds every key's material (10 a account by default). The group's own key first;
+  // else one already taken out of it (a rerun after the removal still deletes it).
+  const matching = (await listPublicKeys(deps.cloudFront)).filter((k) => samePublicKey(k.encodedKey, publicHalf));
+  return (matching.find((k) => group.publicKeyIds.includes(k.id)) ?? matching[0])?.id ?? null;
 }
 
 /** The public key this rotation created, if it got that far (found by its deterministic name). */
@@ -374,20 +427,24 @@ export interface RetirementCheck {
   reason: string;
 }
 
-/** Whether the old key is keyturn's to retire: it exists, keyturn created it, and it is not the current key. */
+/**
+ * Whether the old key is to be retired: the one the secret named before this rotation (keyturn's,
+ * or one stored by hand and so adopted), it still exists, and it is not the current key. A key the
+ * secret never named is never retired (invariant 5).
+ */
 async function mayRetire(deps: RotationDeps, config: RotationConfig, oldKey: OldKey | null): Promise<RetirementCheck> {
-  if (!oldKey) return { retire: false, reason: 'no keyturn key to retire (first rotation: the previous key is not keyturn’s)' };
+  if (!oldKey) return { retire: false, reason: 'no key to retire: the secret named no key of the group before this rotation' };
   const current = await describeSecretVersions(deps.secrets, config.secretId);
+  // AWSCURRENT may have been moved back to the old version meanwhile, even to a key stored by hand.
   const currentKey = current?.currentVersionId
-    ? await readVersion(deps.secrets, config.secretId, current.currentVersionId, signingKeySchema)
+    ? await readVersion(deps.secrets, config.secretId, current.currentVersionId, storedSigningKeySchema)
     : undefined;
-  if (currentKey?.publicKeyId === oldKey.publicKeyId) {
-    throw new UnsafeStateError(`public key ${oldKey.publicKeyId} is still the current key of ${config.secretId}`);
-  }
   const key = await getPublicKey(deps.cloudFront, oldKey.publicKeyId);
+  const signsWithOld =
+    currentKey?.publicKeyId === oldKey.publicKeyId || (currentKey && !currentKey.publicKeyId && key && samePrivateHalf(key.encodedKey, currentKey.privateKey));
+  if (signsWithOld) throw new UnsafeStateError(`public key ${oldKey.publicKeyId} is still the current key of ${config.secretId}`);
   if (!key) return { retire: false, reason: `public key ${oldKey.publicKeyId} no longer exists` };
-  if (!isManaged(key)) return { retire: false, reason: `public key ${oldKey.publicKeyId} was not created by keyturn: left in place` };
-  return { retire: true, reason: 'retiring' };
+  return { retire: true, reason: isManaged(key) ? 'retiring' : 'retiring the adopted key the secret named' };
 }
 
 /** Step 10 (after the grace Wait): take the old key out of the key group. */
@@ -416,7 +473,8 @@ export async function deleteOldPublicKey(
   if (!oldKey) return { outcome: 'skipped', oldPublicKeyId: null };
   const group = await readKeyGroup(deps.cloudFront, config.keyGroupId);
   if (group.publicKeyIds.includes(oldKey.publicKeyId)) return { outcome: 'in-use', oldPublicKeyId: oldKey.publicKeyId };
-  const outcome = await deleteManagedPublicKey(deps.cloudFront, oldKey.publicKeyId, deps.log);
+  // The key the secret named: keyturn's, or adopted (so not necessarily marked as keyturn's).
+  const outcome = await deletePublicKeyNamed(deps.cloudFront, oldKey.publicKeyId, deps.log);
   return { outcome, oldPublicKeyId: oldKey.publicKeyId };
 }
 

@@ -37,6 +37,8 @@ const sm = () => new SecretsManagerClient({});
 interface Seeded {
   keyGroupId: string;
   legacyKeyId: string;
+  /** The hand-made key's private half, which its signers hold (a team adopting keyturn stores it in the secret). */
+  legacyPrivateKey: string;
   input: Record<string, unknown>;
 }
 
@@ -45,13 +47,20 @@ function publicKeyPem(): string {
 }
 
 async function createUnmanagedKey(name: string): Promise<string> {
-  const out = await cf().send(new CreatePublicKeyCommand({ PublicKeyConfig: { Name: name, CallerReference: name, EncodedKey: publicKeyPem(), Comment: 'made by hand' } }));
-  return out.PublicKey?.Id ?? '';
+  return (await createHandMadeKey(name)).publicKeyId;
+}
+
+/** A public key made by hand, and the private key its signers hold. */
+async function createHandMadeKey(name: string): Promise<{ publicKeyId: string; privateKey: string }> {
+  const pair = generateKeyPairSync('ec', { namedCurve: 'prime256v1', publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+  const out = await cf().send(new CreatePublicKeyCommand({ PublicKeyConfig: { Name: name, CallerReference: name, EncodedKey: pair.publicKey, Comment: 'made by hand' } }));
+  return { publicKeyId: out.PublicKey?.Id ?? '', privateKey: pair.privateKey };
 }
 
 /** A key group signing with one hand-made key, a Slack webhook secret, and the workflow input. */
 async function seed(extraKeys = 0): Promise<Seeded> {
-  const legacyKeyId = await createUnmanagedKey('legacy');
+  const legacy = await createHandMadeKey('legacy');
+  const legacyKeyId = legacy.publicKeyId;
   const extra = await Promise.all(Array.from({ length: extraKeys }, (_, i) => createUnmanagedKey(`extra-${i}`)));
   const group = await cf().send(new CreateKeyGroupCommand({ KeyGroupConfig: { Name: 'media', Items: [legacyKeyId, ...extra] } }));
   const keyGroupId = group.KeyGroup?.Id ?? '';
@@ -59,6 +68,7 @@ async function seed(extraKeys = 0): Promise<Seeded> {
   return {
     keyGroupId,
     legacyKeyId,
+    legacyPrivateKey: legacy.privateKey,
     input: { keyGroupId, secretId: SECRET_ID, graceSeconds: 3600, slackWebhookSecretId: SLACK_SECRET_ID, testUrlBase: `${sim.url}/_sim/cloudfront/${keyGroupId}` },
   };
 }
@@ -116,11 +126,14 @@ async function probe(keyGroupId: string, key: { publicKeyId: string; privateKey:
   return (await fetch(url)).status;
 }
 
-/** Invariant 1, checked by the caller around every Task: AWSCURRENT (when there is one) signs URLs that verify. */
-function currentKeyAlwaysWorks(keyGroupId: string, failures: string[]): RunOptions['onTransition'] {
+/**
+ * Invariant 1, checked by the caller around every Task: AWSCURRENT (when there is one) signs URLs
+ * that verify. `handMadeKeyId`: the Key-Pair-Id a consumer of a hand-made secret without one signs with.
+ */
+function currentKeyAlwaysWorks(keyGroupId: string, failures: string[], handMadeKeyId?: string): RunOptions['onTransition'] {
   return async ({ state, phase }) => {
     const key = await currentKey();
-    if (key && (await probe(keyGroupId, key)) !== 200) failures.push(`${phase} ${state}`);
+    if (key && (await probe(keyGroupId, { ...key, publicKeyId: key.publicKeyId ?? handMadeKeyId ?? '' })) !== 200) failures.push(`${phase} ${state}`);
   };
 }
 
@@ -207,6 +220,85 @@ describe('rotate-cloudfront-key', () => {
       expect(result.output).toMatchObject({ dryRun: true, wouldRotate: true });
       await expectOnlyReads();
       expect(await secretStages()).toBeUndefined();
+    });
+  });
+
+  describe('adopting the hand-made key the secret names (the secret was stored by hand before keyturn took it over)', () => {
+    const storeByHand = (seeded: Seeded, withPublicKeyId: boolean) =>
+      sm().send(
+        new CreateSecretCommand({
+          Name: SECRET_ID,
+          SecretString: JSON.stringify({ privateKey: seeded.legacyPrivateKey, ...(withPublicKeyId ? { publicKeyId: seeded.legacyKeyId } : {}) }),
+        }),
+      );
+
+    for (const withPublicKeyId of [true, false]) {
+      const how = withPublicKeyId ? 'with its publicKeyId' : 'without a publicKeyId (found by its public half)';
+      it(`retires it after the grace period, ${how}, and leaves the keys the secret does not name`, async () => {
+        const seeded = await seed(1);
+        await storeByHand(seeded, withPublicKeyId);
+        const [someoneElses] = (await keyGroupItems(seeded.keyGroupId)).filter((id) => id !== seeded.legacyKeyId);
+        const failures: string[] = [];
+
+        const plan = await run({ ...seeded.input, dryRun: true });
+        const result = await run(seeded.input, { onTransition: currentKeyAlwaysWorks(seeded.keyGroupId, failures, seeded.legacyKeyId) });
+
+        expect(plan.output).toMatchObject({ dryRun: true, wouldRotate: true, wouldDelete: [seeded.legacyKeyId], reason: expect.stringContaining(`adopting public key ${seeded.legacyKeyId}`) });
+        expect(result.status).toBe('SUCCEEDED');
+        expect(failures).toEqual([]);
+        const current = await currentKey();
+        expect(result.output).toMatchObject({ rotated: true, oldPublicKeyId: seeded.legacyKeyId, oldKeyRemoved: true, oldKeyDeletion: 'deleted' });
+        expect((await keyGroupItems(seeded.keyGroupId)).sort()).toEqual([current?.publicKeyId, someoneElses].sort());
+        expect((await publicKeys()).map((k) => k.Id)).not.toContain(seeded.legacyKeyId);
+        const [message] = await slackMessages();
+        expect(JSON.stringify(message?.body)).toContain(seeded.legacyKeyId);
+        expect(JSON.stringify(message?.body)).toContain('deleted');
+      });
+    }
+
+    it('refuses a hand-made secret of another key group, naming it, before anything changes', async () => {
+      const seeded = await seed();
+      await sm().send(new CreateSecretCommand({ Name: SECRET_ID, SecretString: JSON.stringify({ privateKey: seeded.legacyPrivateKey, keyGroupId: 'another-group' }) }));
+
+      const result = await run(seeded.input);
+
+      expect(result.status).toBe('FAILED');
+      expect(result.error?.cause).toContain('holds a key of key group another-group');
+      expect(await keyGroupItems(seeded.keyGroupId)).toEqual([seeded.legacyKeyId]);
+    });
+
+    describe('a rerun after a crash converges (without a publicKeyId)', () => {
+      const states = [
+        'Check whether the key is due',
+        'Make sure the key group has room',
+        'Generate key pair and store it as pending',
+        'Create public key',
+        'Record public key in pending secret',
+        'Add new key to key group',
+        'Test a URL signed with the new key',
+        'Make the new key current',
+        'Remove old key from key group',
+        'Delete old public key',
+      ];
+      for (const crashAfter of states) {
+        it(`crash after "${crashAfter}"`, async () => {
+          const seeded = await seed();
+          await storeByHand(seeded, false);
+          const executionName = `adopt-crash-${states.indexOf(crashAfter)}`;
+          const crashed = await run(seeded.input, { executionName, stopAfterState: crashAfter });
+          expect(crashed.status).toBe('STOPPED');
+
+          const rerun = await run(seeded.input, { executionName });
+
+          expect(rerun.status).toBe('SUCCEEDED');
+          // Once the adopted key is deleted, a value without a publicKeyId names no key any more:
+          // the rerun has nothing left to retire, and says so; the end state is the same.
+          expect(rerun.output).toMatchObject(
+            crashAfter === 'Delete old public key' ? { rotated: true, oldKeyDeletion: 'skipped' } : { rotated: true, oldPublicKeyId: seeded.legacyKeyId, oldKeyDeletion: 'deleted' },
+          );
+          expect(await endState(seeded)).toEqual({ keyGroup: ['current'], publicKeys: ['current'], labels: ['AWSCURRENT', 'AWSPREVIOUS'], currentVerifies: 200 });
+        });
+      }
     });
   });
 

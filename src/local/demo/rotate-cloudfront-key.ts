@@ -1,19 +1,21 @@
 /**
- * Demo: a key group that still signs with a key made by hand, rotated to a keyturn key. The hand
- * made key is not keyturn's, so it stays in the group (keyturn never removes a key it did not
- * create); the next rotation will retire keyturn's own key after the grace period.
+ * Demo: a key group that still signs with a key made by hand, whose signers read it from the
+ * secret keyturn is told to rotate (the team stored it there by hand, with its Key-Pair-Id). The
+ * first rotation adopts it: a keyturn key joins the group, is tested and made current, and the
+ * hand-made key is retired after the grace period (taken out of the group, then deleted).
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { CloudFrontClient, CreateKeyGroupCommand, CreatePublicKeyCommand } from '@aws-sdk/client-cloudfront';
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { DemoScenario } from './scenarios';
 import { ensureWebhookSecret, simSettings } from './support';
 
 export const rotateCloudfrontKeyScenario: DemoScenario = {
   workflow: 'rotate-cloudfront-key',
-  describe: 'first rotation of a CloudFront key group that signs with a hand-made key; Slack is told',
+  describe: 'first rotation of a CloudFront key group that signs with a hand-made key the secret holds: adopted, then retired after the grace period; Slack is told',
   async seed(simUrl) {
     const cloudFront = new CloudFrontClient(simSettings(simUrl));
-    const { publicKey } = generateKeyPairSync('rsa', {
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', {
       modulusLength: 2048,
       publicKeyEncoding: { type: 'spki', format: 'pem' },
       privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
@@ -27,10 +29,15 @@ export const rotateCloudfrontKeyScenario: DemoScenario = {
       new CreateKeyGroupCommand({ KeyGroupConfig: { Name: 'media-signers', Items: [legacy.PublicKey?.Id ?? ''], Comment: 'signed URLs for /media' } }),
     );
     const keyGroupId = group.KeyGroup?.Id ?? '';
+    const secretId = 'keyturn/cloudfront/media-signing-key';
+    // What its signers read today: the private key and its Key-Pair-Id, stored by hand.
+    await new SecretsManagerClient(simSettings(simUrl)).send(
+      new CreateSecretCommand({ Name: secretId, SecretString: JSON.stringify({ privateKey, publicKeyId: legacy.PublicKey?.Id }) }),
+    );
     const slackWebhookSecretId = await ensureWebhookSecret(simUrl);
     return {
       keyGroupId,
-      secretId: 'keyturn/cloudfront/media-signing-key',
+      secretId,
       graceSeconds: 3600,
       slackWebhookSecretId,
       testUrlBase: `${simUrl}/_sim/cloudfront/${keyGroupId}`,

@@ -10,7 +10,7 @@ import { adapter as routine, seedKeyGroup } from './rotate-cloudfront-key';
 export const adapter: TargetAdapter = {
   ...routine,
   scenario: 'first rotation, no secret yet',
-  seed: seedKeyGroup,
+  seed: (h) => seedKeyGroup(h),
   creatingSteps: [{ state: 'Generate key pair and store it as pending', afterOperation: 'CreateSecret' }, ...routine.creatingSteps],
   // The routine adapter's edits and bad inputs do not depend on whether the secret exists: tried there.
   humanEdits: [],

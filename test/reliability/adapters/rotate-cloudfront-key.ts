@@ -23,15 +23,17 @@ const SLACK_SECRET_ID = 'keyturn/slack/reliability';
 const cf = () => new CloudFrontClient({ maxAttempts: 1 });
 const sm = () => new SecretsManagerClient({ maxAttempts: 1 });
 
-function publicKeyPem(): string {
-  return generateKeyPairSync('ec', { namedCurve: 'prime256v1', publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } }).publicKey;
+async function handMadeKey(prefix: string): Promise<string> {
+  return (await handMadeKeyPair(prefix)).publicKeyId;
 }
 
-async function handMadeKey(prefix: string): Promise<string> {
+/** A public key made by hand, and the private key its signers hold. */
+async function handMadeKeyPair(prefix: string): Promise<{ publicKeyId: string; privateKey: string }> {
   // Public key names are unique in the account: the same edit may be made twice in one run.
   const name = `${prefix}-${Math.random().toString(36).slice(2, 10)}`;
-  const out = await cf().send(new CreatePublicKeyCommand({ PublicKeyConfig: { Name: name, CallerReference: `${name}-${Math.random()}`, EncodedKey: publicKeyPem(), Comment: 'made by hand' } }));
-  return out.PublicKey!.Id!;
+  const pair = generateKeyPairSync('ec', { namedCurve: 'prime256v1', publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+  const out = await cf().send(new CreatePublicKeyCommand({ PublicKeyConfig: { Name: name, CallerReference: `${name}-${Math.random()}`, EncodedKey: pair.publicKey, Comment: 'made by hand' } }));
+  return { publicKeyId: out.PublicKey!.Id!, privateKey: pair.privateKey };
 }
 
 async function group(keyGroupId: string): Promise<{ items: string[]; etag: string; name: string }> {
@@ -77,9 +79,15 @@ async function verifies(h: Harness, keyGroupId: string, key: { publicKeyId?: str
   return (await fetch(url)).status;
 }
 
-/** A key group signing with a hand-made key, a Slack webhook, and no keyturn secret yet: due for a first rotation. */
-export async function seedKeyGroup(h: Harness): Promise<Target> {
-  const legacyKeyId = await handMadeKey('legacy');
+/**
+ * A key group signing with a hand-made key, a Slack webhook, and no keyturn secret yet: due for a
+ * first rotation. `storedByHand`: its signers' secret exists already, holding that key and its
+ * Key-Pair-Id (the rotation adopts the key, then retires it).
+ */
+export async function seedKeyGroup(h: Harness, options: { storedByHand?: boolean } = {}): Promise<Target> {
+  const legacy = await handMadeKeyPair('legacy');
+  const legacyKeyId = legacy.publicKeyId;
+  if (options.storedByHand) await sm().send(new CreateSecretCommand({ Name: SECRET_ID, SecretString: JSON.stringify({ privateKey: legacy.privateKey, publicKeyId: legacyKeyId }) }));
   const keyGroupId = (await cf().send(new CreateKeyGroupCommand({ KeyGroupConfig: { Name: `media-${Math.random().toString(36).slice(2, 8)}`, Items: [legacyKeyId] } }))).KeyGroup!.Id!;
   await sm().send(new CreateSecretCommand({ Name: SLACK_SECRET_ID, SecretString: JSON.stringify({ url: `${h.sim.url}/_sim/slack/services/T0/B0/reliability` }) }));
   const input = { keyGroupId, secretId: SECRET_ID, graceSeconds: 3600, slackWebhookSecretId: SLACK_SECRET_ID, testUrlBase: `${h.sim.url}/_sim/cloudfront/${keyGroupId}` };
