@@ -50,7 +50,8 @@ describe('keyturn plan', () => {
     const lines = stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(scenarios.length);
     const line = (target: string) => lines.find((l) => l.startsWith(`${target} `)) ?? `no line for ${target}`;
-    expect(line('rotate-cloudfront-key')).toMatch(/would rotate: first rotation.*; would delete nothing; would alert Slack$/);
+    // The demo's hand-made key is stored in the secret: the plan adopts it and would delete it after the grace period.
+    expect(line('rotate-cloudfront-key')).toMatch(/would rotate: first rotation: adopting public key (K\w+), which the secret names.*; would delete \1; would alert Slack$/);
     expect(line('rotate-lightsail-bucket-key')).toMatch(/would rotate: .*; would delete \S+/);
     expect(line('rotate-apigw-client-cert')).toMatch(/(would rotate|no rotation): /);
     expect(line('check-iam-cert-expiry')).toMatch(/\d+ certificate\(s\), \d+ within a threshold; (would alert Slack|no Slack alert)$/);
