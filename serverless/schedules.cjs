@@ -41,6 +41,18 @@ async function deployedMachines() {
   });
 }
 
+/**
+ * The server-certificate ARNs import-iam-server-cert's role may act on, in the deploy's partition
+ * and account (a target in another account acts through its role there): one per path the import
+ * targets name (default /), each `server-certificate<path>*`. With no import target, the default path.
+ */
+function serverCertificateArns(config) {
+  const paths = [...new Set(config.targets.filter((t) => t.workflow === 'import-iam-server-cert').map((t) => t.input.path || '/'))];
+  return (paths.length ? paths : ['/']).sort().map((path) => ({
+    'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, `:server-certificate${path}*`]],
+  }));
+}
+
 module.exports = {
   async config() {
     const { config } = await load();
@@ -50,6 +62,8 @@ module.exports = {
       slackWebhookSecretId: config.slackWebhookSecretId || '',
       // Space-separated for the functions' KEYTURN_SLACK_WEBHOOK_URL_PREFIXES (URLs hold no spaces).
       slackWebhookUrlPrefixes: config.slackWebhookUrlPrefixes.join(' '),
+      // Where import-iam-server-cert may upload: keyturn's account, under the paths its targets name.
+      serverCertificateArns: serverCertificateArns(config),
       targets: config.targets.map((t) => t.name),
     };
   },

@@ -435,6 +435,25 @@ describe("each function's role in the packaged template", () => {
     expect(denied).toEqual([]);
   });
 
+  it("scopes every grant on secrets and server certificates to keyturn's own account and region, and leaves no shared default role", () => {
+    expect(template.Resources.IamRoleLambdaExecution, 'the default role serverless compiles (every function has its own)').toBeUndefined();
+    const offenders: string[] = [];
+    for (const { id, key } of functions()) {
+      for (const grant of grantsOfRole(template, roleIdOf(template, id))) {
+        for (const action of grant.actions) {
+          const scope = action.startsWith('secretsmanager:')
+            ? `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:keyturn/`
+            : /^iam:\w+ServerCertificate$/.test(action) && action !== 'iam:ListServerCertificates'
+              ? `arn:aws:iam::${ACCOUNT}:server-certificate/`
+              : undefined;
+          if (!scope) continue;
+          for (const resource of grant.resources) if (!resource.startsWith(scope)) offenders.push(`${key}: ${action} on ${resource}`);
+        }
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
+
   it('grants no action the function was not seen calling (except the listed exceptions)', () => {
     const unused: string[] = [];
     const staleExceptions: string[] = [];

@@ -201,6 +201,8 @@ describe('npm run package', () => {
     doc.setIn(['custom', 'keyturn'], { stage: 'dev', region: 'us-east-1', slackWebhookSecretId: '', slackWebhookUrlPrefixes: '' });
     writeFileSync(join(scratch, 'serverless.yml'), doc.toString());
     for (const dir of ['serverless', 'state-machines', 'functions']) cpSync(join(fixtures, dir), join(scratch, dir), { recursive: true });
+    // The project's own serverless plugins (serverless.yml lists them).
+    cpSync(join(repo, 'serverless', 'plugins'), join(scratch, 'serverless', 'plugins'), { recursive: true });
     cpSync(join(repo, 'scripts'), join(scratch, 'scripts'), { recursive: true });
     cpSync(join(repo, 'package.json'), join(scratch, 'package.json'));
     symlinkSync(join(repo, 'node_modules'), join(scratch, 'node_modules'), 'dir');
