@@ -53,6 +53,25 @@ function serverCertificateArns(config) {
   }));
 }
 
+/** The distinct string values of one input field over a workflow's targets (enabled or not: `keyturn run --target` runs those too). */
+function inputValues(config, workflow, field) {
+  return config.targets.filter((t) => t.workflow === workflow).map((t) => t.input[field]);
+}
+
+/**
+ * IAM resource ARNs of the named secrets, in the deploy's partition, region and account. A name
+ * gets Secrets Manager's 6-character suffix (`-??????`); a full ARN is kept as given. With none
+ * named, one that names no secret (`keyturn/none-configured/<what>`), so the statement grants nothing.
+ */
+function secretArns(ids, what) {
+  const names = [...new Set(ids.filter((id) => typeof id === 'string' && id))].sort();
+  return (names.length ? names : [`keyturn/none-configured/${what}`]).map((id) =>
+    id.startsWith('arn:')
+      ? id
+      : { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:secret:${id}-??????`]] },
+  );
+}
+
 module.exports = {
   async config() {
     const { config } = await load();
@@ -64,6 +83,15 @@ module.exports = {
       slackWebhookUrlPrefixes: config.slackWebhookUrlPrefixes.join(' '),
       // Where import-iam-server-cert may upload: keyturn's account, under the paths its targets name.
       serverCertificateArns: serverCertificateArns(config),
+      // Which secrets each workflow's functions may touch: the ones its targets name, nothing else.
+      credentialSecrets: {
+        cloudfront: secretArns(inputValues(config, 'rotate-cloudfront-key', 'secretId'), 'rotate-cloudfront-key'),
+        lightsail: secretArns(inputValues(config, 'rotate-lightsail-bucket-key', 'secretId'), 'rotate-lightsail-bucket-key'),
+        apigw: secretArns(inputValues(config, 'rotate-apigw-client-cert', 'trustStoreSecretId'), 'rotate-apigw-client-cert'),
+        importCertificates: secretArns(inputValues(config, 'import-iam-server-cert', 'sourceSecretId'), 'import-iam-server-cert'),
+      },
+      // The notifiers read only the Slack webhook secrets the config names (never a credential).
+      webhookSecrets: secretArns([config.slackWebhookSecretId, ...config.targets.map((t) => t.input.slackWebhookSecretId)], 'slack-webhook'),
       targets: config.targets.map((t) => t.name),
     };
   },

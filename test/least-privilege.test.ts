@@ -15,6 +15,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { normalizedName } from '../src/config/deploy-resources';
+import { loadConfig } from '../src/config/load-config';
 import { CreateStateMachineCommand, DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { runAsCaller } from '../src/aws/clients';
 import { runnerExecutor } from '../src/local/runner-executor';
@@ -452,6 +453,34 @@ describe("each function's role in the packaged template", () => {
       }
     }
     expect(offenders).toEqual([]);
+  });
+
+  it('grants secrets by name: only the ones keyturn.config.yml names, and never a webhook and a credential to the same reader', () => {
+    const config = loadConfig('keyturn.config.yml', { root: process.cwd() });
+    const arn = (name: string) => `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${name}-??????`;
+    const webhooks = new Set([config.slackWebhookSecretId, ...config.targets.map((t) => t.input.slackWebhookSecretId)].filter((id): id is string => typeof id === 'string').map(arn));
+    const credentials = new Set(
+      config.targets.flatMap((t) => ['secretId', 'trustStoreSecretId', 'sourceSecretId'].map((f) => t.input[f])).filter((id): id is string => typeof id === 'string').map(arn),
+    );
+    const memory = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:keyturn/state/check-iam-cert-expiry-*`;
+    expect(webhooks.size).toBeGreaterThan(0);
+    expect(credentials.size).toBeGreaterThan(2);
+    const outside: string[] = [];
+    const both: string[] = [];
+    for (const { id, key } of functions()) {
+      const readable = new Set<string>();
+      for (const grant of grantsOfRole(template, roleIdOf(template, id))) {
+        for (const action of grant.actions.filter((a) => a.startsWith('secretsmanager:'))) {
+          for (const resource of grant.resources) {
+            if (!webhooks.has(resource) && !credentials.has(resource) && resource !== memory) outside.push(`${key}: ${action} on ${resource}`);
+            if (action === 'secretsmanager:GetSecretValue') readable.add(resource);
+          }
+        }
+      }
+      if ([...readable].some((r) => webhooks.has(r)) && [...readable].some((r) => credentials.has(r))) both.push(key);
+    }
+    expect(outside).toEqual([]);
+    expect(both, 'functions that may read a webhook URL and a credential').toEqual([]);
   });
 
   it('grants no action the function was not seen calling (except the listed exceptions)', () => {
