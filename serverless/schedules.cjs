@@ -18,9 +18,10 @@ function load() {
     const { loadConfig } = tsx.require('../src/config/load-config.ts', __filename);
     const { deployResources } = tsx.require('../src/config/deploy-resources.ts', __filename);
     const { targetRolePolicies } = tsx.require('../src/config/target-role-policies.ts', __filename);
+    const { kmsKeyPolicies } = tsx.require('../src/config/kms-key-policies.ts', __filename);
     const file = resolve(root, process.env.KEYTURN_CONFIG || 'keyturn.config.yml');
     try {
-      return { config: loadConfig(file, { root }), deployResources, targetRolePolicies };
+      return { config: loadConfig(file, { root }), deployResources, targetRolePolicies, kmsKeyPolicies };
     } catch (error) {
       // serverless prints the stack of a failed resolver: make it just the message.
       error.stack = `${error.message}\n(checked by keyturn config check --config ${file})`;
@@ -96,7 +97,7 @@ module.exports = {
     };
   },
   async resources({ resolveConfigurationProperty }) {
-    const { config, deployResources, targetRolePolicies } = await load();
+    const { config, deployResources, targetRolePolicies, kmsKeyPolicies } = await load();
     const machines = [];
     for (const { key, workflow } of await deployedMachines()) {
       const name = await resolveConfigurationProperty(['stepFunctions', 'stateMachines', key, 'name']);
@@ -106,6 +107,8 @@ module.exports = {
     const resources = deployResources({ ...config, stage: typeof stage === 'string' ? stage : config.stage }, machines);
     // sts:AssumeRole on the roles targets name, for the functions acting there (src/config/target-role-policies.ts).
     Object.assign(resources.Resources, targetRolePolicies(config, root));
+    // kms:Decrypt / kms:GenerateDataKey on the keys targets name, for the functions using their secrets.
+    Object.assign(resources.Resources, kmsKeyPolicies(config, root));
     return resources;
   },
 };

@@ -18,6 +18,14 @@ export const SECRET_NAME_RULE = 'must be a secret name under keyturn/ (letters, 
 export const secretNameField = () => z.string().check(z.regex(SECRET_NAME, SECRET_NAME_RULE));
 
 /**
+ * A customer managed KMS key, by its ARN: the only form that works from another account (CreateSecret:
+ * "To use a KMS key in a different account, use the key ARN or the alias ARN") and that an IAM
+ * policy can grant kms:Decrypt on (an alias names no key in a policy).
+ */
+export const KMS_KEY_ARN = /^arn:(?:aws|aws-cn|aws-us-gov):kms:[a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d:\d{12}:key\/(?:mrk-)?[A-Za-z0-9-]{1,64}$/;
+export const kmsKeyArnField = () => z.string().check(z.regex(KMS_KEY_ARN, 'must be a KMS key ARN: arn:aws:kms:<region>:<account id>:key/<key id>'));
+
+/**
  * The first zod issue as InvalidInputError(field, rule); `allowedFields`, when given, is listed
  * in the rule of an unknown field.
  */

@@ -5,7 +5,7 @@
  */
 import * as z from '../zod';
 import { targetAccountSchema, type TargetAccount } from '../aws/target-account';
-import { parseInput, secretNameField } from '../validation';
+import { parseInput, secretNameField, kmsKeyArnField } from '../validation';
 
 /** Step Functions' Wait limit. */
 const MAX_WAIT_SECONDS = 99_999_999;
@@ -59,6 +59,8 @@ export const rotationInputSchema = z.strictObject({
   dryRun: z._default(z.boolean(), false),
   graceSeconds: z._default(z.number().check(z.int('must be a whole number of seconds'), z.minimum(0, 'must not be negative'), z.maximum(MAX_WAIT_SECONDS)), 3600),
   slackWebhookSecretId: z.optional(secretNameField()),
+  /** The customer managed KMS key a secret keyturn creates is encrypted with (default: aws/secretsmanager). */
+  kmsKeyArn: z.optional(kmsKeyArnField()),
   tags: z.optional(tagsSchema),
   /** Resumes a crashed rotation from another execution (defaults to this execution's name). */
   rotationId: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_.:-]{1,80}$/, 'must be 1-80 letters, digits or _.:-'))),
@@ -80,6 +82,7 @@ export interface RotationConfig {
   dryRun?: boolean;
   graceSeconds: number;
   slackWebhookSecretId?: string;
+  kmsKeyArn?: string;
   tags?: Record<string, string>;
   rotationId: string;
 }

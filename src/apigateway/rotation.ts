@@ -264,6 +264,7 @@ export async function generateNewCertificate(
 function trustStoreFirstBundle(deps: RotationDeps, config: RotationConfig, oldCertificateIds: readonly string[]) {
   return {
     description: `Trust store of the client certificates of REST API ${config.restApiId} (kept by keyturn)`,
+    ...(config.kmsKeyArn ? { kmsKeyId: config.kmsKeyArn } : {}),
     firstBundle: async (): Promise<TrustBundle> => {
       const certificates = [];
       for (const id of oldCertificateIds) {

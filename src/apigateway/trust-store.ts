@@ -150,12 +150,14 @@ export async function claimTrustStore(
     currentAtStart?: string | null;
     firstBundle?: () => Promise<TrustBundle>;
     description?: string;
+    /** The customer managed KMS key a trust store this creates is encrypted with. */
+    kmsKeyId?: string;
   } = {},
 ): Promise<{ claimVersionId: string; stored: boolean }> {
   let versions = options.firstBundle ? await readTrustStoreLabelsIfAny(client, secretId) : await readTrustStoreLabels(client, secretId);
   if (!versions && options.firstBundle) {
     const firstVersion = { versionId: FIRST_BUNDLE_VERSION_ID, value: await options.firstBundle() };
-    await ensureSecret(client, { secretId, description: options.description ?? 'Client certificate trust store (kept by keyturn)', tags: { 'managed-by': 'keyturn' }, hasVersion: false, firstVersion }, log);
+    await ensureSecret(client, { secretId, description: options.description ?? 'Client certificate trust store (kept by keyturn)', tags: { 'managed-by': 'keyturn' }, hasVersion: false, firstVersion, ...(options.kmsKeyId ? { kmsKeyId: options.kmsKeyId } : {}) }, log);
     versions = await readTrustStoreLabels(client, secretId);
   }
   const labels = versions!;

@@ -4,7 +4,7 @@
  */
 import * as z from '../zod';
 import { targetAccountSchema, type TargetAccount } from '../aws/target-account';
-import { parseInput, secretNameField } from '../validation';
+import { parseInput, secretNameField, kmsKeyArnField } from '../validation';
 import { ALGORITHMS } from './key-pair';
 
 /** Step Functions' Wait limit. */
@@ -23,6 +23,8 @@ export const rotationInputSchema = z.strictObject({
   dryRun: z._default(z.boolean(), false),
   algorithm: z._default(z.enum(ALGORITHMS), 'RSA_2048'),
   slackWebhookSecretId: z.optional(secretNameField()),
+  /** The customer managed KMS key a secret keyturn creates is encrypted with (default: aws/secretsmanager). */
+  kmsKeyArn: z.optional(kmsKeyArnField()),
   testUrlBase: z.optional(z.url({ protocol: /^https?$/ }).check(z.maxLength(2048, 'must be at most 2048 characters'))),
   /** Resumes a crashed rotation from another execution (defaults to this execution's name). */
   rotationId: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_.:-]{1,80}$/, 'must be 1-80 letters, digits or _.:-'))),
@@ -44,6 +46,7 @@ export interface RotationConfig {
   dryRun?: boolean;
   algorithm: (typeof ALGORITHMS)[number];
   slackWebhookSecretId?: string;
+  kmsKeyArn?: string;
   testUrlBase?: string;
   rotationId: string;
   /** Which attempt of the rotation this run works on (set by the first step; 0 unless an earlier one was undone). */

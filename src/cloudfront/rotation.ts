@@ -283,6 +283,7 @@ export async function storePendingKey(
       description: `CloudFront signing key for key group ${config.keyGroupId} (rotated by keyturn)`,
       tags: { 'managed-by': 'keyturn' },
       hasVersion: known.secretHasVersion,
+      ...(config.kmsKeyArn ? { kmsKeyId: config.kmsKeyArn } : {}),
     },
     deps.log,
   );

@@ -5,7 +5,7 @@
 import * as z from '../zod';
 import { REGION, targetAccountFields, type TargetAccount } from '../aws/target-account';
 import { scheduleExpressionProblem } from './schedule-expression';
-import { secretNameField } from '../validation';
+import { kmsKeyArnField, secretNameField } from '../validation';
 
 /** Target names become execution-name prefixes (80 characters at most) and resource ids. */
 export const TARGET_NAME = /^[a-z0-9][a-z0-9-]{0,39}$/;
@@ -22,6 +22,9 @@ export const targetSchema = z.strictObject({
     ),
   ),
   enabled: z._default(z.boolean('must be true or false'), true),
+  // The customer managed KMS key the secrets this target's rotation creates are encrypted with
+  // (default: the config's kmsKeyArn, else aws/secretsmanager); passed as input.kmsKeyArn.
+  kmsKeyArn: z.optional(kmsKeyArnField()),
   // Where the target lives when not in keyturn's own account and region: passed to the workflow
   // as `input.account` (src/aws/target-account.ts, which also checks them together).
   ...targetAccountFields,
@@ -33,6 +36,8 @@ export const configFileSchema = z.strictObject({
   slackWebhookSecretId: z.optional(secretNameField()),
   // Where a webhook URL may point besides https://hooks.slack.com/services/ and hooks.slack-gov.com
   // (src/notify/slack.ts): a proxy of yours, say. Each an http(s) URL with a host and a path.
+  // The customer managed KMS key for the secrets every rotation creates (a target's own overrides it).
+  kmsKeyArn: z.optional(kmsKeyArnField()),
   slackWebhookUrlPrefixes: z._default(
     z.array(z.string().check(z.regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?\/[^\s?#]*$/, 'must be an http(s) URL prefix with a host and a path, such as https://proxy.example.com/slack/ (no user, query or fragment)'), z.maxLength(512))).check(z.maxLength(10)),
     [],
@@ -63,5 +68,6 @@ export interface KeyturnConfig {
   slackWebhookSecretId?: string;
   /** Where Slack webhook URLs may point besides Slack's own hosts (KEYTURN_SLACK_WEBHOOK_URL_PREFIXES). */
   slackWebhookUrlPrefixes: string[];
+  kmsKeyArn?: string;
   targets: Target[];
 }

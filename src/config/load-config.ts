@@ -39,7 +39,7 @@ export function validateConfig(raw: unknown, options: LoadOptions & { file: stri
     issues.push(...toIssues(top.error, raw, undefined, '', Object.keys(configFileSchema.shape)));
     if (!isMap(raw) || !isMap(raw.targets)) throw new ConfigError(options.file, issues);
   }
-  const global = top.success ? top.data : { slackWebhookSecretId: undefined, stage: 'dev', region: 'us-east-1', slackWebhookUrlPrefixes: [] };
+  const global = top.success ? top.data : { slackWebhookSecretId: undefined, kmsKeyArn: undefined, stage: 'dev', region: 'us-east-1', slackWebhookUrlPrefixes: [] };
   const rawTargets = (top.success ? top.data.targets : (raw as { targets: Record<string, unknown> }).targets) ?? {};
   if (Object.keys(rawTargets).length === 0) issues.push({ field: 'targets', rule: 'must declare at least one target' });
 
@@ -68,6 +68,11 @@ export function validateConfig(raw: unknown, options: LoadOptions & { file: stri
     const input: Record<string, unknown> = { ...((value.input as Record<string, unknown> | undefined) ?? {}) };
     if (global.slackWebhookSecretId !== undefined && input.slackWebhookSecretId === undefined && schema && inputDeclares(schema, 'slackWebhookSecretId')) {
       input.slackWebhookSecretId = global.slackWebhookSecretId;
+    }
+    const kmsKeyArn = (typeof value.kmsKeyArn === 'string' ? value.kmsKeyArn : undefined) ?? global.kmsKeyArn;
+    if (kmsKeyArn !== undefined && input.kmsKeyArn === undefined && schema && inputDeclares(schema, 'kmsKeyArn')) input.kmsKeyArn = kmsKeyArn;
+    if (typeof value.kmsKeyArn === 'string' && schema && !inputDeclares(schema, 'kmsKeyArn')) {
+      issues.push({ target: name, field: 'kmsKeyArn', rule: `${workflow} creates no secret to encrypt` });
     }
     const account = targetAccountOf(value, name, issues);
     if (account) {
@@ -100,6 +105,7 @@ export function validateConfig(raw: unknown, options: LoadOptions & { file: stri
     region: global.region,
     ...(global.slackWebhookSecretId !== undefined ? { slackWebhookSecretId: global.slackWebhookSecretId } : {}),
     slackWebhookUrlPrefixes: global.slackWebhookUrlPrefixes,
+    ...(global.kmsKeyArn !== undefined ? { kmsKeyArn: global.kmsKeyArn } : {}),
     targets,
   };
 }

@@ -4,7 +4,7 @@
  */
 import * as z from '../zod';
 import { targetAccountSchema, type TargetAccount } from '../aws/target-account';
-import { parseInput, secretNameField } from '../validation';
+import { parseInput, secretNameField, kmsKeyArnField } from '../validation';
 
 /** Step Functions' Wait limit. */
 const MAX_WAIT_SECONDS = 99_999_999;
@@ -21,6 +21,8 @@ export const rotationInputSchema = z.strictObject({
   dryRun: z._default(z.boolean(), false),
   graceSeconds: z._default(z.number().check(z.int('must be a whole number of seconds'), z.minimum(0), z.maximum(MAX_WAIT_SECONDS)), 86_400),
   slackWebhookSecretId: z.optional(secretNameField()),
+  /** The customer managed KMS key a secret keyturn creates is encrypted with (default: aws/secretsmanager). */
+  kmsKeyArn: z.optional(kmsKeyArnField()),
   /** Resumes a crashed rotation from another execution (defaults to this execution's name). */
   rotationId: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_.:-]{1,80}$/, 'must be 1-80 letters, digits or _.:-'))),
   /** The target's account and region, when not keyturn's own (src/aws/target-account.ts). */
@@ -40,6 +42,7 @@ export interface RotationConfig {
   dryRun?: boolean;
   graceSeconds: number;
   slackWebhookSecretId?: string;
+  kmsKeyArn?: string;
   rotationId: string;
   /** Which attempt of the rotation this run works on (set by the first step; 0 unless an earlier one was undone). */
   attempt?: number;

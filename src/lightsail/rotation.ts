@@ -258,7 +258,7 @@ export async function createAndStoreKey(
 
   await ensureSecret(
     deps.secrets,
-    { secretId, description: `Lightsail bucket access key for ${bucketName} (rotated by keyturn)`, tags: { 'managed-by': 'keyturn' }, hasVersion: known?.secretHasVersion },
+    { secretId, description: `Lightsail bucket access key for ${bucketName} (rotated by keyturn)`, tags: { 'managed-by': 'keyturn' }, hasVersion: known?.secretHasVersion, ...(config.kmsKeyArn ? { kmsKeyId: config.kmsKeyArn } : {}) },
     deps.log,
   );
   // The lock: step 1 read it moments ago (`known`), and it is read again after our write, which

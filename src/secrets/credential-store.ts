@@ -228,6 +228,8 @@ export async function ensureSecret(
     tags?: Record<string, string>;
     hasVersion?: boolean;
     firstVersion?: { versionId: string; value: unknown };
+    /** The customer managed KMS key to encrypt a secret this creates with (default: aws/secretsmanager). */
+    kmsKeyId?: string;
   },
   log: Log,
 ): Promise<{ created: boolean }> {
@@ -245,6 +247,7 @@ export async function ensureSecret(
           Tags: Object.entries(options.tags ?? {}).map(([Key, Value]) => ({ Key, Value })),
           SecretString: secretString,
           ClientRequestToken: versionId,
+          ...(options.kmsKeyId ? { KmsKeyId: options.kmsKeyId } : {}),
         }),
       ),
     );

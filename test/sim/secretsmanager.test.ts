@@ -103,6 +103,23 @@ describe('simulated Secrets Manager', () => {
       );
     });
 
+    it(documented('secrets-manager', 'CreateSecret', "The ARN, key ID, or alias of the KMS key that Secrets Manager uses to encrypt the secret value in the secret. An alias is always prefixed by alias/, for example alias/aws/secretsmanager.").title, async () => {
+      const accepted = [
+        '1234abcd-12ab-34cd-56ef-1234567890ab',
+        'mrk-0123456789abcdef0123456789abcdef',
+        'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+        'alias/keyturn',
+        'arn:aws:kms:us-east-1:123456789012:alias/keyturn',
+      ];
+      for (const [i, KmsKeyId] of accepted.entries()) {
+        await client().send(new CreateSecretCommand({ Name: `kms-${i}`, SecretString: 'x', KmsKeyId }));
+        expect((await client().send(new DescribeSecretCommand({ SecretId: `kms-${i}` }))).KmsKeyId).toBe(KmsKeyId);
+      }
+      for (const KmsKeyId of ['keyturn', 'arn:aws:kms:us-east-1:123456789012:key/not a key', 'aws/secretsmanager']) {
+        await expect(client().send(new CreateSecretCommand({ Name: 'kms-bad', SecretString: 'x', KmsKeyId }))).rejects.toMatchObject(rejection('InvalidParameterException'));
+      }
+    });
+
     it('rejects CreateSecret on an existing name (ResourceExistsException)', async () => {
       await createSecret();
 

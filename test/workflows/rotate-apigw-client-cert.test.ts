@@ -167,6 +167,16 @@ const rotatedEndState = (seeded: Seeded) => ({
 
 describe('rotate-apigw-client-cert', () => {
   describe('first rotation with no trust store yet (its first version is AWSCURRENT whatever keyturn asks)', () => {
+    it('creates the trust store under the customer managed KMS key the input names (kmsKeyArn)', async () => {
+      const seeded = await seed({ trustStore: 'absent' });
+      const kmsKeyArn = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+
+      const result = await run({ ...seeded.input, kmsKeyArn });
+
+      expect(result.status).toBe('SUCCEEDED');
+      expect((await sm().send(new DescribeSecretCommand({ SecretId: TRUST_STORE }))).KmsKeyId).toBe(kmsKeyArn);
+    });
+
     it('plans it without creating the trust store (dry run)', async () => {
       const seeded = await seed({ trustStore: 'absent' });
       await sim.admin('DELETE', '/_sim/calls');

@@ -211,6 +211,16 @@ describe('rotate-cloudfront-key', () => {
       expect(await probe(seeded.keyGroupId, (await currentKey())!)).toBe(200);
     });
 
+    it('creates the secret under the customer managed KMS key the input names (kmsKeyArn)', async () => {
+      const seeded = await seed();
+      const kmsKeyArn = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+
+      const result = await run({ ...seeded.input, kmsKeyArn });
+
+      expect(result.status).toBe('SUCCEEDED');
+      expect((await sm().send(new DescribeSecretCommand({ SecretId: SECRET_ID }))).KmsKeyId).toBe(kmsKeyArn);
+    });
+
     it('plans it without creating the secret (dry run)', async () => {
       const seeded = await seed();
       await sim.admin('DELETE', '/_sim/calls');

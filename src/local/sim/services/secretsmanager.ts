@@ -40,6 +40,10 @@ const MAX_VALUE_BYTES = 65_536;
 const NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
 const DAY_MS = 86_400_000;
 const MAX_STAGES_PER_VERSION = 20;
+const KMS_KEY_ID = '(?:mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})';
+const KMS_ALIAS = 'alias/[A-Za-z0-9/_-]{1,250}';
+const KMS_ARN = 'arn:aws[a-z-]*:kms:[a-z0-9-]+:\\d{12}:';
+const KMS_KEY_REFERENCE = new RegExp(`^(?:${KMS_KEY_ID}|${KMS_ALIAS}|${KMS_ARN}key/${KMS_KEY_ID}|${KMS_ARN}${KMS_ALIAS})$`);
 
 interface SecretsState {
   /** Keyed by ARN. */
@@ -108,6 +112,12 @@ function createSecret(input: Input, ctx: SimContext): SimResponse {
   }
   const description = optionalString(input, 'Description', 0, 2048);
   const kmsKeyId = optionalString(input, 'KmsKeyId', 0, 2048);
+  // KmsKeyId: "The ARN, key ID, or alias of the KMS key that Secrets Manager uses to encrypt the
+  // secret value in the secret. An alias is always prefixed by alias/". Anything else is refused;
+  // the documentation is silent on the error, so the stricter reading: InvalidParameterException.
+  if (kmsKeyId !== undefined && !KMS_KEY_REFERENCE.test(kmsKeyId)) {
+    throw invalidParameter('The KmsKeyId must be the ARN, key ID, or alias (alias/…) of a KMS key.');
+  }
   const tags = parseTags(input.Tags);
   const value = secretValueOf(input, false);
   const token = tokenOf(input);
