@@ -28,6 +28,19 @@ import { currentHolder, expectNoUntestedKeyCurrent, isNoCredential } from '../su
 import { useSimulator } from '../support/sim';
 
 const WORKFLOW = 'rotate-cloudfront-key';
+/** The Tasks of a rotation that runs to its end, in order: where the crash-and-rerun tests stop a run. */
+const CRASH_POINTS = [
+  'Check whether the key is due',
+  'Make sure the key group has room',
+  'Generate key pair and store it as pending',
+  'Create public key',
+  'Record public key in pending secret',
+  'Add new key to key group',
+  'Test a URL signed with the new key',
+  'Make the new key current',
+  'Remove old key from key group',
+  'Delete old public key',
+];
 const SECRET_ID = 'keyturn/cloudfront/media-signing-key';
 const SLACK_SECRET_ID = 'keyturn/slack/webhook';
 const sim = useSimulator();
@@ -278,18 +291,7 @@ describe('rotate-cloudfront-key', () => {
     });
 
     describe('a rerun after a crash converges (without a publicKeyId)', () => {
-      const states = [
-        'Check whether the key is due',
-        'Make sure the key group has room',
-        'Generate key pair and store it as pending',
-        'Create public key',
-        'Record public key in pending secret',
-        'Add new key to key group',
-        'Test a URL signed with the new key',
-        'Make the new key current',
-        'Remove old key from key group',
-        'Delete old public key',
-      ];
+      const states = CRASH_POINTS;
       for (const crashAfter of states) {
         it(`crash after "${crashAfter}"`, async () => {
           const seeded = await seed();
@@ -461,15 +463,8 @@ describe('rotate-cloudfront-key', () => {
   });
 
   describe('a failure at each step before promotion is undone', () => {
-    const steps = [
-      'Make sure the key group has room',
-      'Generate key pair and store it as pending',
-      'Create public key',
-      'Record public key in pending secret',
-      'Add new key to key group',
-      'Test a URL signed with the new key',
-      'Make the new key current',
-    ];
+    // From the first Task that can fail a due rotation to promotion.
+    const steps = CRASH_POINTS.slice(CRASH_POINTS.indexOf('Make sure the key group has room'), CRASH_POINTS.indexOf('Make the new key current') + 1);
     for (const failing of steps) {
       it(`"${failing}"`, async () => {
         const seeded = await seed();
@@ -515,18 +510,7 @@ describe('rotate-cloudfront-key', () => {
   });
 
   describe('a rerun after a crash converges to the end state of an uninterrupted run', () => {
-    const states = [
-      'Check whether the key is due',
-      'Make sure the key group has room',
-      'Generate key pair and store it as pending',
-      'Create public key',
-      'Record public key in pending secret',
-      'Add new key to key group',
-      'Test a URL signed with the new key',
-      'Make the new key current',
-      'Remove old key from key group',
-      'Delete old public key',
-    ];
+    const states = CRASH_POINTS;
     let reference: Awaited<ReturnType<typeof endState>> | undefined;
 
     it('(reference: uninterrupted routine rotation)', async () => {
