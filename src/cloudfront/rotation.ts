@@ -216,7 +216,7 @@ async function groupKeyMatching(deps: RotationDeps, config: RotationConfig, grou
     // The parser's message may quote the value: keep it out of the error.
     throw new SecretValueInvalidError(config.secretId, versionId, 'privateKey: not a PEM private key');
   }
-  // One listing holds every key's material (10 a account by default). The group's own key first;
+  // One listing holds every key's material (10 an account by default). The group's own key first;
   // else one already taken out of it (a rerun after the removal still deletes it).
   const matching = (await listPublicKeys(deps.cloudFront)).filter((k) => samePublicKey(k.encodedKey, publicHalf));
   return (matching.find((k) => group.publicKeyIds.includes(k.id)) ?? matching[0])?.id ?? null;
