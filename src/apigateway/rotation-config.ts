@@ -4,7 +4,7 @@
  * checked against API Gateway's rules (aws-facts.md) here, before any call.
  */
 import * as z from '../zod';
-import { targetAccountSchema, type TargetAccount } from '../aws/target-account';
+import { targetAccountSchema } from '../aws/target-account';
 import { parseInput, secretNameField, kmsKeyArnField } from '../validation';
 
 /** Step Functions' Wait limit. */
@@ -70,25 +70,11 @@ export const rotationInputSchema = z.strictObject({
 
 export type RotationInput = z.input<typeof rotationInputSchema>;
 
-export interface RotationConfig {
-  restApiId: string;
-  /** The target's account and region, when not keyturn's own. */
-  account?: TargetAccount;
-  stageNames?: string[];
-  trustStoreSecretId: string;
-  renewBeforeDays: number;
-  force: boolean;
-  /** Set: read and report only (see rotationPlan). */
-  dryRun?: boolean;
-  graceSeconds: number;
-  slackWebhookSecretId?: string;
-  kmsKeyArn?: string;
-  tags?: Record<string, string>;
-  rotationId: string;
-}
+/** What every state after the first receives (`$.config`): the input with its defaults, and the rotation it works on. */
+export type RotationConfig = z.output<typeof rotationConfigSchema>;
 
 /** The config every later state receives (as `$.config`). */
-export const rotationConfigSchema = z.extend(rotationInputSchema, { rotationId: z.string().check(z.minLength(1)) }) as unknown as z.ZodMiniType<RotationConfig>;
+export const rotationConfigSchema = z.extend(rotationInputSchema, { rotationId: z.string().check(z.minLength(1)) });
 
 /** Every field the input may hold, listed when an unknown one is found. */
 export const ROTATION_INPUT_FIELDS: readonly string[] = Object.keys(rotationInputSchema.shape);

@@ -3,7 +3,7 @@
  * names the field and the rule; unknown fields are rejected.
  */
 import * as z from '../zod';
-import { targetAccountSchema, type TargetAccount } from '../aws/target-account';
+import { targetAccountSchema } from '../aws/target-account';
 import { parseInput, secretNameField, kmsKeyArnField } from '../validation';
 import { ALGORITHMS } from './key-pair';
 
@@ -34,24 +34,8 @@ export const rotationInputSchema = z.strictObject({
 
 export type RotationInput = z.input<typeof rotationInputSchema>;
 
-export interface RotationConfig {
-  keyGroupId: string;
-  /** The target's account and region, when not keyturn's own. */
-  account?: TargetAccount;
-  secretId: string;
-  graceSeconds: number;
-  maxKeyAgeDays: number;
-  force: boolean;
-  /** Set: read and report only (see rotationPlan). */
-  dryRun?: boolean;
-  algorithm: (typeof ALGORITHMS)[number];
-  slackWebhookSecretId?: string;
-  kmsKeyArn?: string;
-  testUrlBase?: string;
-  rotationId: string;
-  /** Which attempt of the rotation this run works on (set by the first step; 0 unless an earlier one was undone). */
-  attempt?: number;
-}
+/** What every state after the first receives (`$.config`): the input with its defaults, and the rotation it works on. */
+export type RotationConfig = z.output<typeof rotationConfigSchema>;
 
 /** The config every later state receives (as `$.config`). */
 export const rotationConfigSchema = z.extend(rotationInputSchema, {

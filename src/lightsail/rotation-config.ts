@@ -3,7 +3,7 @@
  * error names the field and the rule; unknown fields are rejected; values are never echoed.
  */
 import * as z from '../zod';
-import { targetAccountSchema, type TargetAccount } from '../aws/target-account';
+import { targetAccountSchema } from '../aws/target-account';
 import { parseInput, secretNameField, kmsKeyArnField } from '../validation';
 
 /** Step Functions' Wait limit. */
@@ -31,28 +31,14 @@ export const rotationInputSchema = z.strictObject({
 
 export type RotationInput = z.input<typeof rotationInputSchema>;
 
-export interface RotationConfig {
-  bucketName: string;
-  /** The target's account and region, when not keyturn's own. */
-  account?: TargetAccount;
-  secretId: string;
-  maxKeyAgeDays: number;
-  force: boolean;
-  /** Set: read and report only (see rotationPlan). */
-  dryRun?: boolean;
-  graceSeconds: number;
-  slackWebhookSecretId?: string;
-  kmsKeyArn?: string;
-  rotationId: string;
-  /** Which attempt of the rotation this run works on (set by the first step; 0 unless an earlier one was undone). */
-  attempt?: number;
-}
+/** What every state after the first receives (`$.config`): the input with its defaults, and the rotation it works on. */
+export type RotationConfig = z.output<typeof rotationConfigSchema>;
 
 /** The config every later state receives (as `$.config`). */
 export const rotationConfigSchema = z.extend(rotationInputSchema, {
   rotationId: z.string().check(z.minLength(1)),
   attempt: z.optional(z.number().check(z.int(), z.minimum(0))),
-}) as unknown as z.ZodMiniType<RotationConfig>;
+});
 
 /** Every field the input may hold, listed when an unknown one is found. */
 export const ROTATION_INPUT_FIELDS: readonly string[] = Object.keys(rotationInputSchema.shape);

@@ -45,7 +45,7 @@ const deps: RotationDeps = {
   log: { debug() {}, info() {}, warn() {}, error() {} },
   now: () => NOW,
 };
-const config: RotationConfig = { restApiId: 'api1', trustStoreSecretId: 'keyturn/trust', renewBeforeDays: 30, force: false, graceSeconds: 60, rotationId: 'exec-1' };
+const config: RotationConfig = { restApiId: 'api1', trustStoreSecretId: 'keyturn/trust', renewBeforeDays: 30, force: false, dryRun: false, graceSeconds: 60, rotationId: 'exec-1' };
 const CLAIM = trustStoreVersions('exec-1').claim;
 const inDays = (days: number) => new Date(NOW.getTime() + days * 86_400_000);
 const cert = (id: string, expiresInDays = 300, tags: Record<string, string> = {}) => ({ clientCertificateId: id, pemEncodedCertificate: `PEM-${id}`, expirationDate: inDays(expiresInDays), tags });

@@ -43,6 +43,7 @@ const deps: RotationDeps = {
 const config: RotationConfig = {
   keyGroupId: 'kg',
   secretId: 'keyturn/cf',
+  dryRun: false,
   graceSeconds: 60,
   maxKeyAgeDays: 90,
   force: false,

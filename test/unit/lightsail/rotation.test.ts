@@ -34,7 +34,7 @@ const deps: RotationDeps = {
   log,
   now: () => NOW,
 };
-const config: RotationConfig = { bucketName: 'media', secretId: 'keyturn/media', maxKeyAgeDays: 90, force: false, graceSeconds: 60, rotationId: 'exec-1' };
+const config: RotationConfig = { bucketName: 'media', secretId: 'keyturn/media', maxKeyAgeDays: 90, force: false, dryRun: false, graceSeconds: 60, rotationId: 'exec-1' };
 const PENDING = pendingVersionIdOf('exec-1');
 const notFound = () => new ResourceNotFoundException({ message: 'no such version', $metadata: {} });
 
