@@ -9,7 +9,7 @@
  * - no re-reads: each fact is read once per run, unless a wait separates the read from its use;
  * - but a read stays in when the workflow's own requirements need it: one its issue asks for in
  *   so many words (a read-back; a check made before a write that must then not be attempted);
- *   the rotation lock's reads (issue 8: of two runs at once exactly one rotates; a write cannot
+ *   the rotation lock's reads (of two runs at once exactly one rotates, invariant 4; a write cannot
  *   tell whether a concurrent one landed after it, so the label is read again before it is
  *   relied on); and what a rerun must find out that the state cannot carry (a rerun after a
  *   crash is a new execution: "was Slack told?" lives on the secret).
@@ -31,22 +31,22 @@ export const MINIMUM_CALLS: Record<string, MinimumCall[]> = {
       why:
         'the labels at the start: is there a secret (not found on a first rotation), which version is AWSCURRENT, does another rotation hold AWSPENDING (the lock), was Slack told of this rotation (its tag); ' +
         'before the second AWSPENDING write: the label is not taken from a rotation or a person that took it since step 3; ' +
-        'after the last AWSPENDING write, just before AWSCURRENT moves: a write cannot tell whether a concurrent one landed after it (issue 8: exactly one of two runs rotates); these labels also name the version RemoveFromVersionId must give',
+        'after the last AWSPENDING write, just before AWSCURRENT moves: a write cannot tell whether a concurrent one landed after it (exactly one of two runs rotates); these labels also name the version RemoveFromVersionId must give',
     },
     { operation: 'ListPublicKeys', count: 1, why: "the account's quota of 10 public keys, checked before anything is created (invariant 6); a rerun finds its own key by the PublicKeyAlreadyExists its name answers, not by listing" },
     {
       operation: 'GetSecretValue',
       count: 3,
       why:
-        'the pending private key, to record the publicKeyId in the pending version (issue 3, step 4: a version holds the whole value, and the private key may not travel from step 3 in the state); ' +
+        'the pending private key, to record the publicKeyId in the pending version (a version holds the whole value, and the private key may not travel from step 3 in the state: invariant 2); ' +
         'the pending private key again, to sign the test URL (a later Task: the key must be in the group first); the Slack webhook',
     },
     { operation: 'CreateSecret', count: 1, why: 'first rotation: the secret does not exist (created without a value, so nothing is AWSCURRENT before the test)' },
-    { operation: 'PutSecretValue', count: 2, why: 'the private key as AWSPENDING, before its public key exists (a crash cannot strand a key nobody can sign with); then the same key with its publicKeyId (issue 3, step 4: versions are immutable, so a second version)' },
+    { operation: 'PutSecretValue', count: 2, why: 'the private key as AWSPENDING, before its public key exists (a crash cannot strand a key nobody can sign with); then the same key with its publicKeyId (versions are immutable, so a second version)' },
     { operation: 'CreatePublicKey', count: 1, why: 'the new public key (its id travels in the state; its name makes a rerun find it)' },
     { operation: 'UpdateKeyGroup', count: 1, why: 'add the key, If-Match the ETag read at the start (the hand-made key stays)' },
     { operation: 'UpdateSecretVersionStage', count: 2, why: 'move AWSCURRENT to the new version; take AWSPENDING off it (one label per call)' },
-    { operation: 'TagResource', count: 1, why: 'record on the secret that Slack was told of this rotation (issue 8: a rerun after a crash tells Slack once; a rerun is a new execution, so the record cannot live in the state)' },
+    { operation: 'TagResource', count: 1, why: 'record on the secret that Slack was told of this rotation (a rerun after a crash tells Slack once; a rerun is a new execution, so the record cannot live in the state)' },
   ],
   'check-iam-cert-expiry': [
     { operation: 'ListServerCertificates', count: 1, why: 'MaxItems=1000 covers every certificate an account may hold; Expiration is in the metadata, so no GetServerCertificate' },
@@ -59,8 +59,8 @@ export const MINIMUM_CALLS: Record<string, MinimumCall[]> = {
       operation: 'GetServerCertificate',
       count: 2,
       why:
-        'before the upload: is the name free, or does it already hold this very certificate (issue 6 checks "name not taken" before UploadServerCertificate, and a taken name uploads nothing, not even a refused attempt carrying the private key; a rerun reports the certificate instead of uploading again); ' +
-        'after it: the read-back issue 6 asks for ("upload, read it back, report")',
+        'before the upload: is the name free, or does it already hold this very certificate ("name not taken" is checked before UploadServerCertificate, and a taken name uploads nothing, not even a refused attempt carrying the private key; a rerun reports the certificate instead of uploading again); ' +
+        'after it: the read-back that proves the upload ("upload, read it back, report")',
     },
     { operation: 'UploadServerCertificate', count: 1, why: 'the import' },
   ],
@@ -71,7 +71,7 @@ export const MINIMUM_CALLS: Record<string, MinimumCall[]> = {
       count: 4,
       why:
         'the labels at the start: is there a secret (not found on a first rotation, so no GetSecretValue of AWSCURRENT), which version is AWSCURRENT, does another rotation hold AWSPENDING (the lock), was Slack told (its tag); ' +
-        'after the AWSPENDING write: a write cannot tell whether a concurrent one landed after it (issue 8: of two runs at once exactly one rotates, the other withdraws its new key); ' +
+        'after the AWSPENDING write: a write cannot tell whether a concurrent one landed after it (of two runs at once exactly one rotates, the other withdraws its new key); ' +
         'just before AWSCURRENT moves: the lock again (the test step runs in between) and the version RemoveFromVersionId must name; ' +
         'after the wait, before the old key is deleted: AWSCURRENT may have moved meanwhile, and the key it holds is never deleted (invariants 1 and 7); the same reads give the promotion record (tags)',
     },
@@ -87,7 +87,7 @@ export const MINIMUM_CALLS: Record<string, MinimumCall[]> = {
       count: 2,
       why:
         'the promotion time, just before AWSCURRENT moves: the old key may be deleted only if its lastUsed is not later, and a rerun after a crash during the grace period (a new execution) must find the same time to reach the same end state (invariant 4); ' +
-        'Slack was told of this rotation (issue 8: a rerun after a crash tells Slack once)',
+        'Slack was told of this rotation (a rerun after a crash tells Slack once)',
     },
   ],
   'rotate-apigw-client-cert': [
@@ -106,13 +106,13 @@ export const MINIMUM_CALLS: Record<string, MinimumCall[]> = {
         "one listing answers: a certificate of this rotation (GenerateClientCertificate takes no token, so a rerun after a crash finds its certificate by the rotation's tag), the old certificate's expiry (is a rotation due), and the account's count (the quota of 60, checked before generating: invariant 6)",
     },
     { operation: 'GenerateClientCertificate', count: 1, why: 'the new certificate' },
-    { operation: 'GetClientCertificate', count: 1, why: "the new certificate's PEM, read by the step that adds it to the trust store: issue 4 keeps PEMs out of the execution's history, so it cannot travel from the generate step" },
+    { operation: 'GetClientCertificate', count: 1, why: "the new certificate's PEM, read by the step that adds it to the trust store: invariant 2 keeps PEMs out of the execution's history, so it cannot travel from the generate step" },
     {
       operation: 'DescribeSecret',
       count: 2,
       why:
         "the trust store's labels at the start: does another rotation hold AWSPENDING (the lock), was Slack told (its tag); " +
-        'after our claim (the AWSPENDING write) and before the new certificate is added: a write cannot tell whether a concurrent one landed after it (issue 8: exactly one of two runs rotates)',
+        'after our claim (the AWSPENDING write) and before the new certificate is added: a write cannot tell whether a concurrent one landed after it (exactly one of two runs rotates)',
     },
     {
       operation: 'GetSecretValue',
@@ -122,11 +122,11 @@ export const MINIMUM_CALLS: Record<string, MinimumCall[]> = {
         'after the wait for the backend, before the stages switch: is the new certificate still trusted (switching otherwise cuts the backend off); ' +
         'after the second wait, before removing the old one (someone may have edited it); the Slack webhook',
     },
-    { operation: 'PutSecretValue', count: 3, why: 'the claim, labelled AWSPENDING (the rotation lock, issue 8: AWSCURRENT changes twice in one rotation, so it cannot carry the lock); trust store with both certificates; then without the old one' },
+    { operation: 'PutSecretValue', count: 3, why: 'the claim, labelled AWSPENDING (the rotation lock: AWSCURRENT changes twice in one rotation, so it cannot carry the lock); trust store with both certificates; then without the old one' },
     { operation: 'UpdateStage', count: 2, why: 'one per stage (the demo API has two); its answer (the stage as it is now) verifies the switch' },
     { operation: 'UpdateSecretVersionStage', count: 1, why: 'release the lock: take AWSPENDING off the claim' },
     { operation: 'DeleteClientCertificate', count: 1, why: 'the old certificate, which no stage of any API presents (as the check after the wait found, no wait since)' },
-    { operation: 'TagResource', count: 1, why: 'record on the trust store that Slack was told of this rotation (issue 8: a rerun after a crash tells Slack once)' },
+    { operation: 'TagResource', count: 1, why: 'record on the trust store that Slack was told of this rotation (a rerun after a crash tells Slack once)' },
   ],
 };
 

@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: measures, in one run, and writes docs/benchmarks.md (issue 9):
+ * `npm run bench`: measures, in one run, and writes docs/benchmarks.md:
  * - per function: bundle size (minified, gzipped) and cold import time (median of fresh Node
  *   processes) of the shipped build beside a naive build of the same handler;
  * - per workflow on the simulator: AWS calls of a routine run against the minimum

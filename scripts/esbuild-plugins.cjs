@@ -3,7 +3,7 @@
  * file, which serverless-esbuild `require`s when packaging (hence CommonJS) and scripts/build.ts
  * loads for `npm run build`, the budget test and the benchmark.
  *
- * sdk-schemas, first rewrite: literal keys (issue 9). An AWS SDK v3 client declares every shape of its service in
+ * sdk-schemas, first rewrite: literal keys, to keep bundles within their 300 KB budget. An AWS SDK v3 client declares every shape of its service in
  * one module, `dist-es/schemas/schemas_0.js`, as arrays such as
  *   const _h = "http";
  *   export var GetKeyGroup$ = [9, n0, _GKG, { [_h]: ["GET", "/2020-05-31/key-group/{Id}", 200] }, ...];
@@ -14,7 +14,7 @@
  * own `const` holds builds the same object; esbuild then leaves out the schemas nobody reaches.
  * Only keys whose name the module declares as a string constant are rewritten.
  *
- * sdk-schemas, second rewrite: error classes keyturn names (issue 9). The same module registers
+ * sdk-schemas, second rewrite: error classes keyturn names, for the same budget. The same module registers
  * every modelled error of its service with a TypeRegistry when it is loaded (CloudFront: 153
  * classes, ~45 KB), which keeps them all in every bundle; the registry is how an error code
  * becomes its class. An error code the registry does not hold becomes the service's base
@@ -31,7 +31,7 @@
  * test/bundle-errors.test.ts checks, on the simulator, that bundled code gets the same errors
  * as the SDK from node_modules.
  *
- * no-event-streams (issue 9). @smithy/core loads its event-stream support (~19 KB) with a
+ * no-event-streams, for the same budget. @smithy/core loads its event-stream support (~19 KB) with a
  * dynamic `import("@smithy/core/event-streams")`, only for an operation whose input or output
  * is an event stream; esbuild, making one file per function, inlines it into every bundle.
  * No operation keyturn sends has one (of the clients it uses, only S3's SelectObjectContent
@@ -39,7 +39,7 @@
  * ever changes (the S3 client's own config still imports the event-stream marshaller, ~9 KB,
  * statically). Local runs (runner, CLI, tests) import the SDK from node_modules as it is.
  *
- * sdk-package-version-only (issue 9). Each SDK client's runtime config imports its whole
+ * sdk-package-version-only, for the same budget. Each SDK client's runtime config imports its whole
  * `package.json` (~2.3 KB minified: description, scripts, dependencies) to read one field,
  * `version`, for the user agent. The Lambda bundles get `{ "version" }` alone: the same user agent.
  */

@@ -3,7 +3,7 @@
  *
  * Each subclass sets `name` to a string literal: Step Functions matches Retry/Catch on the
  * Lambda `errorType`, which is the error's `name`, and minifiers rename classes.
- * Messages and fields never carry secret material (DESIGN.md invariant 2).
+ * Messages and fields never carry secret material (docs/design.md invariant 2).
  */
 export class KeyturnError extends Error {
   override name: string = 'KeyturnError';

@@ -23,7 +23,7 @@ function relativeImports(file: string): string[] {
   return specs.map((s) => relative(root, resolve(root, dirname(file), s)));
 }
 
-describe('architecture (DESIGN.md)', () => {
+describe('architecture (docs/design.md)', () => {
   it('keeps the simulator free of imports from the code it judges', () => {
     // Guard against a vacuous pass: the scan must see the simulator's own imports.
     expect(relativeImports('src/local/sim/server.ts')).toContain('src/local/sim/protocol');
@@ -53,7 +53,7 @@ describe('architecture (DESIGN.md)', () => {
   });
 
   it('imports zod only through src/zod.ts (zod/mini, with its English messages set)', () => {
-    // Classic 'zod' would put all of zod back into every bundle (issue 9); a bare 'zod/mini'
+    // Classic 'zod' would put all of zod back into every bundle (past the 300 KB budget); a bare 'zod/mini'
     // would report "Invalid input" without the rule, as mini loads no messages by itself.
     const offenders = [...sources('src'), ...sources('functions'), ...sources('scripts'), ...sources('test')]
       .filter((f) => f !== 'src/zod.ts')

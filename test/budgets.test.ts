@@ -1,5 +1,5 @@
 /**
- * Size budgets of the Lambda bundles (issue 9), so they cannot regress. Sizes only: timings live
+ * Size budgets of the Lambda bundles, so they cannot regress. Sizes only: timings live
  * in `npm run bench` (docs/benchmarks.md), never in tests.
  *
  * Builds every deployed function once, in process, with the options `npm run build` and
@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleFunctions, deployedFunctions, lambdaBuildOptions, type BundledFunction } from '../scripts/build';
 
 const KB = 1024;
-/** The goal of issue 9 for every function: minified bundle, source map not counted. */
+/** The budget of every function: minified bundle, source map not counted. */
 const BUDGET = 300 * KB;
 
 /** The biggest packages in a bundle, for a failure message that says where to look. */

@@ -1,6 +1,6 @@
 /**
  * The Lambda bundles keep the registrations of only the SDK error classes keyturn names
- * (scripts/esbuild-plugins.cjs, issue 9). This checks, on the simulator, that bundled code sees
+ * (scripts/esbuild-plugins.cjs). This checks, on the simulator, that bundled code sees
  * the same errors as the SDK in node_modules: same name, message, fault and status, the same
  * answer from keyturn's own translations, `instanceof` for each class keyturn imports, and the
  * service's base exception for the rest (test/support/sdk-error-scenarios.ts).

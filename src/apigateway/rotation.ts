@@ -2,7 +2,7 @@
  * The steps of `rotate-apigw-client-cert`, one function per Task, in AWS's documented order:
  * generate → trust the new certificate beside the old → switch the stages → stop trusting the
  * old → delete the old. Each step reads the world first and returns early when its effect is
- * already there (STYLE.md 4), so a retry or a rerun with the same rotationId converges
+ * already there, so a retry or a rerun with the same rotationId converges
  * (invariant 4). What a rerun needs is kept in AWS, not in the execution: the new certificate
  * carries the rotation's tag and the ids it replaces; the trust store holds the lock.
  *
@@ -297,7 +297,7 @@ export async function addNewCertificateToTrustStore(
     deps.log.warn('the trust store does not hold the certificate the stages use', { restApiId: config.restApiId, clientCertificateId: id });
   }
   if (bundleHolds(state.bundle, clientCertificateId)) return { changed: false, versionId: state.currentVersionId };
-  // The PEM is read here, not carried from step 2: no PEM in the execution's history (issue 4).
+  // The PEM is read here, not carried from step 2: no PEM in the execution's history (invariant 2, docs/design.md).
   const certificate = await requireOwnCertificate(deps, clientCertificateId);
   const versionId = trustStoreVersions(config.rotationId, clientCertificateId).widened;
   const entry = { clientCertificateId, pemEncodedCertificate: certificate.pemEncodedCertificate, expirationDate: certificate.expirationDate };

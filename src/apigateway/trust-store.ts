@@ -4,7 +4,7 @@
  * pemEncodedCertificate, expirationDate}]}`. The backend reads AWSCURRENT, so publishing a
  * bundle means making it AWSCURRENT.
  *
- * The rotation lock (DESIGN.md "The rotation protocol", credential-store.ts): AWSCURRENT cannot
+ * The rotation lock (docs/design.md "The rotation protocol", credential-store.ts): AWSCURRENT cannot
  * carry it here, because the bundle changes twice during one rotation (widened, then narrowed).
  * So a rotation first stores a *claim* version labelled AWSPENDING: a lock, not a bundle to use
  * (it trusts no certificate, so a backend that read AWSPENDING by mistake would trust nothing,

@@ -1,5 +1,5 @@
 /**
- * Where a target lives when it is not in keyturn's own account and region (issue 7, "Many
+ * Where a target lives when it is not in keyturn's own account and region (README "Targets in other accounts and regions", "Many
  * accounts and regions"): the role keyturn assumes there and the region its resources are in.
  * Every workflow's input takes it as `account`; the config file fills it from a target's
  * `accountId`, `roleArn` and `region`.

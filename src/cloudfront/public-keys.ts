@@ -1,7 +1,7 @@
 /**
  * CloudFront public keys keyturn creates and deletes. A key is keyturn's when its comment starts
  * with MANAGED_MARKER. Besides its own, keyturn deletes only the key a rotated secret named before
- * the rotation (adopted: see signing-key.ts), never another key of the group (DESIGN.md).
+ * the rotation (adopted: see signing-key.ts), never another key of the group (docs/design.md).
  */
 import {
   CreatePublicKeyCommand,

@@ -1,6 +1,6 @@
 /**
  * The steps of `rotate-cloudfront-key`, one function per Task. Each begins by reading the world
- * and returns early when its effect is already there (STYLE.md 4), so a retry or a rerun after a
+ * and returns early when its effect is already there, so a retry or a rerun after a
  * crash (same rotationId) converges on the same end state (invariant 4).
  *
  * Results carry ids, version ids, an ETag and the new key's public half only: the private key goes

@@ -1,5 +1,5 @@
 /**
- * Reads and validates keyturn.config.yml once, at the edge (STYLE.md 6). Every problem is
+ * Reads and validates keyturn.config.yml once, at the edge. Every problem is
  * collected, not only the first, so `keyturn config check` and `npm run package` list them all.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';

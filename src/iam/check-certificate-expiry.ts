@@ -19,7 +19,7 @@ export interface ExpiryCheckSettings {
   mutedCertificateNames: string[];
 }
 
-/** One certificate as the workflow reports it (issue 6, "Output"). */
+/** One certificate as the workflow reports it (the execution output of check-iam-cert-expiry). */
 export interface CertificateExpiry {
   name: string;
   arn: string;

@@ -1,7 +1,7 @@
 /**
  * Errors of the IAM server-certificate workflows. Each `name` is a string literal: the state
  * machines match on it, and minifiers rename classes. No message or field ever carries
- * certificate private keys or PEM text (DESIGN.md invariant 2): only names, paths and rules.
+ * certificate private keys or PEM text (docs/design.md invariant 2): only names, paths and rules.
  */
 import { InputTargetError, KeyturnError } from '../errors';
 

@@ -1,6 +1,6 @@
 /**
  * The steps of `rotate-lightsail-bucket-key`, one function per Task. Each begins by reading the
- * world and returns early when its effect is already there (STYLE.md 4), so a retry or a rerun
+ * world and returns early when its effect is already there, so a retry or a rerun
  * after a crash (same rotationId) converges on the same end state (invariant 4).
  *
  * The secret access key exists in one place outside Lightsail: Secrets Manager. It is returned

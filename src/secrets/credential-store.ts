@@ -1,6 +1,6 @@
 /**
  * The credential store every rotation uses: one Secrets Manager secret per credential, driven by
- * the same version labels as Secrets Manager's own rotation (DESIGN.md, "The rotation protocol").
+ * the same version labels as Secrets Manager's own rotation (docs/design.md, "The rotation protocol").
  *
  * - AWSCURRENT: what applications read. AWSPENDING: the credential being rotated in, which is
  *   also the rotation lock: a pending version whose id is not one of this rotation's tokens

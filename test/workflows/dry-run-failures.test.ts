@@ -1,5 +1,5 @@
 /**
- * Dry run writes nothing, Slack included, even when it fails (issue 7, "Dry run"): a failed dry
+ * Dry run writes nothing, Slack included, even when it fails (README, "Dry run"): a failed dry
  * run ends FAILED with its error for whoever started it (`keyturn plan` prints it) and tells Slack
  * nothing, where the same failure in a real run is reported to Slack. Through the real
  * state-machine files on the simulator.

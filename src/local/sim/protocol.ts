@@ -1,6 +1,6 @@
 /**
  * What every simulated service plugs into. The simulator is the referee: nothing here imports
- * from the rest of src/ or from functions/ (DESIGN.md), and behaviour comes from
+ * from the rest of src/ or from functions/ (docs/design.md), and behaviour comes from
  * aws-facts.md, never from what keyturn's workflows happen to send.
  */
 import type { IncomingHttpHeaders } from 'node:http';

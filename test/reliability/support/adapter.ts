@@ -33,7 +33,7 @@ export interface TargetAdapter {
   /** rotation: one at a time per target (a lock), resumable by rotationId; other workflows are plain reruns. */
   kind: 'rotation' | 'report';
   /**
-   * Rotations: the secret whose AWSPENDING label is the rotation lock (DESIGN.md "The rotation
+   * Rotations: the secret whose AWSPENDING label is the rotation lock (docs/design.md "The rotation
    * protocol"), held from the pending version's creation to promotion or release.
    */
   lockSecretId?(target: Target): string;

@@ -2,7 +2,7 @@
  * What IAM checks in an UploadServerCertificate before it stores anything: the body is one real
  * X.509 certificate valid now, the private key is unencrypted and belongs to it, and the chain
  * parses and is in order. Parsing is node:crypto's own, so a hand-rolled PEM check in keyturn
- * cannot agree with the simulator by accident (DESIGN.md: the simulator is the referee).
+ * cannot agree with the simulator by accident (docs/design.md: the simulator is the referee).
  */
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { AwsError } from '../protocol';
