@@ -23,29 +23,41 @@ export interface MinimumCall {
 }
 
 export const MINIMUM_CALLS: Record<string, MinimumCall[]> = {
+  // The demo adopts the hand-made key its secret names and retires it after the grace period.
   'rotate-cloudfront-key': [
-    { operation: 'GetKeyGroup', count: 1, why: 'items (room for one more key) and the ETag; both travel in the state to the room check and to the UpdateKeyGroup (If-Match: a write someone made since answers PreconditionFailed, then a re-read)' },
+    {
+      operation: 'GetKeyGroup',
+      count: 2,
+      why:
+        'items (room for one more key) and the ETag; both travel in the state to the room check and to the UpdateKeyGroup (If-Match: a write someone made since answers PreconditionFailed, then a re-read); ' +
+        'after the grace period, the group as it is then, for the removal\'s If-Match (a wait separates it from the first read)',
+    },
     {
       operation: 'DescribeSecret',
-      count: 3,
+      count: 4,
       why:
         'the labels at the start: is there a secret (not found on a first rotation), which version is AWSCURRENT, does another rotation hold AWSPENDING (the lock), was Slack told of this rotation (its tag); ' +
         'before the second AWSPENDING write: the label is not taken from a rotation or a person that took it since step 3; ' +
-        'after the last AWSPENDING write, just before AWSCURRENT moves: a write cannot tell whether a concurrent one landed after it (exactly one of two runs rotates); these labels also name the version RemoveFromVersionId must give',
+        'after the last AWSPENDING write, just before AWSCURRENT moves: a write cannot tell whether a concurrent one landed after it (exactly one of two runs rotates); these labels also name the version RemoveFromVersionId must give; ' +
+        'after the grace period: which version is AWSCURRENT now (a key still current is never retired, invariant 7)',
     },
     { operation: 'ListPublicKeys', count: 1, why: "the account's quota of 10 public keys, checked before anything is created (invariant 6); a rerun finds its own key by the PublicKeyAlreadyExists its name answers, not by listing" },
     {
       operation: 'GetSecretValue',
-      count: 3,
+      count: 6,
       why:
+        'the current value at the start: the key it names is the one this rotation retires (stored by hand: adopted); ' +
+        'this rotation\'s first token, not found: no earlier attempt of it was undone (a rerun cannot learn that from the state); ' +
         'the pending private key, to record the publicKeyId in the pending version (a version holds the whole value, and the private key may not travel from step 3 in the state: invariant 2); ' +
-        'the pending private key again, to sign the test URL (a later Task: the key must be in the group first); the Slack webhook',
+        'the pending private key again, to sign the test URL (a later Task: the key must be in the group first); ' +
+        'after the grace period, the current value again (its key must not be the one retired); the Slack webhook',
     },
-    { operation: 'CreateSecret', count: 1, why: 'first rotation: the secret does not exist (created without a value, so nothing is AWSCURRENT before the test)' },
     { operation: 'PutSecretValue', count: 2, why: 'the private key as AWSPENDING, before its public key exists (a crash cannot strand a key nobody can sign with); then the same key with its publicKeyId (versions are immutable, so a second version)' },
     { operation: 'CreatePublicKey', count: 1, why: 'the new public key (its id travels in the state; its name makes a rerun find it)' },
-    { operation: 'UpdateKeyGroup', count: 1, why: 'add the key, If-Match the ETag read at the start (the hand-made key stays)' },
+    { operation: 'UpdateKeyGroup', count: 2, why: 'add the key, If-Match the ETag read at the start; after the grace period, take the adopted key out (keys the secret never named stay)' },
     { operation: 'UpdateSecretVersionStage', count: 2, why: 'move AWSCURRENT to the new version; take AWSPENDING off it (one label per call)' },
+    { operation: 'GetPublicKey', count: 1, why: "the retired key's ETag, for DeletePublicKey's If-Match" },
+    { operation: 'DeletePublicKey', count: 1, why: 'delete the adopted key once it is out of the group' },
     { operation: 'TagResource', count: 1, why: 'record on the secret that Slack was told of this rotation (a rerun after a crash tells Slack once; a rerun is a new execution, so the record cannot live in the state)' },
   ],
   'check-iam-cert-expiry': [
@@ -137,7 +149,8 @@ export const MINIMUM_CALLS: Record<string, MinimumCall[]> = {
  */
 export const ABOVE_MINIMUM: Record<string, string> = {
   'rotate-cloudfront-key':
-    'one DescribeSecret: the lock read right after the first AWSPENDING write (storePendingKey). Of two runs that both passed step 1, the one whose write came first stops there, before creating anything in CloudFront; without it, step 5\'s read stops it after it created a public key, which its undo must then delete.',
+    'one DescribeSecret: the lock read right after the first AWSPENDING write (storePendingKey). Of two runs that both passed step 1, the one whose write came first stops there, before creating anything in CloudFront; without it, step 5\'s read stops it after it created a public key, which its undo must then delete. ' +
+    'One GetKeyGroup and one GetPublicKey: removing the old key and deleting it are two Tasks, each reading what it acts on, so a crash between them leaves a rerun that checks before it deletes (the group no longer holds the key; the key is still the one named).',
   'rotate-apigw-client-cert':
     "one DescribeSecret: the lock read just before the claim, in the claim's own Task (Generate). Step 1's read is a Task earlier, and no step after the claim's check reads the lock again: a run that claimed after the other run's check would take the lock from it unseen, and both would rotate.",
 };
