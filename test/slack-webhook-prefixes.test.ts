@@ -3,7 +3,7 @@
  * where the webhook rule reads them (src/lambda/runtime.ts): the packaged template, as deployed.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { webhookUrlPrefixes } from '../src/lambda/runtime';
+import { webhookUrlPrefixes } from '../src/config/function-environment';
 import { packageProject, type PackagedTemplate } from './support/packaged-template';
 
 let template: PackagedTemplate;

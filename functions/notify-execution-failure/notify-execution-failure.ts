@@ -5,7 +5,7 @@
 import * as z from '../../src/zod';
 import { secretsManagerClient, sfnClient } from '../../src/aws/clients';
 import { InvalidInputError } from '../../src/errors';
-import { webhookUrlPrefixes } from '../../src/lambda/runtime';
+import { webhookUrlPrefixes } from '../../src/config/function-environment';
 import { logger } from '../../src/logger';
 import type { HttpPost } from '../../src/notify/slack';
 import { reportExecutionFailure, type FailureReportDeps } from './lib/execution-failure';

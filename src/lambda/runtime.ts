@@ -2,6 +2,7 @@
  * The collaborators the Lambda runtime itself provides (clock, fetch, timers, the logger), in the
  * narrow shapes domain code asks for. Tests and the local runner pass their own instead.
  */
+import { webhookUrlPrefixes } from '../config/function-environment';
 import { logger } from '../logger';
 import type { NotifyDeps } from '../notify/slack';
 import type { SecretsClient } from '../secrets/credential-store';
@@ -12,14 +13,6 @@ export const now = (): Date => new Date();
 export const httpFetch = (url: string, init?: RequestInit): Promise<Response> => fetch(url, init);
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/**
- * Where a Slack webhook may point besides Slack's own hosts: the config's slackWebhookUrlPrefixes,
- * which the deploy passes as KEYTURN_SLACK_WEBHOOK_URL_PREFIXES (space-separated).
- */
-export function webhookUrlPrefixes(env: NodeJS.ProcessEnv = process.env): string[] {
-  return (env.KEYTURN_SLACK_WEBHOOK_URL_PREFIXES ?? '').split(/\s+/).filter(Boolean);
-}
 
 /** What a Slack step needs, reading the webhook through `secrets` (the workflow's own client). */
 export function notifyCollaborators(secrets: SecretsClient): NotifyDeps {

@@ -7,6 +7,7 @@
  *   const result = await runWorkflow('rotate-cloudfront-key', input, { skipWaits: true });
  */
 import './polyfills';
+import { WEBHOOK_URL_PREFIXES_VARIABLE, webhookUrlPrefixes } from '../config/function-environment';
 import { randomBytes } from 'node:crypto';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { invokeFunction, localFunctionArn } from './runner-lambda';
@@ -119,8 +120,8 @@ export function allowSimulatorSlackSink(env: NodeJS.ProcessEnv = process.env): v
   const endpoint = env.AWS_ENDPOINT_URL;
   if (!endpoint) return;
   const sink = `${endpoint.replace(/\/+$/, '')}/_sim/slack/`;
-  const prefixes = (env.KEYTURN_SLACK_WEBHOOK_URL_PREFIXES ?? '').split(/\s+/).filter(Boolean);
-  if (!prefixes.includes(sink)) env.KEYTURN_SLACK_WEBHOOK_URL_PREFIXES = [...prefixes, sink].join(' ');
+  const prefixes = webhookUrlPrefixes(env);
+  if (!prefixes.includes(sink)) env[WEBHOOK_URL_PREFIXES_VARIABLE] = [...prefixes, sink].join(' ');
 }
 
 export async function runWorkflow(workflow: string, input: unknown, options: RunOptions = {}): Promise<RunResult> {

@@ -3,7 +3,8 @@
  * collaborators, the AWS clients each handler names, and the certificate name on every log line.
  */
 import type { IAMClient } from '@aws-sdk/client-iam';
-import { httpFetch, now, sleep, webhookUrlPrefixes } from '../../../src/lambda/runtime';
+import { webhookUrlPrefixes } from '../../../src/config/function-environment';
+import { httpFetch, now, sleep } from '../../../src/lambda/runtime';
 import { stepHandlerFor } from '../../../src/lambda/step-handler';
 import { logger } from '../../../src/logger';
 import type { NotifyDeps } from '../../../src/notify/slack';
