@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runWorkflow, UnknownWorkflowError, WorkflowDefinitionError, type ProgressEvent, type RunOptions } from '../src/local/runner';
 import { payloadBytes } from '../src/local/runner-payload-limit';
-import { lambdaLogicalId } from '../src/local/runner-workflow';
+import { lambdaLogicalId } from '../workflows/asl';
 import { useSimulator } from './support/sim';
 
 const root = fileURLToPath(new URL('./fixtures/runner', import.meta.url));

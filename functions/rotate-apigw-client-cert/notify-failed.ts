@@ -6,6 +6,7 @@
 import * as z from '../../src/zod';
 import { secretsManagerClient } from '../../src/aws/clients';
 import { notifyFailed } from '../../src/apigateway/rotation-report';
+import { FIRST_STATE } from '../../src/apigateway/rotation-steps';
 import { failureNoticeEvent, failureOutcome, failureTarget } from '../../src/lambda/failure-fields';
 import { notifyCollaborators } from '../../src/lambda/runtime';
 import { describeFailure } from '../../src/notify/caught-failure';
@@ -25,6 +26,6 @@ export const handler = stepHandler(event, ({ executionName, failure, config, req
     restApiId: target.restApiId,
     slackWebhookSecretId: target.slackWebhookSecretId,
     error: describeFailure(failure),
-    ...failureOutcome(compensation, 'Find the certificate the stages use'),
+    ...failureOutcome(compensation, FIRST_STATE),
   });
 }, { secrets: secretsManagerClient });

@@ -6,6 +6,7 @@
 import * as z from '../../src/zod';
 import { secretsManagerClient } from '../../src/aws/clients';
 import { notifyFailed } from '../../src/cloudfront/rotation-report';
+import { FIRST_STATE } from '../../src/cloudfront/rotation-steps';
 import { failureNoticeEvent, failureOutcome, failureTarget } from '../../src/lambda/failure-fields';
 import { notifyCollaborators } from '../../src/lambda/runtime';
 import { describeFailure } from '../../src/notify/caught-failure';
@@ -22,6 +23,6 @@ export const handler = stepHandler(event, ({ executionName, failure, config, req
     keyGroupId: target.keyGroupId,
     slackWebhookSecretId: target.slackWebhookSecretId,
     error: describeFailure(failure),
-    ...failureOutcome(compensation, 'Check whether the key is due'),
+    ...failureOutcome(compensation, FIRST_STATE),
   });
 }, { secrets: secretsManagerClient });

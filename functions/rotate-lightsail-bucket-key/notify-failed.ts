@@ -8,6 +8,7 @@ import { secretsManagerClient } from '../../src/aws/clients';
 import { failureNoticeEvent, failureOutcome, failureTarget } from '../../src/lambda/failure-fields';
 import { notifyCollaborators } from '../../src/lambda/runtime';
 import { notifyFailed } from '../../src/lightsail/rotation-report';
+import { FIRST_STATE } from '../../src/lightsail/rotation-steps';
 import { describeFailure } from '../../src/notify/caught-failure';
 import { stepHandler } from './lib/step-handler';
 
@@ -25,6 +26,6 @@ export const handler = stepHandler(event, ({ executionName, failure, config, req
     bucketName: target.bucketName,
     slackWebhookSecretId: target.slackWebhookSecretId,
     error: describeFailure(failure),
-    ...failureOutcome(compensation, 'Check whether the key is due'),
+    ...failureOutcome(compensation, FIRST_STATE),
   });
 }, { secrets: secretsManagerClient });

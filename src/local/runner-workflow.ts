@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { lambdaLogicalId } from '../../workflows/asl';
 
 export const LOCAL_ACCOUNT_ID = '123456789012';
 
@@ -68,11 +69,6 @@ const SOURCE_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs'];
 const DEFAULT_TIMEOUT_SECONDS = 6;
 const DEFAULT_MEMORY_MB = 1024;
 
-/** serverless's `getLambdaLogicalId`: upper-case first letter, '-' → 'Dash', '_' → 'Underscore'. */
-export function lambdaLogicalId(functionKey: string): string {
-  const normalized = functionKey.replace(/-/g, 'Dash').replace(/_/g, 'Underscore');
-  return `${normalized.charAt(0).toUpperCase()}${normalized.slice(1)}LambdaFunction`;
-}
 
 /** Workflows: the state machines in state-machines/ that have a deploy fragment in serverless/. */
 export function listWorkflows(root: string): string[] {
