@@ -14,7 +14,6 @@
  *   logging/X-Ray minimum.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { normalizedName } from '../src/config/deploy-resources';
 import { loadConfig } from '../src/config/load-config';
 import { CreateStateMachineCommand, DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { runAsCaller } from '../src/aws/clients';

@@ -1,17 +1,13 @@
 /** Task "Undo the unfinished rotation": the compensation every failure after the first step goes through. */
-import * as z from '../../src/zod';
 import { apiGatewayClient, secretsManagerClient } from '../../src/aws/clients';
-import { undoRotation } from '../../src/apigateway/rotation';
+import { undoAdapter } from '../../src/apigateway/rotation';
 import { STEP_RESULTS } from '../../src/apigateway/rotation-steps';
-import { failureField } from '../../src/lambda/failure-fields';
-import { describeFailure, failedStateOf } from '../../src/notify/caught-failure';
+import { undoEvent } from '../../src/lambda/failure-fields';
+import { compensate, undoRotation } from '../../src/rotation/undo';
 import { stageNamesField } from './lib/fields';
 import { configField, stepHandler } from './lib/step-handler';
 
-const event = z.object({ config: configField, stageNames: stageNamesField, failure: failureField, progress: z.record(z.string(), z.unknown()) });
-
-export const handler = stepHandler(event, async ({ config, stageNames, failure, progress }, deps) => ({
-  failedState: failedStateOf(STEP_RESULTS, progress),
-  error: describeFailure(failure),
-  ...(await undoRotation(deps, config, stageNames)),
-}), { apiGateway: apiGatewayClient, secrets: secretsManagerClient });
+export const handler = stepHandler(undoEvent({ config: configField, stageNames: stageNamesField }), (event, deps) => {
+  const { target, lock } = undoAdapter(deps, event.config, event.stageNames);
+  return compensate(STEP_RESULTS, event, undoRotation(target, lock, deps.log));
+}, { apiGateway: apiGatewayClient, secrets: secretsManagerClient });

@@ -36,8 +36,11 @@ import {
   readTrustStoreLabelsIfAny,
   type TrustBundle,
   releaseTrustStore,
+  trustStoreLock,
   trustStoreVersions,
 } from './trust-store';
+import type { RotationLock } from '../rotation/lock';
+import type { RotationTarget } from '../rotation/undo';
 
 export interface RotationDeps {
   apiGateway: ApiGatewayApi;
@@ -386,47 +389,62 @@ export async function deleteOldCertificates(
 }
 
 /**
- * Compensation (invariant 3). Before any stage presents the new certificate: take it out of the
- * trust store and delete it. Once a stage presents it, it is in use and trusted: leave the
- * stages on it and report what is left to finish. Either way the lock is released. Idempotent.
+ * The compensation's view of an API Gateway rotation (src/rotation/undo.ts, invariant 3): the
+ * lock is the trust store's claim version; what it made is the client certificates named after
+ * the rotation. Before any stage presents one, they leave the trust store and are deleted. Once a
+ * stage presents one, it is in use and trusted: the stages stay on it and the undo reports what
+ * is left to finish.
  */
-export async function undoRotation(deps: RotationDeps, config: RotationConfig, stageNames: readonly string[]): Promise<{ undone: string[]; kept: string[] }> {
-  const undone: string[] = [];
-  const kept: string[] = [];
+export function undoAdapter(
+  deps: RotationDeps,
+  config: RotationConfig,
+  stageNames: readonly string[],
+): { target: RotationTarget<ClientCertificate[]>; lock: RotationLock } {
   const secretId = config.trustStoreSecretId;
-  const own = await ownCertificates(deps, config.rotationId);
-  const ownIds = own.map((c) => c.clientCertificateId);
-  const usedBy = await stagesUsingCertificates(deps.apiGateway, ownIds);
-  const inUse = ownIds.filter((id) => usedBy[id]?.length);
-
-  if (inUse.length) {
-    for (const id of inUse) kept.push(`stage(s) ${usedBy[id]!.join(', ')} present the new certificate ${id}, which the trust store trusts: left on it`);
-    const stages = await listStages(deps.apiGateway, config.restApiId);
-    const behind = stages.filter((s) => stageNames.includes(s.stageName) && !inUse.includes(s.clientCertificateId ?? ''));
-    if (behind.length) kept.push(`stage(s) ${behind.map((s) => `${s.stageName} (${s.clientCertificateId ?? 'none'})`).join(', ')} not switched yet`);
-    const bundle = await readCurrentBundle(deps.secrets, secretId);
-    for (const id of replacedIds(own[0]!)) {
-      const exists = (await getClientCertificate(deps.apiGateway, id)) !== undefined;
-      kept.push(`old certificate ${id}: ${bundleHolds(bundle, id) ? 'still trusted' : 'no longer trusted'}, ${exists ? 'not deleted' : 'deleted'}`);
-    }
-    kept.push(`rerun with rotationId ${config.rotationId} to finish the rotation`);
-  } else if (ownIds.length) {
-    const bundle = await readCurrentBundle(deps.secrets, secretId);
-    const trusted = ownIds.filter((id) => bundleHolds(bundle, id));
-    if (trusted.length) {
-      const versionId = trustStoreVersions(config.rotationId, trusted[0]).restored;
-      const certificates = bundle.certificates.filter((c) => !trusted.includes(c.clientCertificateId));
-      await publishBundle(deps.secrets, { secretId, versionId, bundle: { ...bundle, certificates } }, deps.log);
-      undone.push(`took the new certificate ${trusted.join(', ')} out of the trust store`);
-    }
-    for (const id of ownIds) {
-      if ((await deleteClientCertificate(deps.apiGateway, id, deps.log)) === 'deleted') undone.push(`deleted the new client certificate ${id}`);
-    }
-  }
-  const { released } = await releaseTrustStore(deps.secrets, secretId, config.rotationId, deps.log);
-  if (released) undone.push(`released the trust store lock (AWSPENDING of ${secretId})`);
-  deps.log.info('rotation undone', { restApiId: config.restApiId, undone: undone.length, kept: kept.length });
-  return { undone, kept };
+  return {
+    lock: trustStoreLock(deps.secrets, secretId, config.rotationId, deps.log),
+    target: {
+      credential: 'client certificate',
+      logFields: { restApiId: config.restApiId },
+      async findOwn() {
+        const own = await ownCertificates(deps, config.rotationId);
+        return own.length ? own : undefined;
+      },
+      async inUse(own) {
+        const ownIds = own.map((c) => c.clientCertificateId);
+        const usedBy = await stagesUsingCertificates(deps.apiGateway, ownIds);
+        const presented = ownIds.filter((id) => usedBy[id]?.length);
+        if (!presented.length) return [];
+        const kept = presented.map((id) => `stage(s) ${usedBy[id]!.join(', ')} present the new certificate ${id}, which the trust store trusts: left on it`);
+        const stages = await listStages(deps.apiGateway, config.restApiId);
+        const behind = stages.filter((s) => stageNames.includes(s.stageName) && !presented.includes(s.clientCertificateId ?? ''));
+        if (behind.length) kept.push(`stage(s) ${behind.map((s) => `${s.stageName} (${s.clientCertificateId ?? 'none'})`).join(', ')} not switched yet`);
+        const bundle = await readCurrentBundle(deps.secrets, secretId);
+        for (const id of replacedIds(own[0]!)) {
+          const exists = (await getClientCertificate(deps.apiGateway, id)) !== undefined;
+          kept.push(`old certificate ${id}: ${bundleHolds(bundle, id) ? 'still trusted' : 'no longer trusted'}, ${exists ? 'not deleted' : 'deleted'}`);
+        }
+        kept.push(`rerun with rotationId ${config.rotationId} to finish the rotation`);
+        return kept;
+      },
+      async removeOwn(own) {
+        const undone: string[] = [];
+        const ownIds = own.map((c) => c.clientCertificateId);
+        const bundle = await readCurrentBundle(deps.secrets, secretId);
+        const trusted = ownIds.filter((id) => bundleHolds(bundle, id));
+        if (trusted.length) {
+          const versionId = trustStoreVersions(config.rotationId, trusted[0]).restored;
+          const certificates = bundle.certificates.filter((c) => !trusted.includes(c.clientCertificateId));
+          await publishBundle(deps.secrets, { secretId, versionId, bundle: { ...bundle, certificates } }, deps.log);
+          undone.push(`took the new certificate ${trusted.join(', ')} out of the trust store`);
+        }
+        for (const id of ownIds) {
+          if ((await deleteClientCertificate(deps.apiGateway, id, deps.log)) === 'deleted') undone.push(`deleted the new client certificate ${id}`);
+        }
+        return { undone, kept: [] };
+      },
+    },
+  };
 }
 
 /** What a dry run reports (`dryRun: true`): what the real run would do, decided by its own rules from reads only. */

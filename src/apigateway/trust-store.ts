@@ -22,6 +22,7 @@ import { SecretNotFoundError } from '../secrets/errors';
 import * as z from '../zod';
 import { InvalidInputError, RotationInProgressError, UnsafeStateError } from '../errors';
 import type { Log } from '../logger';
+import type { RotationLock } from '../rotation/lock';
 import {
   assertCurrentUnchanged,
   assertNoOtherRotation,
@@ -210,6 +211,17 @@ export async function releaseTrustStore(client: SecretsClient, secretId: string,
   }
   log.info('pending version dropped', { secretId, versionId: claim });
   return { released: true };
+}
+
+/** The trust store as a lock store of the shared undo (src/rotation/undo.ts): released, never promoted (AWSCURRENT is a bundle). */
+export function trustStoreLock(client: SecretsClient, secretId: string, rotationId: string, log: Log): RotationLock {
+  return {
+    promotedVersionId: async () => undefined,
+    async release() {
+      const { released } = await releaseTrustStore(client, secretId, rotationId, log);
+      return released ? `released the trust store lock (AWSPENDING of ${secretId})` : null;
+    },
+  };
 }
 
 /**

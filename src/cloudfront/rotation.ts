@@ -17,7 +17,6 @@ import {
   assertNoOtherRotation,
   attemptRotationId,
   describeSecretVersions,
-  dropPending,
   ensureSecret,
   notifiedIn,
   promoteToCurrent,
@@ -44,7 +43,10 @@ import {
   MANAGED_MARKER,
   MAX_PUBLIC_KEYS_PER_ACCOUNT,
   type DeleteOutcome,
+  type PublicKeySummary,
 } from './public-keys';
+import { credentialSecretLock, type RotationLock } from '../rotation/lock';
+import type { RotationTarget } from '../rotation/undo';
 import type { RotationConfig } from './rotation-config';
 import { checkSignedUrl, type Fetch } from './signed-url-check';
 import { isKeyturnKey, signingKeySchema, storedSigningKeySchema, type SigningKey } from './signing-key';
@@ -480,37 +482,34 @@ export async function deleteOldPublicKey(
 }
 
 /**
- * Compensation: undo whatever this rotation created that is not in use (invariant 3). A key that
- * was already promoted is in use and stays; otherwise our key leaves the group, is deleted, and
- * the pending version (the lock) is dropped. Idempotent; reports what it undid.
+ * The compensation's view of a CloudFront rotation (src/rotation/undo.ts, invariant 3): the lock
+ * is the credential's secret; what it made is the public key named after it, which leaves the
+ * group and is deleted unless its private key was already promoted (then it is in use and stays).
  */
-export async function undoRotation(
-  deps: RotationDeps,
-  config: RotationConfig,
-): Promise<{ undone: string[]; kept: string[] }> {
-  const undone: string[] = [];
-  const kept: string[] = [];
-  const own = ownVersions(config);
-  const versions = await describeSecretVersions(deps.secrets, config.secretId);
-  if (versions?.currentVersionId && own.includes(versions.currentVersionId)) {
-    kept.push(`the new key is already current (secret version ${versions.currentVersionId}): kept`);
-  } else {
-    const key = await findOwnPublicKey(deps, config);
-    if (key) {
-      const group = await readKeyGroup(deps.cloudFront, config.keyGroupId);
-      if (group.publicKeyIds.includes(key.id)) {
-        await applyKeyGroupDelta(deps.cloudFront, config.keyGroupId, { remove: key.id }, { log: deps.log, backoff: deps.backoff });
-        undone.push(`removed public key ${key.id} from key group ${config.keyGroupId}`);
-      }
-      const outcome = await deleteManagedPublicKey(deps.cloudFront, key.id, deps.log);
-      if (outcome === 'deleted') undone.push(`deleted public key ${key.id}`);
-      else if (outcome !== 'already-gone') kept.push(`public key ${key.id}: ${outcome}`);
-    }
-  }
-  const dropped = await dropPending(deps.secrets, config.secretId, own, deps.log);
-  if (dropped.droppedVersionId) undone.push(`dropped pending secret version ${dropped.droppedVersionId}`);
-  deps.log.info('rotation undone', { keyGroupId: config.keyGroupId, undone: undone.length, kept: kept.length });
-  return { undone, kept };
+export function undoAdapter(deps: RotationDeps, config: RotationConfig): { target: RotationTarget<PublicKeySummary>; lock: RotationLock } {
+  return {
+    lock: credentialSecretLock(deps.secrets, config.secretId, ownVersions(config), deps.log),
+    target: {
+      credential: 'key',
+      logFields: { keyGroupId: config.keyGroupId },
+      findOwn: () => findOwnPublicKey(deps, config),
+      // Promoted is the only "in use": a key in the group that signs nothing yet can go.
+      inUse: async () => [],
+      async removeOwn(key) {
+        const undone: string[] = [];
+        const kept: string[] = [];
+        const group = await readKeyGroup(deps.cloudFront, config.keyGroupId);
+        if (group.publicKeyIds.includes(key.id)) {
+          await applyKeyGroupDelta(deps.cloudFront, config.keyGroupId, { remove: key.id }, { log: deps.log, backoff: deps.backoff });
+          undone.push(`removed public key ${key.id} from key group ${config.keyGroupId}`);
+        }
+        const outcome = await deleteManagedPublicKey(deps.cloudFront, key.id, deps.log);
+        if (outcome === 'deleted') undone.push(`deleted public key ${key.id}`);
+        else if (outcome !== 'already-gone') kept.push(`public key ${key.id}: ${outcome}`);
+        return { undone, kept };
+      },
+    },
+  };
 }
 
 /** What a dry run reports (`dryRun: true`): built from the assessment alone, so nothing is written. */

@@ -13,6 +13,11 @@ export const failureField = z.object({ Error: z.optional(z.string()), Cause: z.o
 /** What the compensation state did: the state that failed, what it undid, and what it kept. */
 export const compensationField = z.looseObject({ failedState: z.string(), undone: z.array(z.string()), kept: z.array(z.string()) });
 
+/** The event of an "Undo the unfinished rotation" Task: the failure, the whole state as progress, and the workflow's own fields (`config`, …). */
+export function undoEvent<T extends z.core.$ZodShape>(shape: T) {
+  return z.object({ ...shape, failure: failureField, progress: z.record(z.string(), z.unknown()) });
+}
+
 /**
  * The event of a "Notify Slack of the failure" Task. `config` is there only once the input was
  * validated; `targetShape` names the fields of it the message needs (besides the webhook secret).

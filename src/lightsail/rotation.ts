@@ -17,7 +17,6 @@ import {
   assertNoOtherRotation,
   attemptRotationId,
   describeSecretVersions,
-  dropPending,
   ensureSecret,
   notifiedIn,
   promoteToCurrent,
@@ -43,6 +42,8 @@ import { describeLastUse, OrphanedAccessKeyError, SpareKeyInUseError, type LastU
 import { promotionRecordIn, readPromotionRecord, writePromotionRecord } from './promotion-record';
 import type { RotationConfig } from './rotation-config';
 import { probeBucketAccess, type S3ClientFor } from './s3-probe';
+import { credentialSecretLock, type RotationLock } from '../rotation/lock';
+import type { RotationTarget } from '../rotation/undo';
 
 export interface RotationDeps {
   lightsail: LightsailApi;
@@ -406,30 +407,32 @@ export async function retireOldKey(
 }
 
 /**
- * Compensation: undo whatever this rotation created that is not in use (invariant 3). A key that
- * was already promoted is in use and stays; otherwise the new key is deleted and the pending
- * version (the lock) dropped. Idempotent; reports what it undid.
+ * The compensation's view of a Lightsail rotation (src/rotation/undo.ts, invariant 3): the lock is
+ * the credential's secret; what it made is the access key in its pending version, deleted from
+ * the bucket unless it was already promoted (then it is in use and stays) or it is the very key
+ * AWSCURRENT holds (a resumed rotation whose key was recorded twice).
  */
-export async function undoRotation(deps: RotationDeps, config: RotationConfig): Promise<{ undone: string[]; kept: string[] }> {
-  const { bucketName, secretId } = config;
+export function undoAdapter(deps: RotationDeps, config: RotationConfig): { target: RotationTarget<AccessKeySecret>; lock: RotationLock } {
   const pendingVersionId = ownPendingOf(config);
-  const undone: string[] = [];
-  const kept: string[] = [];
-  const versions = await describeSecretVersions(deps.secrets, secretId);
-  if (versions?.currentVersionId === pendingVersionId) {
-    kept.push(`the new key is already current (secret version ${pendingVersionId}): kept`);
-  } else {
-    const own = await readKey(deps, config, pendingVersionId);
-    const current = await readKey(deps, config, versions?.currentVersionId);
-    if (own && own.accessKeyId !== current?.accessKeyId) {
-      const outcome = await deleteBucketKey(deps.lightsail, bucketName, own.accessKeyId, deps.log);
-      if (outcome === 'deleted') undone.push(`deleted new access key ${own.accessKeyId} from bucket ${bucketName}`);
-    }
-  }
-  const dropped = await dropPending(deps.secrets, secretId, [pendingVersionId], deps.log);
-  if (dropped.droppedVersionId) undone.push(`dropped pending secret version ${dropped.droppedVersionId}`);
-  deps.log.info('rotation undone', { bucketName, undone: undone.length, kept: kept.length });
-  return { undone, kept };
+  const lock = credentialSecretLock(deps.secrets, config.secretId, [pendingVersionId], deps.log);
+  return {
+    lock,
+    target: {
+      credential: 'key',
+      logFields: { bucketName: config.bucketName },
+      async findOwn() {
+        const own = await readKey(deps, config, pendingVersionId);
+        const current = await readKey(deps, config, (await lock.labels())?.currentVersionId);
+        return own && own.accessKeyId !== current?.accessKeyId ? own : undefined;
+      },
+      // Promoted is the only "in use": a key nothing was switched to can go.
+      inUse: async () => [],
+      async removeOwn(own) {
+        const outcome = await deleteBucketKey(deps.lightsail, config.bucketName, own.accessKeyId, deps.log);
+        return { undone: outcome === 'deleted' ? [`deleted new access key ${own.accessKeyId} from bucket ${config.bucketName}`] : [], kept: [] };
+      },
+    },
+  };
 }
 
 /** What a dry run reports (`dryRun: true`): what the real run would do, decided by its own rules from reads only. */

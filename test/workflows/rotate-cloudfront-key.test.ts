@@ -55,10 +55,6 @@ interface Seeded {
   input: Record<string, unknown>;
 }
 
-function publicKeyPem(): string {
-  return generateKeyPairSync('ec', { namedCurve: 'prime256v1', publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } }).publicKey;
-}
-
 async function createUnmanagedKey(name: string): Promise<string> {
   return (await createHandMadeKey(name)).publicKeyId;
 }

@@ -30,10 +30,11 @@ import {
   ROTATION_TAG,
   rotationTagValue,
   switchStages,
-  undoRotation,
+  undoAdapter,
   type RotationDeps,
 } from '../../../src/apigateway/rotation';
 import type { RotationConfig } from '../../../src/apigateway/rotation-config';
+import { undoRotation } from '../../../src/rotation/undo';
 import { claimTrustStore, claimValue, publishBundle, releaseTrustStore, trustStoreVersions } from '../../../src/apigateway/trust-store';
 
 const api = mockClient(APIGatewayClient);
@@ -185,7 +186,12 @@ describe('deleteOldCertificates', () => {
   });
 });
 
-describe('undoRotation', () => {
+describe('undoRotation, through the API Gateway adapter', () => {
+  const undo = (stageNames: string[]) => {
+    const { target, lock } = undoAdapter(deps, config, stageNames);
+    return undoRotation(target, lock, deps.log);
+  };
+
   it('before any stage switched: takes the new certificate out of the trust store, deletes it, releases the lock', async () => {
     api.on(GetClientCertificatesCommand).resolves({ items: [cert('NEW', 365, ownTags())] });
     api.on(GetRestApisCommand).resolves({ items: [{ id: 'api1' }] });
@@ -194,7 +200,7 @@ describe('undoRotation', () => {
     trustStore(['OLD', 'NEW'], { v1: ['AWSCURRENT'], [CLAIM]: ['AWSPENDING'] });
     sm.on(PutSecretValueCommand).resolves({ VersionStages: ['AWSCURRENT'] });
     sm.on(UpdateSecretVersionStageCommand).resolves({});
-    const out = await undoRotation(deps, config, ['prod']);
+    const out = await undo(['prod']);
     expect(JSON.parse(sm.commandCalls(PutSecretValueCommand)[0]?.args[0].input.SecretString ?? '{}').certificates.map((c: { clientCertificateId: string }) => c.clientCertificateId)).toEqual(['OLD']);
     expect(api.commandCalls(DeleteClientCertificateCommand)).toHaveLength(1);
     expect(out.undone).toHaveLength(3);
@@ -208,7 +214,7 @@ describe('undoRotation', () => {
     api.on(GetClientCertificateCommand).resolves(cert('OLD'));
     trustStore(['OLD', 'NEW'], { v1: ['AWSCURRENT'], [CLAIM]: ['AWSPENDING'] });
     sm.on(UpdateSecretVersionStageCommand).resolves({});
-    const out = await undoRotation(deps, config, ['prod', 'dev']);
+    const out = await undo(['prod', 'dev']);
     expect(api.commandCalls(DeleteClientCertificateCommand)).toHaveLength(0);
     expect(sm.commandCalls(PutSecretValueCommand)).toHaveLength(0);
     expect(out.kept.join('\n')).toMatch(/api1\/prod present the new certificate NEW[\s\S]*dev \(OLD\) not switched yet[\s\S]*old certificate OLD: still trusted, not deleted/);

@@ -4,7 +4,7 @@
  * signatures with it) and returned by CreateBucketAccessKey only.
  */
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
-import { awsJson, epochSeconds, readJsonInput, renderAwsJsonError, routeByTarget, type JsonInput } from '../aws-json';
+import { awsJson, epochSeconds, readJsonInput, routeByTarget, type JsonInput } from '../aws-json';
 import { AwsError, type ServiceModule, type SimContext, type SimResponse } from '../protocol';
 import { keysOfBucket, lightsailState, type AccessKeyRecord, type BucketRecord } from './lightsail-store';
 
