@@ -1,28 +1,10 @@
-/**
- * Task "Notify Slack of the failure" (and of a rotation that could not start). Before the input
- * was validated there is no `config`: the webhook secret and key group are then taken from the
- * raw request only when they look right, and the failure is reported all the same.
- */
-import * as z from '../../src/zod';
+/** Task "Notify Slack of the failure" (and of a rotation that could not start): src/lambda/failure-notice.ts. */
 import { secretsManagerClient } from '../../src/aws/clients';
-import { notifyFailed } from '../../src/cloudfront/rotation-report';
+import { REPORTED_TARGET } from '../../src/cloudfront/rotation-report';
 import { FIRST_STATE } from '../../src/cloudfront/rotation-steps';
-import { failureNoticeEvent, failureOutcome, failureTarget } from '../../src/lambda/failure-fields';
-import { notifyCollaborators } from '../../src/lambda/runtime';
-import { describeFailure } from '../../src/notify/caught-failure';
+import { rotationFailureNotice } from '../../src/lambda/failure-notice';
 import { stepHandler } from './lib/step-handler';
 
-const loose = z.object({ slackWebhookSecretId: z.catch(z.optional(z.string().check(z.regex(/^keyturn\//))), undefined), keyGroupId: z.catch(z.string(), '(unknown)') });
+const notice = rotationFailureNotice(REPORTED_TARGET, FIRST_STATE);
 
-const event = failureNoticeEvent({ keyGroupId: z.string() });
-
-export const handler = stepHandler(event, ({ executionName, failure, config, request, compensation }, deps) => {
-  const target = failureTarget(config, request, loose);
-  return notifyFailed(notifyCollaborators(deps.secrets), {
-    executionName,
-    keyGroupId: target.keyGroupId,
-    slackWebhookSecretId: target.slackWebhookSecretId,
-    error: describeFailure(failure),
-    ...failureOutcome(compensation, FIRST_STATE),
-  });
-}, { secrets: secretsManagerClient });
+export const handler = stepHandler(notice.schema, notice.step, { secrets: secretsManagerClient });

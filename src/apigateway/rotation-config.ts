@@ -17,6 +17,8 @@ export const RESERVED_TAG_KEYS = ['managed-by', 'keyturn:rotation', 'keyturn:rep
 /** aws-facts.md: letters, digits and `+ - = . _ : /`. */
 const TAG_CHARS = /^[A-Za-z0-9+\-=._:/]*$/;
 
+export const restApiIdField = z.string().check(z.regex(/^[A-Za-z0-9]{1,64}$/, 'must be a REST API id (letters and digits)'));
+
 const tagsSchema = z.record(z.string(), z.string()).check(z.superRefine((tags, ctx) => {
   const entries = Object.entries(tags);
   if (entries.length > MAX_TAGS - RESERVED_TAG_KEYS.length) {
@@ -34,7 +36,7 @@ const tagsSchema = z.record(z.string(), z.string()).check(z.superRefine((tags, c
 }));
 
 export const rotationInputSchema = z.strictObject({
-  restApiId: z.string().check(z.regex(/^[A-Za-z0-9]{1,64}$/, 'must be a REST API id (letters and digits)')),
+  restApiId: restApiIdField,
   stageNames: z.optional(
     z
       .array(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be a stage name (1-128 letters, digits, _ or -)')))

@@ -11,7 +11,8 @@
 import { createHash } from 'node:crypto';
 import { InvalidInputError, QuotaExceededError, UnsafeStateError } from '../errors';
 import type { Log } from '../logger';
-import { assertNoOtherRotation, notifiedIn, type SecretsClient } from '../secrets/credential-store';
+import { notifiedIn, type SecretsClient } from '../secrets/credential-store';
+import { assertNoOtherRotation } from '../rotation/lock';
 import {
   deleteClientCertificate,
   ensureCertificateRoom,

@@ -22,10 +22,8 @@ import { SecretNotFoundError } from '../secrets/errors';
 import * as z from '../zod';
 import { InvalidInputError, RotationInProgressError, UnsafeStateError } from '../errors';
 import type { Log } from '../logger';
-import type { RotationLock } from '../rotation/lock';
+import { assertCurrentUnchanged, assertNoOtherRotation, type RotationLock } from '../rotation/lock';
 import {
-  assertCurrentUnchanged,
-  assertNoOtherRotation,
   CURRENT,
   parseValue,
   PENDING,

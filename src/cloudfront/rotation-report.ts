@@ -1,11 +1,17 @@
 /**
- * What a rotation tells people: the Slack messages at the end of a run. Which state failed is
- * found from rotation-steps.ts.
+ * What a CloudFront key rotation tells people: its target and the facts of its success (the
+ * messages themselves are src/rotation/report.ts). Which state failed is found from rotation-steps.ts.
  */
-import { rotationFailedMessage, rotationSucceededMessage, type RotationFailureReport } from '../notify/rotation-messages';
-import { notifySlack, notifySlackOnce, type NotifyDeps } from '../notify/slack';
+import { notifyRotationSucceeded, type NotifiedRotation, type ReportedTarget } from '../rotation/report';
+import type { NotifyDeps } from '../notify/slack';
+import { keyGroupIdField } from './rotation-config';
 
-export const WORKFLOW = 'rotate-cloudfront-key';
+export const REPORTED_TARGET: ReportedTarget<'keyGroupId'> = {
+  workflow: 'rotate-cloudfront-key',
+  idField: 'keyGroupId',
+  idSchema: keyGroupIdField,
+  describe: (id) => `key group ${id}`,
+};
 
 export interface RotatedSummary {
   executionName: string;
@@ -15,15 +21,13 @@ export interface RotatedSummary {
   oldPublicKeyId: string | null;
   oldKeyOutcome: string;
   retiredAt: string | null;
-  /** The rotation and its credential's secret: Slack is told of it once (notifySlackOnce), not again on a rerun. */
-  rotation?: { secretId: string; rotationId: string; alreadyNotified?: boolean };
+  rotation?: NotifiedRotation;
 }
 
 export async function notifyRotated(deps: NotifyDeps, summary: RotatedSummary): Promise<{ notified: boolean }> {
-  const message = rotationSucceededMessage({
-    workflow: WORKFLOW,
-    target: `key group ${summary.keyGroupId}`,
-    executionName: summary.executionName,
+  return notifyRotationSucceeded(deps, REPORTED_TARGET, {
+    ...summary,
+    targetId: summary.keyGroupId,
     facts: {
       'New key': summary.newPublicKeyId,
       'Old key': summary.oldPublicKeyId ?? 'none named by the secret',
@@ -31,13 +35,4 @@ export async function notifyRotated(deps: NotifyDeps, summary: RotatedSummary): 
       'Old key retired at': summary.retiredAt ?? 'not retired',
     },
   });
-  return (summary.rotation ? notifySlackOnce(deps, summary.slackWebhookSecretId, message, summary.rotation) : notifySlack(deps, summary.slackWebhookSecretId, message));
-}
-
-export interface FailureReport extends RotationFailureReport {
-  keyGroupId: string;
-}
-
-export async function notifyFailed(deps: NotifyDeps, report: FailureReport): Promise<{ notified: boolean }> {
-  return notifySlack(deps, report.slackWebhookSecretId, rotationFailedMessage({ workflow: WORKFLOW, target: `key group ${report.keyGroupId}`, ...report }));
 }

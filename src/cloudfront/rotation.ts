@@ -13,19 +13,15 @@ import { QuotaExceededError, UnsafeStateError } from '../errors';
 import { keyAgeVerdict, type KeyAssessment } from '../key-age';
 import type { Log } from '../logger';
 import {
-  assertLockNotTaken,
-  assertNoOtherRotation,
   attemptRotationId,
   describeSecretVersions,
   ensureSecret,
   notifiedIn,
-  promoteToCurrent,
   putPendingVersion,
   readVersion,
   requireVersion,
   resolveRotationAttempt,
   rotationVersionId,
-  underLock,
   type SecretsClient,
 } from '../secrets/credential-store';
 import { SignedUrlRejectedError } from './errors';
@@ -45,7 +41,7 @@ import {
   type DeleteOutcome,
   type PublicKeySummary,
 } from './public-keys';
-import { credentialSecretLock, type RotationLock } from '../rotation/lock';
+import { assertLockNotTaken, assertNoOtherRotation, credentialSecretLock, finishRotation, type RotationLock } from '../rotation/lock';
 import type { RotationTarget } from '../rotation/undo';
 import type { RotationConfig } from './rotation-config';
 import { checkSignedUrl, type Fetch } from './signed-url-check';
@@ -418,10 +414,7 @@ export async function promoteNewKey(
   /** The key step 4 created; step 7 checked that the pending version records it. */
   publicKeyId: string,
 ): Promise<{ publicKeyId: string; currentVersionId: string; previousVersionId: string | null }> {
-  const own = ownVersions(config);
-  const out = await underLock(deps.secrets, config.secretId, own, () =>
-    promoteToCurrent(deps.secrets, config.secretId, pendingVersionId, deps.log, { ownVersionIds: own }),
-  );
+  const out = await finishRotation(deps.secrets, { secretId: config.secretId, ownVersionIds: ownVersions(config) }, pendingVersionId, deps.log);
   return { publicKeyId, currentVersionId: out.currentVersionId, previousVersionId: out.previousVersionId ?? null };
 }
 

@@ -1,6 +1,8 @@
 /**
- * Schemas of the failure a state machine's Catch hands to its compensation and notification
- * Tasks, shared by every workflow (see src/notify/caught-failure.ts for what is said about it).
+ * Schemas of the failure a rotation's Catch hands to its compensation and notification Tasks,
+ * shared by every rotation (src/notify/caught-failure.ts says what is told of a failure; the
+ * notification step is src/lambda/failure-notice.ts, a module of its own so that the undo step
+ * does not bundle the Slack message builder).
  */
 import * as z from '../zod';
 
@@ -16,31 +18,4 @@ export const compensationField = z.looseObject({ failedState: z.string(), undone
 /** The event of an "Undo the unfinished rotation" Task: the failure, the whole state as progress, and the workflow's own fields (`config`, …). */
 export function undoEvent<T extends z.core.$ZodShape>(shape: T) {
   return z.object({ ...shape, failure: failureField, progress: z.record(z.string(), z.unknown()) });
-}
-
-/**
- * The event of a "Notify Slack of the failure" Task. `config` is there only once the input was
- * validated; `targetShape` names the fields of it the message needs (besides the webhook secret).
- */
-export function failureNoticeEvent<T extends z.core.$ZodShape>(targetShape: T) {
-  return z.object({
-    executionName: z.string(),
-    failure: failureField,
-    config: z.optional(z.looseObject({ slackWebhookSecretId: z.optional(z.string()), ...targetShape })),
-    request: z.optional(z.unknown()),
-    compensation: z.optional(compensationField),
-  });
-}
-
-/**
- * What to report on: the validated config, or (when the input never validated) the raw request
- * read with a `loose` schema that keeps only values that look right and never fails.
- */
-export function failureTarget<C, L>(config: C | undefined, request: unknown, loose: z.core.$ZodType<L>): C | L {
-  return config ?? z.parse(loose, typeof request === 'object' && request !== null ? request : {});
-}
-
-/** Where the rotation failed and what the compensation did (nothing, when it failed before any change). */
-export function failureOutcome(compensation: z.infer<typeof compensationField> | undefined, firstState: string) {
-  return { failedState: compensation?.failedState ?? firstState, undone: compensation?.undone ?? [], kept: compensation?.kept ?? [] };
 }

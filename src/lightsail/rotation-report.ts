@@ -1,14 +1,22 @@
 /**
- * What a bucket-key rotation tells people: the Slack message at the end of a run (an alert when
- * the old key is still in use). Which state failed is found from rotation-steps.ts.
+ * What a bucket-key rotation tells people: its target, the facts of its success, and the alert
+ * when the old key is still in use (the standard messages are src/rotation/report.ts). Which
+ * state failed is found from rotation-steps.ts.
  */
 import { Blocks, Md, Message } from 'slack-block-builder';
-import { rotationFailedMessage, rotationSucceededMessage, type RotationFailureReport } from '../notify/rotation-messages';
-import { notifySlack, notifySlackOnce, type NotifyDeps, type SlackMessage } from '../notify/slack';
+import { notifyRotationSucceeded, type NotifiedRotation, type ReportedTarget } from '../rotation/report';
+import type { NotifyDeps, SlackMessage } from '../notify/slack';
 import { slackEscape as esc } from '../notify/slack-text';
 import { describeLastUse, type LastUse } from './errors';
+import { bucketNameField } from './rotation-config';
 
-export const WORKFLOW = 'rotate-lightsail-bucket-key';
+export const REPORTED_TARGET: ReportedTarget<'bucketName'> = {
+  workflow: 'rotate-lightsail-bucket-key',
+  idField: 'bucketName',
+  idSchema: bucketNameField,
+  describe: (id) => `bucket ${id}`,
+};
+const WORKFLOW = REPORTED_TARGET.workflow;
 
 export interface RotatedSummary {
   executionName: string;
@@ -20,8 +28,7 @@ export interface RotatedSummary {
   oldKeyOutcome: 'deleted' | 'already-gone' | 'kept-in-use' | 'none';
   oldKeyLastUse: LastUse | null;
   promotedAt: string | null;
-  /** The rotation and its credential's secret: Slack is told of it once (notifySlackOnce), not again on a rerun. */
-  rotation?: { secretId: string; rotationId: string; alreadyNotified?: boolean };
+  rotation?: NotifiedRotation;
 }
 
 /** The old key is kept because something used it after the promotion: say where, and what to do. */
@@ -53,26 +60,16 @@ const OUTCOMES: Record<RotatedSummary['oldKeyOutcome'], string> = {
 
 export async function notifyRotated(deps: NotifyDeps, summary: RotatedSummary): Promise<{ notified: boolean; alert: boolean }> {
   const alert = summary.oldKeyOutcome === 'kept-in-use';
-  const message = alert
-    ? oldKeyInUseMessage(summary)
-    : rotationSucceededMessage({
-        workflow: WORKFLOW,
-        target: `bucket ${summary.bucketName}`,
-        executionName: summary.executionName,
-        facts: {
-          'New access key': summary.newAccessKeyId,
-          'Old access key': summary.oldAccessKeyId ?? 'none',
-          'Old key outcome': OUTCOMES[summary.oldKeyOutcome],
-          Secret: summary.secretId,
-        },
-      });
-  return { ...(await (summary.rotation ? notifySlackOnce(deps, summary.slackWebhookSecretId, message, summary.rotation) : notifySlack(deps, summary.slackWebhookSecretId, message))), alert };
-}
-
-export interface FailureReport extends RotationFailureReport {
-  bucketName: string;
-}
-
-export async function notifyFailed(deps: NotifyDeps, report: FailureReport): Promise<{ notified: boolean }> {
-  return notifySlack(deps, report.slackWebhookSecretId, rotationFailedMessage({ workflow: WORKFLOW, target: `bucket ${report.bucketName}`, ...report }));
+  const notified = await notifyRotationSucceeded(deps, REPORTED_TARGET, {
+    ...summary,
+    targetId: summary.bucketName,
+    facts: {
+      'New access key': summary.newAccessKeyId,
+      'Old access key': summary.oldAccessKeyId ?? 'none',
+      'Old key outcome': OUTCOMES[summary.oldKeyOutcome],
+      Secret: summary.secretId,
+    },
+    ...(alert && { message: oldKeyInUseMessage(summary) }),
+  });
+  return { ...notified, alert };
 }

@@ -13,13 +13,10 @@ import { QuotaExceededError, RotationInProgressError, UnsafeStateError } from '.
 import { keyAgeVerdict, type KeyAssessment } from '../key-age';
 import type { Log } from '../logger';
 import {
-  assertLockNotTaken,
-  assertNoOtherRotation,
   attemptRotationId,
   describeSecretVersions,
   ensureSecret,
   notifiedIn,
-  promoteToCurrent,
   putPendingVersion,
   readVersion,
   requireVersion,
@@ -42,7 +39,7 @@ import { describeLastUse, OrphanedAccessKeyError, SpareKeyInUseError, type LastU
 import { promotionRecordIn, readPromotionRecord, writePromotionRecord } from './promotion-record';
 import type { RotationConfig } from './rotation-config';
 import { probeBucketAccess, type S3ClientFor } from './s3-probe';
-import { credentialSecretLock, type RotationLock } from '../rotation/lock';
+import { assertLockNotTaken, assertNoOtherRotation, credentialSecretLock, finishRotation, type RotationLock } from '../rotation/lock';
 import type { RotationTarget } from '../rotation/undo';
 
 export interface RotationDeps {
@@ -360,7 +357,7 @@ export async function promoteNewKey(
     promotedAt = deps.now().toISOString();
     await writePromotionRecord(deps.secrets, secretId, { versionId: pendingVersionId, promotedAt }, deps.log);
   }
-  const out = await promoteToCurrent(deps.secrets, secretId, pendingVersionId, deps.log, { ownVersionIds: own, versions });
+  const out = await finishRotation(deps.secrets, { secretId, ownVersionIds: own }, pendingVersionId, deps.log, versions);
   return { accessKeyId: key.accessKeyId, currentVersionId: out.currentVersionId, previousVersionId: out.previousVersionId ?? null, promotedAt };
 }
 

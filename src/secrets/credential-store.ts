@@ -24,7 +24,7 @@ import {
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import * as z from '../zod';
-import { RotationInProgressError, TransientAwsError, UnsafeStateError } from '../errors';
+import { TransientAwsError, UnsafeStateError } from '../errors';
 import type { Log } from '../logger';
 import { SecretNotFoundError, SecretValueInvalidError } from './errors';
 
@@ -272,72 +272,6 @@ export async function ensureSecret(
   return { created: true };
 }
 
-/**
- * The rotation lock. A pending version that is neither ours nor also AWSCURRENT (a stale label,
- * as Secrets Manager's rotation template treats it) means another rotation is under way.
- */
-export function assertNoOtherRotation(versions: SecretVersions | undefined, ownVersionIds: readonly string[]): void {
-  const pending = versions?.pendingVersionId;
-  if (!pending || ownVersionIds.includes(pending)) return;
-  if (versions.stagesByVersion[pending]?.includes(CURRENT)) return;
-  throw new RotationInProgressError(
-    `rotation in progress: secret ${versions.secretId} has pending version ${pending} from another rotation`,
-  );
-}
-
-/**
- * Re-reads the lock where a step of ours is about to act, or has just failed: when another
- * rotation's version holds AWSPENDING, it took the lock (two runs started together both passed
- * the first check), so this run must stop and leave the target to it (RotationInProgressError).
- * `currentAtStart` (the step that takes the lock): the AWSCURRENT version step 1 saw, which the
- * same read checks (assertCurrentUnchanged).
- */
-export async function assertLockNotTaken(client: SecretsClient, secretId: string, ownVersionIds: readonly string[], currentAtStart?: string | null): Promise<void> {
-  const versions = await describeSecretVersions(client, secretId);
-  assertNoOtherRotation(versions, ownVersionIds);
-  if (currentAtStart !== undefined) assertCurrentUnchanged(versions, secretId, currentAtStart);
-}
-
-/**
- * Step 1 decided what to rotate and what to retire from the AWSCURRENT version it saw. If that
- * moved before this run took the lock (another rotation of the same target ran and promoted in
- * between, or a person moved it), the decision no longer holds: rotating now would retire the
- * credential step 1 named, already replaced, and leave the one its own promotion displaces in
- * place. So the step that takes the lock checks it and stops (RotationInProgressError: the target
- * belongs to the rotation that moved it; what this run made is undone).
- */
-export function assertCurrentUnchanged(versions: SecretVersions | undefined, secretId: string, currentAtStart: string | null): void {
-  const now = versions?.currentVersionId ?? null;
-  if (now === currentAtStart) return;
-  throw new RotationInProgressError(
-    `secret ${secretId} changed since this run's check: AWSCURRENT is ${now ?? 'on no version'}, it was ${currentAtStart ?? 'on no version'} (another rotation promoted meanwhile, or a person moved it); this run stops, leaving the target to that change`,
-  );
-}
-
-/**
- * Runs a step; if it fails, checks whether the lock went to another rotation meanwhile and, if so,
- * reports that (RotationInProgressError, the step's error as its cause) instead of the symptom.
- */
-export async function underLock<T>(client: SecretsClient, secretId: string, ownVersionIds: readonly string[], step: () => Promise<T>): Promise<T> {
-  try {
-    return await step();
-  } catch (error) {
-    if (error instanceof RotationInProgressError || error instanceof TransientAwsError) throw error;
-    let versions: SecretVersions | undefined;
-    try {
-      versions = await describeSecretVersions(client, secretId);
-    } catch {
-      throw error;
-    }
-    try {
-      assertNoOtherRotation(versions, ownVersionIds);
-    } catch (lockError) {
-      throw new RotationInProgressError((lockError as Error).message, { cause: error });
-    }
-    throw error;
-  }
-}
-
 /** The tag that records which rotation Slack was last told about (a hash: tag values are restricted). */
 export const NOTIFIED_TAG = 'keyturn:notified-rotation';
 
@@ -402,12 +336,8 @@ export async function putPendingVersion<T>(
 
 /**
  * Moves AWSCURRENT to `versionId` (the old current becomes AWSPREVIOUS) and clears AWSPENDING from
- * it. Idempotent: a version that is already current only loses its pending label.
- *
- * With `ownVersionIds`, the labels this reads (it needs them: RemoveFromVersionId must name the
- * version holding AWSCURRENT) also confirm the rotation lock before AWSCURRENT moves: another
- * rotation's AWSPENDING stops the promotion (RotationInProgressError), so of two runs that both
- * got this far only the one holding the lock promotes.
+ * it. Idempotent: a version that is already current only loses its pending label. The rotation's
+ * finish (src/rotation/lock.ts, finishRotation) checks the lock on the same labels first.
  */
 export async function promoteToCurrent(
   client: SecretsClient,
@@ -415,12 +345,11 @@ export async function promoteToCurrent(
   versionId: string,
   log: Log,
   /** versions: the labels the caller read just before (it wrote no label since), saving a second read. */
-  options: { ownVersionIds?: readonly string[]; versions?: SecretVersions } = {},
+  options: { versions?: SecretVersions } = {},
 ): Promise<{ currentVersionId: string; previousVersionId?: string }> {
   const versions = options.versions ?? (await describeSecretVersions(client, secretId));
   if (!versions) throw new SecretNotFoundError(secretId);
   if (!versions.stagesByVersion[versionId]) throw new SecretNotFoundError(secretId, versionId);
-  if (options.ownVersionIds && versions.currentVersionId !== versionId) assertNoOtherRotation(versions, options.ownVersionIds);
   let previousVersionId = versions.currentVersionId === versionId ? versions.previousVersionId : versions.currentVersionId;
   if (versions.currentVersionId !== versionId) {
     await call(secretId, () =>

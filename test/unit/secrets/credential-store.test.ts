@@ -12,10 +12,8 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as z from '../../../src/zod';
-import { RotationInProgressError, TransientAwsError } from '../../../src/errors';
+import { TransientAwsError } from '../../../src/errors';
 import {
-  assertCurrentUnchanged,
-  assertNoOtherRotation,
   attemptRotationId,
   describeSecretVersions,
   dropPending,
@@ -30,7 +28,6 @@ import {
   readVersion,
   resolveRotationAttempt,
   rotationVersionId,
-  underLock,
   wasNotified,
 } from '../../../src/secrets/credential-store';
 import { SecretValueInvalidError } from '../../../src/secrets/errors';
@@ -139,42 +136,6 @@ describe('putPendingVersion', () => {
   });
 });
 
-describe('assertNoOtherRotation (the rotation lock)', () => {
-  const versions = (stages: Record<string, string[]>) => ({
-    secretId: 'keyturn/s',
-    stagesByVersion: stages,
-    pendingVersionId: Object.keys(stages).find((v) => stages[v]?.includes('AWSPENDING')),
-  });
-
-  it('reports rotation in progress when another rotation holds AWSPENDING', () => {
-    expect(() => assertNoOtherRotation(versions({ theirs: ['AWSPENDING'], cur: ['AWSCURRENT'] }), ['mine'])).toThrow(RotationInProgressError);
-    expect(() => assertNoOtherRotation(versions({ theirs: ['AWSPENDING'] }), ['mine'])).toThrow(/rotation in progress/);
-  });
-
-  it('lets the same rotation resume, and ignores a stale pending label on the current version', () => {
-    expect(() => assertNoOtherRotation(versions({ mine: ['AWSPENDING'] }), ['mine'])).not.toThrow();
-    expect(() => assertNoOtherRotation(versions({ old: ['AWSPENDING', 'AWSCURRENT'] }), ['mine'])).not.toThrow();
-    expect(() => assertNoOtherRotation(undefined, ['mine'])).not.toThrow();
-  });
-});
-
-describe('assertCurrentUnchanged (step 1\'s decision still holds when the lock is taken)', () => {
-  const withCurrent = (currentVersionId?: string) => ({ secretId: 'keyturn/s', stagesByVersion: currentVersionId ? { [currentVersionId]: ['AWSCURRENT'] } : {}, currentVersionId });
-
-  it('passes while AWSCURRENT is where step 1 saw it, or still nowhere', () => {
-    expect(() => assertCurrentUnchanged(withCurrent('v1'), 'keyturn/s', 'v1')).not.toThrow();
-    expect(() => assertCurrentUnchanged(withCurrent(), 'keyturn/s', null)).not.toThrow();
-    expect(() => assertCurrentUnchanged(undefined, 'keyturn/s', null)).not.toThrow();
-  });
-
-  it('stops the run when AWSCURRENT moved since step 1, naming both versions', () => {
-    expect(() => assertCurrentUnchanged(withCurrent('v2'), 'keyturn/s', 'v1')).toThrow(RotationInProgressError);
-    expect(() => assertCurrentUnchanged(withCurrent('v2'), 'keyturn/s', 'v1')).toThrow(/AWSCURRENT is v2, it was v1/);
-    // A first rotation: another run created the secret and promoted its key meanwhile.
-    expect(() => assertCurrentUnchanged(withCurrent('v2'), 'keyturn/s', null)).toThrow(/it was on no version/);
-  });
-});
-
 describe('promoteToCurrent', () => {
   it('moves AWSCURRENT from the version that holds it, then clears AWSPENDING', async () => {
     sm.on(DescribeSecretCommand).resolves({ VersionIdsToStages: { old: ['AWSCURRENT'], next: ['AWSPENDING'] } });
@@ -244,17 +205,5 @@ describe('the notified marker', () => {
     sm.on(DescribeSecretCommand).resolves({ Tags: [tag] });
     expect(await wasNotified(client, 'keyturn/k', 'exec-1')).toBe(true);
     expect(await wasNotified(client, 'keyturn/k', 'exec-2')).toBe(false);
-  });
-});
-
-describe('underLock', () => {
-  it('reports a failure as RotationInProgressError when another rotation took AWSPENDING meanwhile', async () => {
-    sm.on(DescribeSecretCommand).resolves({ VersionIdsToStages: { theirs: ['AWSPENDING'], old: ['AWSCURRENT'] } });
-    await expect(underLock(client, 'keyturn/k', ['ours'], () => Promise.reject(new Error('version lost its label')))).rejects.toBeInstanceOf(RotationInProgressError);
-  });
-
-  it('rethrows the failure as it is when the lock is still ours', async () => {
-    sm.on(DescribeSecretCommand).resolves({ VersionIdsToStages: { ours: ['AWSPENDING'], old: ['AWSCURRENT'] } });
-    await expect(underLock(client, 'keyturn/k', ['ours'], () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
   });
 });
