@@ -1,52 +1,31 @@
 /**
- * The input of `rotate-cloudfront-key`, validated once at the edge (invariant 8): every error
- * names the field and the rule; unknown fields are rejected.
+ * The input of `rotate-cloudfront-key`: its own fields; the ones every rotation takes, and the
+ * rules of both, are src/rotation/config.ts.
  */
 import * as z from '../zod';
-import { targetAccountSchema } from '../aws/target-account';
-import { parseInput, secretNameField, kmsKeyArnField } from '../validation';
+import { maxKeyAgeDaysField, rotationSchemas } from '../rotation/config';
+import { secretNameField } from '../validation';
 import { ALGORITHMS } from './key-pair';
-
-/** Step Functions' Wait limit. */
-const MAX_WAIT_SECONDS = 99_999_999;
 
 /** A CloudFront key group id, as the input takes it and as the signing key's secret records it (signing-key.ts). */
 export const keyGroupIdField = z.string().check(z.regex(/^[A-Za-z0-9-]{1,128}$/, 'must be a CloudFront key group id'));
 
-export const rotationInputSchema = z.strictObject({
-  keyGroupId: keyGroupIdField,
-  secretId: secretNameField(),
-  graceSeconds: z._default(z.number().check(z.int('must be a whole number of seconds'), z.minimum(0), z.maximum(MAX_WAIT_SECONDS)), 86_400),
-  maxKeyAgeDays: z._default(z.number().check(z.int('must be a whole number of days'), z.minimum(1), z.maximum(3650)), 90),
-  force: z._default(z.boolean(), false),
-  /** Read everything and report what would happen, writing nothing. */
-  dryRun: z._default(z.boolean(), false),
-  algorithm: z._default(z.enum(ALGORITHMS), 'RSA_2048'),
-  slackWebhookSecretId: z.optional(secretNameField()),
-  /** The customer managed KMS key a secret keyturn creates is encrypted with (default: aws/secretsmanager). */
-  kmsKeyArn: z.optional(kmsKeyArnField()),
-  testUrlBase: z.optional(z.url({ protocol: /^https?$/ }).check(z.maxLength(2048, 'must be at most 2048 characters'))),
-  /** Resumes a crashed rotation from another execution (defaults to this execution's name). */
-  rotationId: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_.:-]{1,80}$/, 'must be 1-80 letters, digits or _.:-'))),
-  /** The target's account and region, when not keyturn's own (src/aws/target-account.ts). */
-  account: z.optional(targetAccountSchema),
-});
+const schemas = rotationSchemas(
+  {
+    keyGroupId: keyGroupIdField,
+    secretId: secretNameField(),
+    maxKeyAgeDays: maxKeyAgeDaysField,
+    algorithm: z._default(z.enum(ALGORITHMS), 'RSA_2048'),
+    testUrlBase: z.optional(z.url({ protocol: /^https?$/ }).check(z.maxLength(2048, 'must be at most 2048 characters'))),
+  },
+  { graceSecondsDefault: 86_400 },
+);
 
+export const rotationInputSchema = schemas.input;
 export type RotationInput = z.input<typeof rotationInputSchema>;
-
-/** What every state after the first receives (`$.config`): the input with its defaults, and the rotation it works on. */
+/** The config every state after the first receives (`$.config`). */
+export const rotationConfigSchema = schemas.config;
 export type RotationConfig = z.output<typeof rotationConfigSchema>;
-
-/** The config every later state receives (as `$.config`). */
-export const rotationConfigSchema = z.extend(rotationInputSchema, {
-  rotationId: z.string().check(z.minLength(1)),
-  attempt: z.optional(z.number().check(z.int(), z.minimum(0))),
-});
-
 /** Every field the input may hold, listed when an unknown one is found. */
-export const ROTATION_INPUT_FIELDS: readonly string[] = Object.keys(rotationInputSchema.shape);
-
-export function parseRotationInput(input: unknown, executionName: string): RotationConfig {
-  const { rotationId, ...rest } = parseInput(rotationInputSchema, input, ROTATION_INPUT_FIELDS);
-  return { ...rest, rotationId: rotationId ?? executionName };
-}
+export const ROTATION_INPUT_FIELDS = schemas.fields;
+export const parseRotationInput = schemas.parse;

@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { QuotaExceededError, UnsafeStateError } from '../errors';
-import { keyAgeVerdict, type KeyAssessment } from '../key-age';
+import { keyAgeVerdict, type KeyAssessment } from '../rotation/key-age';
 import type { Log } from '../logger';
 import {
   attemptRotationId,

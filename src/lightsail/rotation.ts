@@ -10,7 +10,7 @@
  */
 import { InvalidInputException } from '@aws-sdk/client-lightsail';
 import { QuotaExceededError, RotationInProgressError, UnsafeStateError } from '../errors';
-import { keyAgeVerdict, type KeyAssessment } from '../key-age';
+import { keyAgeVerdict, type KeyAssessment } from '../rotation/key-age';
 import type { Log } from '../logger';
 import {
   attemptRotationId,
