@@ -149,7 +149,7 @@ export const MINIMUM_CALLS: Record<string, MinimumCall[]> = {
  */
 export const ABOVE_MINIMUM: Record<string, string> = {
   'rotate-cloudfront-key':
-    'one DescribeSecret: the lock read right after the first AWSPENDING write (storePendingKey). Of two runs that both passed step 1, the one whose write came first stops there, before creating anything in CloudFront; without it, step 5\'s read stops it after it created a public key, which its undo must then delete. ' +
+    'one DescribeSecret: the lock read right after the first AWSPENDING write (cloudfrontStorePendingKey). Of two runs that both passed step 1, the one whose write came first stops there, before creating anything in CloudFront; without it, step 5\'s read stops it after it created a public key, which its undo must then delete. ' +
     'One GetKeyGroup and one GetPublicKey: removing the old key and deleting it are two Tasks, each reading what it acts on, so a crash between them leaves a rerun that checks before it deletes (the group no longer holds the key; the key is still the one named).',
   'rotate-apigw-client-cert':
     "one DescribeSecret: the lock read just before the claim, in the claim's own Task (Generate). Step 1's read is a Task earlier, and no step after the claim's check reads the lock again: a run that claimed after the other run's check would take the lock from it unseen, and both would rotate.",

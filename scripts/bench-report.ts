@@ -172,9 +172,9 @@ function expirySection(input: ReportInput): string[] {
     `check-iam-cert-expiry on the simulator holding 1,000 server certificates (the demo's, copied under new names with expiries spread over two years; IAM's quota raised to allow it): **${run.status}${run.error ? ` (${run.error})` : ''}, ${(run.wallMs / 1000).toFixed(2)} s wall time, ${run.calls.length} AWS calls** (${byOp}); ${run.transitions} transitions. Minimum: ListServerCertificates returns up to 1,000 certificates per page with their expiry, so 1 listing call, plus the calls of the routine run (secrets, Slack webhook).`,
     '',
   );
-  const check = run.tasks.find((t) => t.functionKey === 'checkCertificateExpiry');
-  const checkCalls = run.calls.filter((c) => c.caller === 'checkCertificateExpiry').length;
-  if (check) out.push(`The check step alone (checkCertificateExpiry): ${check.ms.toFixed(0)} ms, ${checkCalls} calls.`, '');
+  const check = run.tasks.find((t) => t.functionKey === 'expiryCheckCertificates');
+  const checkCalls = run.calls.filter((c) => c.caller === 'expiryCheckCertificates').length;
+  if (check) out.push(`The check step alone (expiryCheckCertificates): ${check.ms.toFixed(0)} ms, ${checkCalls} calls.`, '');
   if (failedWrite) out.push(`The run failed at ${failedWrite.caller ?? '?'}'s ${failedWrite.operation} (${failedWrite.status} ${failedWrite.errorCode ?? ''}): what it writes grows with the number of certificates.`, '');
   return out;
 }

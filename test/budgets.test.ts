@@ -104,7 +104,7 @@ describe('Lambda bundle budgets', () => {
     expect(clientPackages.length).toBeGreaterThan(0);
     expect(clientPackages.filter((p) => p.bytes > 40)).toEqual([]);
     // The version is still there, for the user agent (`aws-sdk-js/<version>` is another package's).
-    const cloudFront = bundles.find((b) => b.fn.key === 'addKeyToGroup');
+    const cloudFront = bundles.find((b) => b.fn.key === 'cloudfrontAddKeyToGroup');
     const { version } = JSON.parse(readFileSync(join('node_modules', '@aws-sdk', 'client-cloudfront', 'package.json'), 'utf8')) as { version: string };
     expect(cloudFront?.text).toContain(`"${version}"`);
   });

@@ -85,8 +85,8 @@ describe('kmsKeyArn in keyturn.config.yml', () => {
       });
     }
     // The Slack steps read webhook secrets, not the credentials: no key for them.
-    expect(policies.NotifyFailedKmsKeysPolicy).toBeUndefined();
-    expect(policies.StorePendingKeyKmsKeysPolicy?.Properties.PolicyDocument).toMatchObject({ Statement: [{ Action: ['kms:Decrypt', 'kms:GenerateDataKey'] }] });
+    expect(policies.CloudfrontNotifyFailedKmsKeysPolicy).toBeUndefined();
+    expect(policies.CloudfrontStorePendingKeyKmsKeysPolicy?.Properties.PolicyDocument).toMatchObject({ Statement: [{ Action: ['kms:Decrypt', 'kms:GenerateDataKey'] }] });
   });
 
   it('adds no KMS policy for a config that names no key', async () => {

@@ -210,7 +210,7 @@ describe('runWorkflow', () => {
   });
 
   it('derives logical ids as serverless does', () => {
-    expect(lambdaLogicalId('createPublicKey')).toBe('CreatePublicKeyLambdaFunction');
+    expect(lambdaLogicalId('cloudfrontCreatePublicKey')).toBe('CloudfrontCreatePublicKeyLambdaFunction');
     expect(lambdaLogicalId('flaky-step')).toBe('FlakyDashstepLambdaFunction');
     expect(lambdaLogicalId('compensate_step')).toBe('CompensateUnderscorestepLambdaFunction');
   });

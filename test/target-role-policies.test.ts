@@ -49,6 +49,6 @@ describe('the resources packaging adds for targets in other accounts (serverless
     for (const [, policy] of policies) {
       expect(policy.Properties.PolicyDocument).toEqual({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: [ROLE] }] });
     }
-    expect(Resources.CheckRotationDueTargetRolesPolicy?.Properties.Roles).toEqual([{ Ref: 'CheckRotationDueIamRoleLambdaExecution' }]);
+    expect(Resources.CloudfrontCheckRotationDueTargetRolesPolicy?.Properties.Roles).toEqual([{ Ref: 'CloudfrontCheckRotationDueIamRoleLambdaExecution' }]);
   });
 });

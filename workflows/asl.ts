@@ -72,7 +72,7 @@ interface Common {
 }
 
 export interface TaskOptions extends Common, Flow {
-  /** The function's key in `serverless/<workflow>.yml`, e.g. `lightsailCreateKey`. */
+  /** The function's key in `serverless/<workflow>.yml`, e.g. `lightsailCreateAndStoreKey`. */
   readonly fn: string;
   readonly parameters?: Parameters;
   /** `null` discards the result; without it the result replaces the state. */

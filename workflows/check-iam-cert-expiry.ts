@@ -18,7 +18,7 @@ export const definition = machine(
     task(CHECK, {
       comment:
         'Validate the input; for one account, list all pages of ListServerCertificates, classify, emit metrics, compare with the last run (with accounts, the Map below does that per account). Throttling is retried by the SDK first, then here.',
-      fn: 'checkCertificateExpiry',
+      fn: 'expiryCheckCertificates',
       parameters: { 'input.$': '$', 'executionName.$': '$$.Execution.Name' },
       resultPath: '$.check',
       retry: EXPIRY_RETRY,
@@ -37,7 +37,7 @@ export const definition = machine(
       maxConcurrency: 5,
       iterator: [
         task("Check one account's certificates", {
-          fn: 'checkAccountCertificates',
+          fn: 'expiryCheckAccountCertificates',
           retry: EXPIRY_RETRY,
           catch: [catchAll('Note that the account could not be checked', '$.failure')],
           end: true,
@@ -50,7 +50,7 @@ export const definition = machine(
     task("Combine the accounts' checks", {
       comment:
         "One check from many: counts summed, alerts merged most urgent first, a line per account. The config is the execution's input, validated again (the first step's copy was replaced by the Map's results).",
-      fn: 'combineAccountChecks',
+      fn: 'expiryCombineAccountChecks',
       parameters: { 'config.$': '$$.Execution.Input', 'checks.$': '$.check', 'executionName.$': '$$.Execution.Name' },
       resultPath: '$.check',
       retry: INVOCATION_RETRY,
@@ -68,7 +68,7 @@ export const definition = machine(
     }),
     task(SEND, {
       comment: 'Slack 429/5xx/timeouts are retried inside the function (bounded); not again here, so a Slack outage fails the run quickly and clearly.',
-      fn: 'sendExpiryDigest',
+      fn: 'expirySendDigest',
       parameters: { 'config.$': '$.check.config', 'report.$': '$.check.report', 'executionName.$': '$$.Execution.Name' },
       resultPath: null,
       retry: EXPIRY_RETRY,
@@ -76,7 +76,7 @@ export const definition = machine(
     }),
     task(REMEMBER, {
       comment: 'Only after the digest went out: a failed send leaves the crossing to be reported by the next run.',
-      fn: 'rememberExpiryThresholds',
+      fn: 'expiryRememberThresholds',
       parameters: {
         'config.$': '$.check.config',
         'certificates.$': '$.check.certificates',
@@ -106,7 +106,7 @@ export const definition = machine(
       default: 'Report failure to Slack',
     }),
     task('Report failure to Slack', {
-      fn: 'reportExpiryCheckFailure',
+      fn: 'expiryReportFailure',
       parameters: {
         'slackWebhookSecretId.$': '$.slackWebhookSecretId',
         'failedState.$': '$.failedState',

@@ -4,7 +4,7 @@ import { EXPIRY_RETRY, INVOCATION_RETRY, noteFailedStep, slackFailedItself } fro
 
 const UPLOAD = 'Validate and upload certificate';
 const READ_BACK = 'Read certificate back from IAM';
-const REPORT = 'Report import to Slack';
+const REPORT = 'Report the upload to Slack';
 const FAILED = 'Import failed';
 const CAN_TELL_SLACK = 'Can Slack be told?';
 
@@ -15,7 +15,7 @@ export const definition = machine(
   [
     task(UPLOAD, {
       comment: 'Reads the source secret, validates, checks the name is free, uploads. A rerun finds its own earlier upload and reports it.',
-      fn: 'validateAndUploadServerCertificate',
+      fn: 'importValidateAndUpload',
       parameters: { 'input.$': '$', 'executionName.$': '$$.Execution.Name' },
       resultPath: '$.imported',
       retry: EXPIRY_RETRY,
@@ -36,7 +36,7 @@ export const definition = machine(
     }),
     pass('Report the plan', { outputPath: '$.imported', end: true }),
     task(READ_BACK, {
-      fn: 'readBackServerCertificate',
+      fn: 'importReadBack',
       parameters: {
         'serverCertificateName.$': '$.imported.serverCertificateName',
         'serverCertificateId.$': '$.imported.serverCertificateId',
@@ -53,7 +53,7 @@ export const definition = machine(
       default: 'Report imported certificate',
     }),
     task(REPORT, {
-      fn: 'reportServerCertificateImport',
+      fn: 'importReportUpload',
       parameters: {
         'slackWebhookSecretId.$': '$.slackWebhookSecretId',
         'imported.$': '$.imported',
@@ -95,7 +95,7 @@ export const definition = machine(
       default: FAILED,
     }),
     task('Report the rejected input to Slack', {
-      fn: 'reportServerCertificateImportFailure',
+      fn: 'importReportFailure',
       parameters: {
         state: { 'slackWebhookSecretId.$': '$.request.slackWebhookSecretId', 'failedState.$': '$.failedState', 'failure.$': '$.failure' },
         'executionName.$': '$$.Execution.Name',
@@ -118,7 +118,7 @@ export const definition = machine(
       default: 'Report failure to Slack',
     }),
     task('Report failure to Slack', {
-      fn: 'reportServerCertificateImportFailure',
+      fn: 'importReportFailure',
       parameters: { 'state.$': '$', 'executionName.$': '$$.Execution.Name' },
       resultPath: null,
       retry: INVOCATION_RETRY,

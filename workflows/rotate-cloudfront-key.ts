@@ -20,7 +20,7 @@ export const { definition, firstState, stepResults } = rotationWorkflow({
     'Rotate a CloudFront signing key: create and store the new key, add it to the key group beside the old one, test it, switch signers, wait out the old URLs, retire the old key. Every failure is undone and reported.',
   check: {
     name: 'Check whether the key is due',
-    fn: 'checkRotationDue',
+    fn: 'cloudfrontCheckRotationDue',
     comment: 'Validates the input and reads the key group and the secret: is a rotation due, is another one under way?',
   },
   lock: 'secret',
@@ -34,34 +34,34 @@ export const { definition, firstState, stepResults } = rotationWorkflow({
     at: 'Wait for signed URLs to expire',
   },
   steps: [
-    step('Make sure the key group has room', {
+    step('Ensure the key group has room', {
       comment: 'At most 5 keys a key group: fail before creating anything.',
-      fn: 'ensureRoom',
+      fn: 'cloudfrontEnsureRoom',
       parameters: { 'config.$': '$.config', ...known, ...executionName },
       resultPath: '$.room',
     }),
-    step('Generate key pair and store it as pending', {
+    step('Store a new key pair as pending', {
       comment:
         'The private key goes to AWSPENDING before the public key exists; the version id, createdAt and the public half (public material) come back, never the private key.',
-      fn: 'storePendingKey',
+      fn: 'cloudfrontStorePendingKey',
       parameters: { 'config.$': '$.config', ...known, ...executionName },
       resultPath: '$.pending',
     }),
     step('Create public key', {
       comment: "From the public half step 3 returned; named from the key group and the stored key's creation time, so a rerun finds it.",
-      fn: 'createPublicKey',
+      fn: 'cloudfrontCreatePublicKey',
       parameters: { 'config.$': '$.config', ...known, 'stored.$': '$.pending', ...executionName },
       resultPath: '$.newKey',
     }),
     step('Record public key in pending secret', {
       comment: 'A second pending version that carries the publicKeyId.',
-      fn: 'recordPublicKey',
+      fn: 'cloudfrontRecordPublicKey',
       parameters: { 'config.$': '$.config', 'publicKeyId.$': '$.newKey.publicKeyId', ...executionName },
       resultPath: '$.recorded',
     }),
     step('Add new key to key group', {
       comment: 'Read, add, UpdateKeyGroup with If-Match; on PreconditionFailed re-read and re-apply only our change.',
-      fn: 'addKeyToGroup',
+      fn: 'cloudfrontAddKeyToGroup',
       parameters: { 'config.$': '$.config', 'publicKeyId.$': '$.newKey.publicKeyId', ...known, ...executionName },
       resultPath: '$.added',
       alsoRetry: [KEY_GROUP_CONFLICT_RETRY],
@@ -69,13 +69,13 @@ export const { definition, firstState, stepResults } = rotationWorkflow({
     step('Test a URL signed with the new key', {
       comment:
         'Signs a URL with the pending private key (read from Secrets Manager) and checks it: by fetching the test URL when one is configured, else against the key CloudFront holds for it.',
-      fn: 'testNewKey',
+      fn: 'cloudfrontTestNewKey',
       parameters: { 'config.$': '$.config', 'publicKeyId.$': '$.newKey.publicKeyId', 'pendingVersionId.$': '$.recorded.pendingVersionId', ...executionName },
       resultPath: '$.test',
     }),
-    step('Make the new key current', {
+    step('Promote the new key', {
       comment: 'AWSCURRENT moves to the new version; signers switch; the old version becomes AWSPREVIOUS.',
-      fn: 'promoteNewKey',
+      fn: 'cloudfrontPromoteNewKey',
       parameters: { 'config.$': '$.config', 'pendingVersionId.$': '$.recorded.pendingVersionId', 'publicKeyId.$': '$.newKey.publicKeyId', ...executionName },
       resultPath: '$.promotion',
     }),
@@ -85,20 +85,20 @@ export const { definition, firstState, stepResults } = rotationWorkflow({
     }),
     step('Remove old key from key group', {
       comment: 'Only a key keyturn created and that is not current; same ETag discipline as adding.',
-      fn: 'removeOldKey',
+      fn: 'cloudfrontRemoveOldKey',
       parameters: { 'config.$': '$.config', 'oldKey.$': '$.assessment.oldKey', ...executionName },
       resultPath: '$.retirement',
       alsoRetry: [KEY_GROUP_CONFLICT_RETRY],
     }),
     step('Delete old public key', {
       comment: 'DeletePublicKey with If-Match, once no key group holds it.',
-      fn: 'deleteOldKey',
+      fn: 'cloudfrontDeleteOldKey',
       parameters: { 'config.$': '$.config', 'oldKey.$': '$.assessment.oldKey', ...executionName },
       resultPath: '$.deletion',
     }),
   ],
   notifyRotated: {
-    fn: 'notifyRotated',
+    fn: 'cloudfrontNotifyRotated',
     parameters: {
       ...executionName,
       'config.$': '$.config',
@@ -120,9 +120,9 @@ export const { definition, firstState, stepResults } = rotationWorkflow({
     'oldKeyDeletion.$': '$.deletion.outcome',
   },
   undo: {
-    fn: 'undoRotation',
+    fn: 'cloudfrontUndoRotation',
     comment: 'Compensation: a key created but not promoted leaves the group and is deleted; the pending version is dropped.',
     alsoRetry: [KEY_GROUP_CONFLICT_RETRY],
   },
-  notifyFailed: { fn: 'notifyFailed' },
+  notifyFailed: { fn: 'cloudfrontNotifyFailed' },
 });

@@ -42,7 +42,7 @@ export const { definition, firstState, stepResults } = rotationWorkflow({
     }),
     step('Create the new key and store its secret', {
       comment: 'CreateBucketAccessKey and PutSecretValue (AWSPENDING) in one invocation; if storing fails the new key is deleted. Only ids come back.',
-      fn: 'lightsailCreateKey',
+      fn: 'lightsailCreateAndStoreKey',
       parameters: { 'config.$': '$.config', ...executionName, ...known, 'keyCount.$': '$.room.keyCount' },
       resultPath: '$.newKey',
     }),
@@ -53,7 +53,7 @@ export const { definition, firstState, stepResults } = rotationWorkflow({
       resultPath: '$.test',
       alsoRetry: [KEY_NOT_YET_VALID_RETRY],
     }),
-    step('Make the new key current', {
+    step('Promote the new key', {
       comment: 'Records the time, then moves AWSCURRENT to the new version; the old version becomes AWSPREVIOUS.',
       fn: 'lightsailPromoteNewKey',
       parameters: { 'config.$': '$.config', 'pendingVersionId.$': '$.newKey.pendingVersionId', ...executionName, 'accessKeyId.$': '$.newKey.accessKeyId' },
@@ -63,7 +63,7 @@ export const { definition, firstState, stepResults } = rotationWorkflow({
       comment: 'graceSeconds: time for every consumer to pick up the new AWSCURRENT value.',
       secondsPath: '$.config.graceSeconds',
     }),
-    step('Delete the old key unless it is still used', {
+    step('Retire the old key unless it is still used', {
       comment: 'Deleted only if its lastUsed is not later than the promotion; otherwise kept, and Slack is told where it was last used.',
       fn: 'lightsailRetireOldKey',
       parameters: { 'config.$': '$.config', 'oldAccessKeyId.$': '$.assessment.oldAccessKeyId', ...executionName, 'promoted.$': '$.promotion' },

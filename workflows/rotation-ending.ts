@@ -48,8 +48,8 @@ export const ENDING = {
   notifyFailed: 'Notify Slack of the failure',
   couldNotStart: 'Note why the rotation could not start',
   wasDryRun: 'Was it a dry run?',
-  notifyCouldNotStart: 'Tell Slack the rotation could not start',
-  notifyInProgress: 'Tell Slack a rotation is already in progress',
+  notifyCouldNotStart: 'Notify Slack the rotation could not start',
+  notifyInProgress: 'Notify Slack a rotation is already in progress',
   inProgress: 'Rotation already in progress',
   failed: 'Rotation failed',
 } as const;

@@ -7,7 +7,7 @@ import * as z from '../../src/zod';
 import { iamClient, secretsManagerClient } from '../../src/aws/clients';
 import { expiryCheckInputSchema } from '../../src/iam/workflow-inputs';
 import { parseInput } from '../../src/validation';
-import { runExpiryCheck } from './lib/run-check';
+import { checkExpiry } from './lib/check-expiry';
 import { expiryMetrics, stepHandler } from './lib/wiring';
 
 const event = z.object({ input: z.unknown(), executionName: z.string().check(z.minLength(1)) });
@@ -15,5 +15,5 @@ const event = z.object({ input: z.unknown(), executionName: z.string().check(z.m
 export const handler = stepHandler(event, async ({ input }, deps) => {
   const config = parseInput(expiryCheckInputSchema, input);
   if (config.accounts) return { config, perAccount: true };
-  return { config, ...(await runExpiryCheck(deps, config)) };
+  return { config, ...(await checkExpiry(deps, config)) };
 }, { iam: iamClient, secrets: secretsManagerClient, metrics: expiryMetrics });

@@ -2,9 +2,8 @@
 import * as z from '../../src/zod';
 import { secretsManagerClient } from '../../src/aws/clients';
 import type { ExpiryReport } from '../../src/iam/check-certificate-expiry';
-import { buildExpiryDigest } from '../../src/iam/expiry-digest';
+import { sendExpiryDigest } from '../../src/iam/expiry-digest';
 import { expiryCheckInputSchema } from '../../src/iam/workflow-inputs';
-import { postSlackMessage, readWebhookUrl } from '../../src/notify/slack';
 import { stepHandler } from './lib/wiring';
 
 const eventSchema = z.object({
@@ -12,15 +11,11 @@ const eventSchema = z.object({
   report: z.custom<ExpiryReport>((v) => typeof v === 'object' && v !== null && Array.isArray((v as ExpiryReport).alerts)),
 });
 
-export const handler = stepHandler(eventSchema, async ({ config, report }, deps) => {
-  const digest = buildExpiryDigest(report, {
+export const handler = stepHandler(eventSchema, ({ config, report }, deps) =>
+  sendExpiryDigest(deps, config.slackWebhookSecretId, report, {
     accountLabel: config.accountLabel,
     pathPrefix: config.pathPrefix,
     thresholdsDays: config.thresholdsDays,
     consoleRegion: deps.region,
-  });
-  const url = await readWebhookUrl(deps.secrets, config.slackWebhookSecretId, deps.webhookUrlPrefixes);
-  const { attempts } = await postSlackMessage(url, digest, deps);
-  deps.log.info('expiry digest sent', { alerts: report.alertCount ?? report.alerts.length, attempts });
-  return { sent: true };
-}, { secrets: secretsManagerClient });
+  }),
+{ secrets: secretsManagerClient });

@@ -2,7 +2,7 @@
 import * as z from '../../src/zod';
 import { iamClient } from '../../src/aws/clients';
 import { targetAccountSchema } from '../../src/aws/target-account';
-import { confirmServerCertificate } from '../../src/iam/import-server-certificate';
+import { readBackServerCertificate } from '../../src/iam/import-server-certificate';
 import { stepHandler } from './lib/wiring';
 
 const eventSchema = z.strictObject({
@@ -17,6 +17,6 @@ const eventSchema = z.strictObject({
 export const handler = stepHandler(
   eventSchema,
   async ({ serverCertificateName, serverCertificateId, arn }, deps) =>
-    confirmServerCertificate(deps.iam, { serverCertificateName, serverCertificateId, arn }, deps.log),
+    readBackServerCertificate(deps.iam, { serverCertificateName, serverCertificateId, arn }, deps.log),
   { iam: iamClient },
 );

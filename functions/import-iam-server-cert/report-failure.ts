@@ -1,10 +1,8 @@
 /** Task "Report failure to Slack": the rule or error that stopped the import, and what stays. */
 import * as z from '../../src/zod';
 import { secretsManagerClient } from '../../src/aws/clients';
-import { workflowFailedMessage } from '../../src/iam/workflow-messages';
+import { reportWorkflowFailure } from '../../src/iam/workflow-messages';
 import { failureField } from '../../src/lambda/failure-fields';
-import { describeFailure } from '../../src/notify/caught-failure';
-import { notifySlack } from '../../src/notify/slack';
 import { stepHandler } from './lib/wiring';
 
 const eventSchema = z.object({
@@ -18,15 +16,13 @@ const eventSchema = z.object({
   executionName: z.string(),
 });
 
-export const handler = stepHandler(eventSchema, async ({ state, executionName }, deps) => {
-  const message = workflowFailedMessage({
+export const handler = stepHandler(eventSchema, ({ state, executionName }, deps) =>
+  reportWorkflowFailure(deps, state.slackWebhookSecretId, {
     workflow: 'import-iam-server-cert',
     failedState: state.failedState,
-    error: describeFailure(state.failure),
+    failure: state.failure,
     // Nothing to undo: a rejected certificate uploaded nothing; an uploaded one is what was asked for.
     kept: state.imported ? [`uploaded server certificate ${state.imported.arn}`] : [],
     executionName,
-  });
-  await notifySlack(deps, state.slackWebhookSecretId, message);
-  return { reported: true };
-}, { secrets: secretsManagerClient });
+  }),
+{ secrets: secretsManagerClient });

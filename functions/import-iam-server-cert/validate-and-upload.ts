@@ -5,7 +5,7 @@
 import * as z from '../../src/zod';
 import { iamClient, secretsManagerClient } from '../../src/aws/clients';
 import { readSourceMaterial } from '../../src/iam/certificate-source';
-import { importServerCertificate, planServerCertificateImport } from '../../src/iam/import-server-certificate';
+import { validateAndUploadServerCertificate, planServerCertificateImport } from '../../src/iam/import-server-certificate';
 import { importInputSchema } from '../../src/iam/workflow-inputs';
 import { parseInput } from '../../src/validation';
 import { stepHandler } from './lib/wiring';
@@ -25,7 +25,7 @@ export const handler = stepHandler(event, async (event, deps) => {
   const request = { serverCertificateName: input.serverCertificateName, path: input.path };
   // A dry run validates and checks the name, uploading nothing.
   if (input.dryRun) return planServerCertificateImport(importDeps, request);
-  const imported = await importServerCertificate(importDeps, request);
+  const imported = await validateAndUploadServerCertificate(importDeps, request);
   // Where the certificate went, for the read-back (an empty object: keyturn's own account).
   return { ...imported, target: input.account ? { account: input.account } : {} };
 }, { iam: iamClient, secrets: secretsManagerClient });

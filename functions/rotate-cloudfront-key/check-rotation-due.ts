@@ -1,7 +1,7 @@
 /** Task "Check whether the key is due": validates the workflow input (the edge) and assesses. */
 import * as z from '../../src/zod';
 import { cloudFrontClient, secretsManagerClient } from '../../src/aws/clients';
-import { assessRotation, rotationPlan } from '../../src/cloudfront/rotation';
+import { checkRotationDue, rotationPlan } from '../../src/cloudfront/rotation';
 import { parseRotationInput } from '../../src/cloudfront/rotation-config';
 import { stepHandler } from './lib/step-handler';
 
@@ -9,6 +9,6 @@ const event = z.object({ input: z.unknown(), executionName: z.string().check(z.m
 
 export const handler = stepHandler(event, async ({ input, executionName }, deps) => {
   const config = parseRotationInput(input, executionName);
-  const assessment = await assessRotation(deps, config);
+  const assessment = await checkRotationDue(deps, config);
   return { config: { ...config, attempt: assessment.attempt }, assessment, ...(config.dryRun && { plan: rotationPlan(config, assessment) }) };
 }, { cloudFront: cloudFrontClient, secrets: secretsManagerClient });

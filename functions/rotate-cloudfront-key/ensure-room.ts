@@ -1,4 +1,4 @@
-/** Task "Make sure the key group has room". */
+/** Task "Ensure the key group has room". */
 import * as z from '../../src/zod';
 import { cloudFrontClient, secretsManagerClient } from '../../src/aws/clients';
 import { ensureRoom } from '../../src/cloudfront/rotation';

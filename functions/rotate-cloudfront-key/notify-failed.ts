@@ -2,9 +2,9 @@
 import { secretsManagerClient } from '../../src/aws/clients';
 import { REPORTED_TARGET } from '../../src/cloudfront/rotation-report';
 import { FIRST_STATE } from '../../src/cloudfront/rotation-steps';
-import { rotationFailureNotice } from '../../src/lambda/failure-notice';
+import { notifyFailedStep } from '../../src/lambda/failure-notice';
 import { stepHandler } from './lib/step-handler';
 
-const notice = rotationFailureNotice(REPORTED_TARGET, FIRST_STATE);
+const notice = notifyFailedStep(REPORTED_TARGET, FIRST_STATE);
 
 export const handler = stepHandler(notice.schema, notice.step, { secrets: secretsManagerClient });

@@ -1,4 +1,4 @@
-/** Task "Generate key pair and store it as pending": returns the version id, never the key. */
+/** Task "Store a new key pair as pending": returns the version id, never the key. */
 import * as z from '../../src/zod';
 import { secretsManagerClient } from '../../src/aws/clients';
 import { storePendingKey } from '../../src/cloudfront/rotation';

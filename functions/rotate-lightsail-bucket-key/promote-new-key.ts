@@ -1,4 +1,4 @@
-/** Task "Make the new key current". */
+/** Task "Promote the new key". */
 import * as z from '../../src/zod';
 import { secretsManagerClient } from '../../src/aws/clients';
 import { promoteNewKey } from '../../src/lightsail/rotation';

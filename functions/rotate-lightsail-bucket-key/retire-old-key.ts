@@ -1,4 +1,4 @@
-/** Task "Delete the old key unless it is still used" (after the grace period). */
+/** Task "Retire the old key unless it is still used" (after the grace period). */
 import * as z from '../../src/zod';
 import { lightsailClient, secretsManagerClient } from '../../src/aws/clients';
 import { retireOldKey } from '../../src/lightsail/rotation';

@@ -118,7 +118,7 @@ function selectStages(config: RotationConfig, stages: StageCertificate[]): Stage
 }
 
 /** Step 1: which certificate do the stages use, and is it due? Also checks the rotation lock. */
-export async function assessRotation(deps: RotationDeps, config: RotationConfig): Promise<Assessment> {
+export async function findCertificateInUse(deps: RotationDeps, config: RotationConfig): Promise<Assessment> {
   const { restApiId, rotationId } = config;
   // GetStages answers NotFoundException for an unknown API: no GetRestApi first.
   const stages = await listStagesOfApi(deps.apiGateway, restApiId);

@@ -115,7 +115,7 @@ export interface KnownAtStart {
 }
 
 /** Step 1: is a rotation due, and which key would it retire? Also takes the rotation lock's measure. */
-export async function assessRotation(deps: RotationDeps, config: RotationConfig): Promise<Assessment> {
+export async function checkRotationDue(deps: RotationDeps, config: RotationConfig): Promise<Assessment> {
   const { keyGroupId, secretId, rotationId } = config;
   const group = await readKeyGroup(deps.cloudFront, keyGroupId);
   const versions = await describeSecretVersions(deps.secrets, secretId);

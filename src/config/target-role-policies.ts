@@ -30,7 +30,7 @@ export function functionsActingInTargets(root: string, workflow: string): string
  * check-iam-cert-expiry's `accounts` are checked by the Map's function alone; a target's own
  * account by every other function of its workflow that acts in targets.
  */
-const ACCOUNTS_LIST_FUNCTION = 'checkAccountCertificates';
+const ACCOUNTS_LIST_FUNCTION = 'expiryCheckAccountCertificates';
 
 /** Per function key, the role ARNs it may assume, in config order, without repeats. */
 function targetRolesByFunction(config: Pick<KeyturnConfig, 'targets'>, root: string): Map<string, string[]> {

@@ -11,6 +11,7 @@ import { SEVERITIES, type Severity } from './classify-expiry';
 import type { ExpiryAlert, ExpiryReport } from './check-certificate-expiry';
 import type { AccountLine } from './combine-account-checks';
 import { MAX_LISTED } from './expiry-digest-listing';
+import { postSlackMessage, readWebhookUrl, type NotifyDeps } from '../notify/slack';
 import { slackEscape as escape } from '../notify/slack-text';
 
 export { MAX_LISTED };
@@ -154,4 +155,13 @@ function plural(n: number, one: string, many: string): string {
 
 function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** Step "Send expiry digest to Slack": the report as Block Kit, posted to the configured webhook. */
+export async function sendExpiryDigest(deps: NotifyDeps, slackWebhookSecretId: string, report: ExpiryReport, context: DigestContext): Promise<{ sent: true }> {
+  const digest = buildExpiryDigest(report, context);
+  const url = await readWebhookUrl(deps.secrets, slackWebhookSecretId, deps.webhookUrlPrefixes);
+  const { attempts } = await postSlackMessage(url, digest, deps);
+  deps.log.info('expiry digest sent', { alerts: report.alertCount ?? report.alerts.length, attempts });
+  return { sent: true };
 }

@@ -94,7 +94,7 @@ async function validateAndFind(deps: ImportDeps, request: ImportRequest) {
   return { material, validated, existing };
 }
 
-export async function importServerCertificate(deps: ImportDeps, request: ImportRequest): Promise<ImportedCertificate> {
+export async function validateAndUploadServerCertificate(deps: ImportDeps, request: ImportRequest): Promise<ImportedCertificate> {
   const { serverCertificateName: name, path } = request;
   const { material, validated, existing } = await validateAndFind(deps, request);
   if (existing) {
@@ -197,7 +197,7 @@ function toImported(metadata: ServerCertificateMetadata, notAfter: string, alrea
  * Reads the certificate back by name and confirms it is the one uploaded (same id and ARN),
  * so the report names what IAM actually holds.
  */
-export async function confirmServerCertificate(
+export async function readBackServerCertificate(
   iam: Pick<IAMClient, 'send'>,
   expected: { serverCertificateName: string; serverCertificateId: string; arn: string },
   log: Log,

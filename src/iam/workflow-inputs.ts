@@ -58,7 +58,7 @@ export type ExpiryCheckInput = z.infer<typeof expiryCheckInputSchema>;
 
 export const importInputSchema = z.strictObject({
   sourceSecretId: secretId,
-  // The AWS name and path rules are checked by importServerCertificate, which names each rule.
+  // The AWS name and path rules are checked by validateAndUploadServerCertificate, which names each rule.
   serverCertificateName: z.string().check(z.maxLength(1024, 'must be at most 1024 characters')),
   path: z._default(z.string().check(z.maxLength(1024, 'must be at most 1024 characters')), '/'),
   slackWebhookSecretId: z.optional(secretId),

@@ -1,9 +1,10 @@
 /**
  * Slack messages of the two IAM server-certificate workflows other than the digest: an import
- * report, and a failure report. Names, ARNs, dates and error names only.
+ * report, and a failure report, and the steps that send them. Names, ARNs, dates and error names only.
  */
 import { Blocks, Md, Message } from 'slack-block-builder';
-import type { SlackMessage } from '../notify/slack';
+import { describeFailure, type CaughtFailure } from '../notify/caught-failure';
+import { notifySlack, type NotifyDeps, type SlackMessage } from '../notify/slack';
 import { slackEscape as esc } from '../notify/slack-text';
 
 export interface ImportReport {
@@ -59,4 +60,21 @@ export function workflowFailedMessage(f: WorkflowFailure): SlackMessage {
     )
     .buildToObject() as { text: string; blocks: unknown[] };
   return { text: message.text, blocks: message.blocks };
+}
+
+/** Step "Report the upload to Slack": the certificate imported (name, ARN, expiry). */
+export async function reportServerCertificateUpload(deps: NotifyDeps, slackWebhookSecretId: string, report: ImportReport): Promise<{ reported: true }> {
+  await notifySlack(deps, slackWebhookSecretId, importReportMessage(report));
+  return { reported: true };
+}
+
+/** Step "Report failure to Slack" of either workflow: the state that failed, the caught error, and what stays. */
+export async function reportWorkflowFailure(
+  deps: NotifyDeps,
+  slackWebhookSecretId: string,
+  report: Omit<WorkflowFailure, 'error'> & { failure: CaughtFailure },
+): Promise<{ reported: true }> {
+  const { failure, ...rest } = report;
+  await notifySlack(deps, slackWebhookSecretId, workflowFailedMessage({ ...rest, error: describeFailure(failure) }));
+  return { reported: true };
 }

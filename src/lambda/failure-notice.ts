@@ -11,7 +11,7 @@ import { notifyCollaborators } from './runtime';
  * validated; before that, the webhook secret and the target id are taken from the raw request only
  * when they pass the config's own rules, and the failure is reported all the same.
  */
-export function rotationFailureNotice<K extends string>(target: ReportedTarget<K>, firstState: string) {
+export function notifyFailedStep<K extends string>(target: ReportedTarget<K>, firstState: string) {
   const schema = z.object({
     executionName: z.string(),
     failure: failureField,

@@ -103,7 +103,7 @@ function adoptable(keys: BucketKey[]): string | null {
 }
 
 /** Step 1: is a rotation due, and which key would it retire? Also takes the rotation lock's measure. */
-export async function assessRotation(deps: RotationDeps, config: RotationConfig): Promise<Assessment> {
+export async function checkRotationDue(deps: RotationDeps, config: RotationConfig): Promise<Assessment> {
   const { bucketName, secretId, rotationId } = config;
   const keys = await listBucketKeys(deps.lightsail, bucketName);
   const versions = await describeSecretVersions(deps.secrets, secretId);

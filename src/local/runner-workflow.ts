@@ -23,9 +23,9 @@ export class UnknownWorkflowError extends WorkflowDefinitionError {
 }
 
 export interface FunctionConfig {
-  /** The key under `functions:`, e.g. `createPublicKey`. */
+  /** The key under `functions:`, e.g. `cloudfrontCreatePublicKey`. */
   key: string;
-  /** serverless's logical id, e.g. `CreatePublicKeyLambdaFunction`. */
+  /** serverless's logical id, e.g. `CloudfrontCreatePublicKeyLambdaFunction`. */
   logicalId: string;
   /** As written in the fragment: `functions/<workflow>/<step>.handler`. */
   handler: string;

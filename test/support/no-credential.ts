@@ -25,7 +25,7 @@ export async function currentHolder(secretId: string): Promise<string> {
  * promoting state ends it is no secret or the no-credential marker, never the untested key; from
  * then on, a key's version.
  */
-export function expectNoUntestedKeyCurrent(seen: { at: string; holder: string }[], promotingState = 'Make the new key current'): void {
+export function expectNoUntestedKeyCurrent(seen: { at: string; holder: string }[], promotingState = 'Promote the new key'): void {
   const promoted = seen.findIndex((s) => s.at === `after ${promotingState}`);
   expect(promoted, `the run passed "${promotingState}"`).toBeGreaterThan(0);
   const noKey = (holder: string) => holder === 'none' || holder === NO_CREDENTIAL_VERSION_ID;

@@ -404,10 +404,10 @@ describe('least privilege across accounts', () => {
   );
 
   it('grants sts:AssumeRole only to functions that call a target service, only on the roles the config names', () => {
-    expect(grants.get('checkRotationDue')).toEqual([ROLE(PRODUCTION)]);
-    expect(grants.get('checkAccountCertificates')).toEqual([ROLE(PRODUCTION), ROLE(SANDBOX)]);
-    expect(grants.has('checkCertificateExpiry')).toBe(false); // the expiry target names accounts, not an account
-    expect(grants.has('notifyRotated')).toBe(false); // Slack and Secrets Manager stay in keyturn's account
+    expect(grants.get('cloudfrontCheckRotationDue')).toEqual([ROLE(PRODUCTION)]);
+    expect(grants.get('expiryCheckAccountCertificates')).toEqual([ROLE(PRODUCTION), ROLE(SANDBOX)]);
+    expect(grants.has('expiryCheckCertificates')).toBe(false); // the expiry target names accounts, not an account
+    expect(grants.has('cloudfrontNotifyRotated')).toBe(false); // Slack and Secrets Manager stay in keyturn's account
     expect(grants.get('lightsailTestNewKey')).toBeUndefined(); // it signs with the bucket key, not the role
     for (const fn of grants.keys()) {
       expect(WORKFLOWS.some((w) => functionsActingInTargets(repo, w).includes(fn))).toBe(true);

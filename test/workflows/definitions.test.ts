@@ -4,6 +4,7 @@
  * the deploy fragments and the handlers.
  */
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { allStates, deployedWorkflows, loadWorkflow, workflowFunctions, type AslState } from '../../src/local/runner-workflow';
@@ -20,7 +21,7 @@ import {
   toAsl,
   WorkflowDefinitionError,
 } from '../../workflows/asl';
-import { WORKFLOWS } from '../../workflows';
+import { FUNCTION_PREFIXES, WORKFLOWS } from '../../workflows';
 import { STEP_RESULTS as CLOUDFRONT_STEPS } from '../../src/cloudfront/rotation-steps';
 import { STEP_RESULTS as LIGHTSAIL_STEPS } from '../../src/lightsail/rotation-steps';
 import { STEP_RESULTS as APIGW_STEPS } from '../../src/apigateway/rotation-steps';
@@ -80,6 +81,25 @@ describe('workflow definitions', () => {
     }
   });
 
+  it.each(workflows)('%s: names follow one scheme: state "Verb object" → function <prefix>VerbObject → file verb-object.ts → a domain function verb…', (workflow) => {
+    const prefix = FUNCTION_PREFIXES[workflow];
+    expect(prefix, `FUNCTION_PREFIXES names ${workflow}'s prefix`).toBeTruthy();
+    const tasks = tasksOf(workflow);
+    for (const fn of workflowFunctions(root, workflow)) {
+      expect(fn.key.startsWith(prefix!), `${fn.key} starts with ${workflow}'s prefix ${prefix}`).toBe(true);
+      const verbObject = fn.key.slice(prefix!.length);
+      expect(basename(fn.file), `${fn.key}'s handler file`).toBe(`${verbObject.replace(/[A-Z]/g, (c, i: number) => `${i ? '-' : ''}${c.toLowerCase()}`)}.ts`);
+      // Names a handler imports from the domain (src/) or its workflow's lib/.
+      const source = readFileSync(fn.file, 'utf8');
+      const imported = [...source.matchAll(/import \{([^}]+)\} from '(?:\.\.\/\.\.\/src\/|\.\/lib\/)[^']+'/g)].flatMap((m) => m[1]!.split(',').map((n) => n.trim()));
+      for (const [state] of tasks.filter(([, s]) => functionKeyOf(s) === fn.logicalId)) {
+        const verb = state.split(' ')[0]!;
+        expect(verbObject.startsWith(verb), `state "${state}" → function ${fn.key}: the key says the state's verb`).toBe(true);
+        expect(imported.some((name) => name.startsWith(verb.toLowerCase())), `${basename(fn.file)} calls a domain function that starts with "${verb.toLowerCase()}" (imports: ${imported.join(', ')})`).toBe(true);
+      }
+    }
+  });
+
   it("derives each rotation's step results from its definition: the first state, then every step that keeps a result, in order", () => {
     // The ending's Tasks keep theirs in `compensation` and `notification`: not steps of the rotation.
     const steps = (workflow: string) => [
@@ -104,7 +124,7 @@ describe('the ASL builder', () => {
       StartAt: 'Do it',
       States: { 'Do it': { Type: 'Task', Resource: { 'Fn::GetAtt': ['MyDashstepUnderscoreoneLambdaFunction', 'Arn'] }, ResultPath: '$.r', Next: 'Done' } },
     });
-    expect(lambdaLogicalId('checkRotationDue')).toBe('CheckRotationDueLambdaFunction');
+    expect(lambdaLogicalId('cloudfrontCheckRotationDue')).toBe('CloudfrontCheckRotationDueLambdaFunction');
   });
 
   it('refuses a state that goes to a state the machine does not have, naming both', () => {

@@ -31,13 +31,13 @@ const WORKFLOW = 'rotate-cloudfront-key';
 /** The Tasks of a rotation that runs to its end, in order: where the crash-and-rerun tests stop a run. */
 const CRASH_POINTS = [
   'Check whether the key is due',
-  'Make sure the key group has room',
-  'Generate key pair and store it as pending',
+  'Ensure the key group has room',
+  'Store a new key pair as pending',
   'Create public key',
   'Record public key in pending secret',
   'Add new key to key group',
   'Test a URL signed with the new key',
-  'Make the new key current',
+  'Promote the new key',
   'Remove old key from key group',
   'Delete old public key',
 ];
@@ -443,7 +443,7 @@ describe('rotate-cloudfront-key', () => {
     expect(result.error?.cause).toMatch(/5 of 5 keys/);
     expect(await publicKeys()).toEqual(keysBefore);
     expect(await secretStages()).toBeUndefined();
-    expect((await slackMessages())[0]?.body.text).toMatch(/failed at "Make sure the key group has room" \(QuotaExceededError\)/);
+    expect((await slackMessages())[0]?.body.text).toMatch(/failed at "Ensure the key group has room" \(QuotaExceededError\)/);
   });
 
   it('rides out throttling with the SDK’s and the state machine’s retries', async () => {
@@ -460,7 +460,7 @@ describe('rotate-cloudfront-key', () => {
 
   describe('a failure at each step before promotion is undone', () => {
     // From the first Task that can fail a due rotation to promotion.
-    const steps = CRASH_POINTS.slice(CRASH_POINTS.indexOf('Make sure the key group has room'), CRASH_POINTS.indexOf('Make the new key current') + 1);
+    const steps = CRASH_POINTS.slice(CRASH_POINTS.indexOf('Ensure the key group has room'), CRASH_POINTS.indexOf('Promote the new key') + 1);
     for (const failing of steps) {
       it(`"${failing}"`, async () => {
         const seeded = await seed();

@@ -36,8 +36,8 @@ const TASK_STATES = [
   'Make room for the new key',
   'Create the new key and store its secret',
   'Test the new key against the bucket',
-  'Make the new key current',
-  'Delete the old key unless it is still used',
+  'Promote the new key',
+  'Retire the old key unless it is still used',
   'Notify Slack of the rotation',
 ];
 const WRITES = /^(Create|Delete|Put|Update|Tag|Untag|Restore)/;
@@ -389,7 +389,7 @@ describe('rotate-lightsail-bucket-key', () => {
   it('keeps the old key and alerts Slack with where it was last used when a consumer still uses it after the grace period', async () => {
     const old = await seedManagedBucket(120);
     const consumer = async (t: Transition) => {
-      if (t.state === 'Delete the old key unless it is still used' && t.phase === 'before') await useKey(old);
+      if (t.state === 'Retire the old key unless it is still used' && t.phase === 'before') await useKey(old);
     };
 
     const { result } = await run(input(), { consumer });

@@ -11,7 +11,7 @@ export const adapter: TargetAdapter = {
   ...routine,
   scenario: 'first rotation, no secret yet',
   seed: (h) => seedKeyGroup(h),
-  creatingSteps: [{ state: 'Generate key pair and store it as pending', afterOperation: 'CreateSecret' }, ...routine.creatingSteps],
+  creatingSteps: [{ state: 'Store a new key pair as pending', afterOperation: 'CreateSecret' }, ...routine.creatingSteps],
   // The routine adapter's edits and bad inputs do not depend on whether the secret exists: tried there.
   humanEdits: [],
   badInputs: () => [],

@@ -139,7 +139,7 @@ export const adapter: TargetAdapter = {
   },
   didWork: (result) => (result.output as { rotated?: boolean } | undefined)?.rotated === true,
   creatingSteps: [
-    { state: 'Generate key pair and store it as pending', afterOperation: 'PutSecretValue' },
+    { state: 'Store a new key pair as pending', afterOperation: 'PutSecretValue' },
     { state: 'Create public key', afterOperation: 'CreatePublicKey' },
   ],
   humanEdits: [

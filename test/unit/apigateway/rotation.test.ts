@@ -23,7 +23,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { QuotaExceededError, RotationInProgressError, UnsafeStateError } from '../../../src/errors';
 import { MixedStageCertificatesError, StageSwitchNotVerifiedError } from '../../../src/apigateway/errors';
 import {
-  assessRotation,
+  findCertificateInUse,
   deleteOldCertificates,
   generateNewCertificate,
   REPLACES_TAG,
@@ -67,51 +67,51 @@ afterEach(() => {
   sm.reset();
 });
 
-describe('assessRotation', () => {
+describe('findCertificateInUse', () => {
   it('is not due while the stages’ certificate expires later than renewBeforeDays', async () => {
     api.on(GetStagesCommand).resolves({ item: [{ stageName: 'prod', clientCertificateId: 'OLD' }, { stageName: 'dev', clientCertificateId: 'OLD' }] });
     api.on(GetClientCertificateCommand).resolves(cert('OLD', 200));
     trustStore(['OLD']);
-    expect(await assessRotation(deps, config)).toMatchObject({ due: false, expiresInDays: 200, stageNames: ['prod', 'dev'], oldCertificateIds: ['OLD'] });
+    expect(await findCertificateInUse(deps, config)).toMatchObject({ due: false, expiresInDays: 200, stageNames: ['prod', 'dev'], oldCertificateIds: ['OLD'] });
   });
 
   it('is due within renewBeforeDays of expiry, or when forced', async () => {
     api.on(GetStagesCommand).resolves({ item: [{ stageName: 'prod', clientCertificateId: 'OLD' }] });
     api.on(GetClientCertificateCommand).resolves(cert('OLD', 30));
     trustStore(['OLD']);
-    expect(await assessRotation(deps, config)).toMatchObject({ due: true, phase: 'rotate', expiresInDays: 30 });
+    expect(await findCertificateInUse(deps, config)).toMatchObject({ due: true, phase: 'rotate', expiresInDays: 30 });
     api.on(GetClientCertificateCommand).resolves(cert('OLD', 300));
-    expect(await assessRotation(deps, { ...config, force: true })).toMatchObject({ due: true, reason: expect.stringMatching(/forced/) });
+    expect(await findCertificateInUse(deps, { ...config, force: true })).toMatchObject({ due: true, reason: expect.stringMatching(/forced/) });
   });
 
   it('refuses stages on different certificates or none unless they are named', async () => {
     api.on(GetStagesCommand).resolves({ item: [{ stageName: 'prod', clientCertificateId: 'OLD' }, { stageName: 'legacy', clientCertificateId: 'OTHER' }, { stageName: 'bare' }] });
     api.on(GetClientCertificateCommand).resolves(cert('OLD', 10));
     trustStore(['OLD']);
-    await expect(assessRotation(deps, config)).rejects.toBeInstanceOf(MixedStageCertificatesError);
-    expect(await assessRotation(deps, { ...config, stageNames: ['prod'] })).toMatchObject({ due: true, stageNames: ['prod'], oldCertificateIds: ['OLD'] });
+    await expect(findCertificateInUse(deps, config)).rejects.toBeInstanceOf(MixedStageCertificatesError);
+    expect(await findCertificateInUse(deps, { ...config, stageNames: ['prod'] })).toMatchObject({ due: true, stageNames: ['prod'], oldCertificateIds: ['OLD'] });
   });
 
   it('names restApiId for an unknown API and stageNames for an unknown stage', async () => {
     // GetStages answers NotFoundException for an unknown API (no GetRestApi first).
     api.on(GetStagesCommand).rejects(notFound());
-    await expect(assessRotation(deps, config)).rejects.toMatchObject({ name: 'InvalidInputError', field: 'restApiId' });
+    await expect(findCertificateInUse(deps, config)).rejects.toMatchObject({ name: 'InvalidInputError', field: 'restApiId' });
     api.on(GetStagesCommand).resolves({ item: [{ stageName: 'prod', clientCertificateId: 'OLD' }] });
     trustStore(['OLD']);
-    await expect(assessRotation(deps, { ...config, stageNames: ['nope'] })).rejects.toMatchObject({ field: 'stageNames' });
+    await expect(findCertificateInUse(deps, { ...config, stageNames: ['nope'] })).rejects.toMatchObject({ field: 'stageNames' });
   });
 
   it('stops when another rotation holds the trust store’s AWSPENDING', async () => {
     api.on(GetStagesCommand).resolves({ item: [{ stageName: 'prod', clientCertificateId: 'OLD' }] });
     trustStore(['OLD'], { v1: ['AWSCURRENT'], theirs: ['AWSPENDING'] });
-    await expect(assessRotation(deps, config)).rejects.toBeInstanceOf(RotationInProgressError);
+    await expect(findCertificateInUse(deps, config)).rejects.toBeInstanceOf(RotationInProgressError);
   });
 
   it('resumes a rotation whose certificate exists (found by its tag), whatever its expiry', async () => {
     api.on(GetStagesCommand).resolves({ item: [{ stageName: 'prod', clientCertificateId: 'NEW' }, { stageName: 'dev', clientCertificateId: 'OLD' }] });
     api.on(GetClientCertificatesCommand).resolves({ items: [cert('NEW', 365, ownTags())] });
     trustStore(['OLD', 'NEW'], { v1: ['AWSCURRENT'], [CLAIM]: ['AWSPENDING'] });
-    expect(await assessRotation(deps, config)).toMatchObject({ due: true, phase: 'resume', newCertificateId: 'NEW', oldCertificateIds: ['OLD'], stageNames: ['prod', 'dev'] });
+    expect(await findCertificateInUse(deps, config)).toMatchObject({ due: true, phase: 'resume', newCertificateId: 'NEW', oldCertificateIds: ['OLD'], stageNames: ['prod', 'dev'] });
   });
 });
 

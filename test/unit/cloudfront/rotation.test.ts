@@ -20,7 +20,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { generateKeyPair } from '../../../src/cloudfront/key-pair';
 import {
   addNewKeyToGroup,
-  assessRotation,
+  checkRotationDue,
   createNewPublicKey,
   ensureRoom,
   promoteNewKey,
@@ -61,12 +61,12 @@ afterEach(() => {
   sm.reset();
 });
 
-describe('assessRotation', () => {
+describe('checkRotationDue', () => {
   it('is not due while the current key is younger than maxKeyAgeDays', async () => {
     cf.on(GetKeyGroupCommand).resolves(group(['K1']));
     sm.on(DescribeSecretCommand).resolves({ VersionIdsToStages: { v1: ['AWSCURRENT'] } });
     sm.on(GetSecretValueCommand, { VersionId: 'v1' }).resolves({ SecretString: key('K1', '2026-05-01T00:00:00.000Z') });
-    const out = await assessRotation(deps, config);
+    const out = await checkRotationDue(deps, config);
     expect(out).toMatchObject({ due: false, phase: 'none', reason: expect.stringMatching(/31 days old/) });
   });
 
@@ -74,21 +74,21 @@ describe('assessRotation', () => {
     cf.on(GetKeyGroupCommand).resolves(group(['K1']));
     sm.on(DescribeSecretCommand).resolves({ VersionIdsToStages: { v1: ['AWSCURRENT'] } });
     sm.on(GetSecretValueCommand, { VersionId: 'v1' }).resolves({ SecretString: key('K1', '2026-01-01T00:00:00.000Z') });
-    expect(await assessRotation(deps, config)).toMatchObject({ due: true, phase: 'rotate', oldKey: { publicKeyId: 'K1', versionId: 'v1' } });
+    expect(await checkRotationDue(deps, config)).toMatchObject({ due: true, phase: 'rotate', oldKey: { publicKeyId: 'K1', versionId: 'v1' } });
     sm.on(GetSecretValueCommand, { VersionId: 'v1' }).resolves({ SecretString: key('K1', '2026-05-31T00:00:00.000Z') });
-    expect(await assessRotation(deps, { ...config, force: true })).toMatchObject({ due: true, reason: expect.stringMatching(/forced/) });
+    expect(await checkRotationDue(deps, { ...config, force: true })).toMatchObject({ due: true, reason: expect.stringMatching(/forced/) });
   });
 
   it('treats a missing secret as the first rotation, with no key of ours to retire', async () => {
     cf.on(GetKeyGroupCommand).resolves(group(['HANDMADE']));
     sm.on(DescribeSecretCommand).rejects(notFound());
-    expect(await assessRotation(deps, config)).toMatchObject({ due: true, firstRotation: true, oldKey: null });
+    expect(await checkRotationDue(deps, config)).toMatchObject({ due: true, firstRotation: true, oldKey: null });
   });
 
   it('reports rotation in progress when another execution holds AWSPENDING', async () => {
     cf.on(GetKeyGroupCommand).resolves(group(['K1']));
     sm.on(DescribeSecretCommand).resolves({ VersionIdsToStages: { v1: ['AWSCURRENT'], other: ['AWSPENDING'] } });
-    await expect(assessRotation(deps, config)).rejects.toBeInstanceOf(RotationInProgressError);
+    await expect(checkRotationDue(deps, config)).rejects.toBeInstanceOf(RotationInProgressError);
   });
 
   it('resumes at retirement when this rotation already promoted its key', async () => {
@@ -97,7 +97,7 @@ describe('assessRotation', () => {
     sm.on(DescribeSecretCommand).resolves({ VersionIdsToStages: { [mine]: ['AWSCURRENT'], v1: ['AWSPREVIOUS'] } });
     sm.on(GetSecretValueCommand, { VersionId: 'v1' }).resolves({ SecretString: key('K1', '2026-01-01T00:00:00.000Z') });
     sm.on(GetSecretValueCommand, { VersionId: mine }).resolves({ SecretString: key('K2', '2026-06-01T00:00:00.000Z') });
-    expect(await assessRotation(deps, config)).toMatchObject({
+    expect(await checkRotationDue(deps, config)).toMatchObject({
       phase: 'retire',
       oldKey: { publicKeyId: 'K1', versionId: 'v1' },
       current: { publicKeyId: 'K2', versionId: mine },

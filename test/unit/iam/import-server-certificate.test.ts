@@ -7,7 +7,7 @@ import {
   NoSuchEntityException,
   UploadServerCertificateCommand,
 } from '@aws-sdk/client-iam';
-import { confirmServerCertificate, importServerCertificate } from '../../../src/iam/import-server-certificate';
+import { readBackServerCertificate, validateAndUploadServerCertificate } from '../../../src/iam/import-server-certificate';
 import { DAY_MS, makeCertificate, type GeneratedCertificate } from '../../support/certs';
 import { silentLog } from './fakes';
 
@@ -40,12 +40,12 @@ function deps(material: { certificateBody: string; privateKey: string; certifica
   };
 }
 
-describe('importServerCertificate', () => {
+describe('validateAndUploadServerCertificate', () => {
   it('uploads a valid certificate under a free name and says whether CloudFront can use it', async () => {
     iamMock.on(GetServerCertificateCommand).rejects(noSuchEntity());
     iamMock.on(UploadServerCertificateCommand).resolves({ ServerCertificateMetadata: metadata() });
 
-    const imported = await importServerCertificate(deps().deps, { serverCertificateName: 'www', path: '/cloudfront/www/' });
+    const imported = await validateAndUploadServerCertificate(deps().deps, { serverCertificateName: 'www', path: '/cloudfront/www/' });
 
     expect(imported).toEqual({
       serverCertificateName: 'www',
@@ -70,14 +70,14 @@ describe('importServerCertificate', () => {
     ['a path with a space', { serverCertificateName: 'www', path: '/a b/' }, 'InvalidCertificatePathError', 'path-follows-aws-rules'],
   ])('rejects %s before reading the secret', async (_, request, name, rule) => {
     const { deps: d, reads } = deps();
-    await expect(importServerCertificate(d, request)).rejects.toMatchObject({ name, rule });
+    await expect(validateAndUploadServerCertificate(d, request)).rejects.toMatchObject({ name, rule });
     expect(reads()).toBe(0);
     expect(iamMock.calls()).toHaveLength(0);
   });
 
   it('rejects a key from another certificate and uploads nothing', async () => {
     const { deps: d } = deps({ certificateBody: cert.certificatePem, privateKey: other.privateKeyPem });
-    await expect(importServerCertificate(d, { serverCertificateName: 'www', path: '/' })).rejects.toMatchObject({
+    await expect(validateAndUploadServerCertificate(d, { serverCertificateName: 'www', path: '/' })).rejects.toMatchObject({
       name: 'KeyPairMismatchError',
       rule: 'private-key-matches-certificate',
     });
@@ -88,7 +88,7 @@ describe('importServerCertificate', () => {
     iamMock.on(GetServerCertificateCommand).resolves({
       ServerCertificate: { ServerCertificateMetadata: metadata('/'), CertificateBody: other.certificatePem },
     });
-    await expect(importServerCertificate(deps().deps, { serverCertificateName: 'www', path: '/' })).rejects.toMatchObject({
+    await expect(validateAndUploadServerCertificate(deps().deps, { serverCertificateName: 'www', path: '/' })).rejects.toMatchObject({
       name: 'CertificateNameTakenError',
       rule: 'name-not-taken',
       existingArn: 'arn:aws:iam::123456789012:server-certificate/www',
@@ -100,7 +100,7 @@ describe('importServerCertificate', () => {
     iamMock.on(GetServerCertificateCommand).resolves({
       ServerCertificate: { ServerCertificateMetadata: metadata('/'), CertificateBody: cert.certificatePem.replace(/\n/g, '\r\n') },
     });
-    const imported = await importServerCertificate(deps().deps, { serverCertificateName: 'www', path: '/' });
+    const imported = await validateAndUploadServerCertificate(deps().deps, { serverCertificateName: 'www', path: '/' });
     expect(imported).toMatchObject({ alreadyImported: true, arn: 'arn:aws:iam::123456789012:server-certificate/www', usableByCloudFront: false });
     expect(iamMock.commandCalls(UploadServerCertificateCommand)).toHaveLength(0);
   });
@@ -108,19 +108,19 @@ describe('importServerCertificate', () => {
   it('translates IAM\'s own KeyPairMismatch into the rule error', async () => {
     iamMock.on(GetServerCertificateCommand).rejects(noSuchEntity());
     iamMock.on(UploadServerCertificateCommand).rejects(new KeyPairMismatchException({ $metadata: {}, message: 'mismatch' }));
-    await expect(importServerCertificate(deps().deps, { serverCertificateName: 'www', path: '/' })).rejects.toMatchObject({
+    await expect(validateAndUploadServerCertificate(deps().deps, { serverCertificateName: 'www', path: '/' })).rejects.toMatchObject({
       name: 'KeyPairMismatchError',
     });
   });
 });
 
-describe('confirmServerCertificate', () => {
+describe('readBackServerCertificate', () => {
   it('fails when IAM holds another certificate under the name', async () => {
     iamMock.on(GetServerCertificateCommand).resolves({
       ServerCertificate: { ServerCertificateMetadata: { ...metadata('/'), ServerCertificateId: 'ASCAOTHER' }, CertificateBody: '' },
     });
     await expect(
-      confirmServerCertificate(new IAMClient({}), { serverCertificateName: 'www', serverCertificateId: 'ASCAEXAMPLE', arn: metadata('/').Arn }, silentLog),
+      readBackServerCertificate(new IAMClient({}), { serverCertificateName: 'www', serverCertificateId: 'ASCAEXAMPLE', arn: metadata('/').Arn }, silentLog),
     ).rejects.toMatchObject({ name: 'UploadNotConfirmedError' });
   });
 });

@@ -5,7 +5,7 @@ import { readThresholdMemory } from '../../../src/iam/threshold-memory';
 import type { ExpiryCheckInput } from '../../../src/iam/workflow-inputs';
 import type { CheckCollaborators } from './wiring';
 
-export async function runExpiryCheck(deps: CheckCollaborators, config: ExpiryCheckInput): Promise<ExpiryCheckResult & { memoryFound: boolean }> {
+export async function checkExpiry(deps: CheckCollaborators, config: ExpiryCheckInput): Promise<ExpiryCheckResult & { memoryFound: boolean }> {
   const memory = await readThresholdMemory(deps.secrets, deps.memorySecretId, deps.log);
   const result = await checkCertificateExpiry(
     {
