@@ -38,12 +38,15 @@ export interface DeployedFunction extends FunctionConfig {
 
 /**
  * Every function serverless.yml deploys: those of each `${file(serverless/<name>.yml):functions}`
- * entry, workflow fragments and the others (the failure notifier in serverless/alarms.yml) alike.
+ * entry, workflow fragments and the others (the failure notifier in serverless/alarms.yml) alike,
+ * and serverless/slack-interactivity.yml's, which deploys when keyturn.config.yml configures Slack
+ * (built and measured either way).
  */
 export function deployedFunctions(root: string = projectRoot): DeployedFunction[] {
   const config = parseYaml(readFileSync(join(root, 'serverless.yml'), 'utf8')) as { functions?: unknown } | null;
   const entries = Array.isArray(config?.functions) ? (config.functions as unknown[]) : [];
   const fragments = entries.flatMap((entry) => {
+    if (typeof entry === 'string' && /^\$\{file\((?:\.\/)?serverless\/schedules\.cjs\):slackFunctions\}/.test(entry.trim())) return ['slack-interactivity'];
     const match = typeof entry === 'string' ? /^\$\{file\((?:\.\/)?serverless\/([a-z0-9-]+)\.ya?ml\):functions\}$/.exec(entry.trim()) : null;
     return match?.[1] ? [match[1]] : [];
   });

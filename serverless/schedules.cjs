@@ -94,7 +94,24 @@ module.exports = {
       // The notifiers read only the Slack webhook secrets the config names (never a credential).
       webhookSecrets: secretArns([config.slackWebhookSecretId, ...config.targets.map((t) => t.input.slackWebhookSecretId)], 'slack-webhook'),
       targets: config.targets.map((t) => t.name),
+      // keyturn's messages carry buttons only when a Slack app takes their clicks (KEYTURN_SLACK_BUTTONS).
+      slackButtons: config.slack ? 'true' : 'false',
+      slack: config.slack
+        ? {
+            signingSecretId: config.slack.signingSecretId,
+            signingSecret: secretArns([config.slack.signingSecretId], 'slack-signing-secret'),
+            // Who may do what from Slack (src/interactivity/access.ts SlackAccess), as the endpoint's KEYTURN_SLACK_ACCESS.
+            access: JSON.stringify({ allow: config.slack.allow, targets: Object.fromEntries(config.targets.filter((t) => t.slackAllow).map((t) => [t.name, t.slackAllow])) }),
+          }
+        : {},
     };
+  },
+  /** serverless/slack-interactivity.yml's functions when keyturn.config.yml has a `slack:` block; none otherwise. */
+  async slackFunctions() {
+    const { config } = await load();
+    if (!config.slack) return {};
+    const { parse } = require('yaml');
+    return parse(readFileSync(join(root, 'serverless', 'slack-interactivity.yml'), 'utf8')).functions;
   },
   async resources({ resolveConfigurationProperty }) {
     const { config, deployResources, targetRolePolicies, kmsKeyPolicies } = await load();

@@ -11,6 +11,10 @@ import { InvalidInputError } from './errors';
  * of Secrets Manager's name characters, and with no `..` segment: Secrets Manager reads it
  * literally, but a person or a policy reading it as a path would be misled about where it is.
  */
+/** A keyturn.config.yml target name: it becomes execution-name prefixes (80 characters at most) and resource ids. */
+export const TARGET_NAME = /^[a-z0-9][a-z0-9-]{0,39}$/;
+export const targetNameField = () => z.string().check(z.regex(TARGET_NAME, 'must be a keyturn.config.yml target name (1-40 lower-case letters, digits or hyphens)'));
+
 export const SECRET_NAME = /^keyturn\/(?!(?:.*\/)?\.\.(?:\/|$))[A-Za-z0-9/_+=.@-]{1,500}$/;
 export const SECRET_NAME_RULE = 'must be a secret name under keyturn/ (letters, digits, /_+=.@-; no .. segment)';
 

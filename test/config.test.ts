@@ -36,10 +36,10 @@ describe('keyturn config check', () => {
   });
 
   it.each([
-    ['an unknown global field', { targets: { a: cloudfront }, colour: 'red' }, "colour: unknown field (allowed: stage, region, slackWebhookSecretId, kmsKeyArn, slackWebhookUrlPrefixes, targets)"],
+    ['an unknown global field', { targets: { a: cloudfront }, colour: 'red' }, "colour: unknown field (allowed: stage, region, slackWebhookSecretId, kmsKeyArn, slackWebhookUrlPrefixes, slack, targets)"],
     ['a webhook URL prefix with a user', { slackWebhookUrlPrefixes: ['https://me@proxy.example.com/slack/'], targets: { a: cloudfront } }, 'slackWebhookUrlPrefixes.0: must be an http(s) URL prefix with a host and a path'],
     ['a webhook URL prefix without a path', { slackWebhookUrlPrefixes: ['https://proxy.example.com'], targets: { a: cloudfront } }, 'slackWebhookUrlPrefixes.0: must be an http(s) URL prefix with a host and a path'],
-    ['an unknown target field', { targets: { a: { ...cloudfront, retries: 3 } } }, "target 'a': retries: unknown field (allowed: workflow, input, schedule, enabled, kmsKeyArn, accountId, roleArn, region)"],
+    ['an unknown target field', { targets: { a: { ...cloudfront, retries: 3 } } }, "target 'a': retries: unknown field (allowed: workflow, input, schedule, enabled, kmsKeyArn, accountId, roleArn, region, slack)"],
     ['an unknown input field (the workflow schema)', { targets: { a: { ...cloudfront, input: { ...cloudfront.input, keyGroup: 'x' } } } }, "target 'a': input.keyGroup: unknown field"],
     ['an input breaking the workflow rule', { targets: { a: { ...cloudfront, input: { ...cloudfront.input, secretId: 'other/a' } } } }, "target 'a': input.secretId: must be a secret name under keyturn/"],
     ['a missing required input field', { targets: { a: { ...cloudfront, input: { keyGroupId: 'kg-1' } } } }, "target 'a': input.secretId: is required"],

@@ -198,7 +198,7 @@ describe('npm run package', () => {
     doc.setIn(['stepFunctions', 'stateMachines'], { fixtureFlow: '${file(serverless/fixture-flow.yml):stateMachine}' });
     // The fixture has no keyturn.config.yml: no schedules, alarms or notifier, and literal defaults.
     doc.delete('resources');
-    doc.setIn(['custom', 'keyturn'], { stage: 'dev', region: 'us-east-1', slackWebhookSecretId: '', slackWebhookUrlPrefixes: '' });
+    doc.setIn(['custom', 'keyturn'], { stage: 'dev', region: 'us-east-1', slackWebhookSecretId: '', slackWebhookUrlPrefixes: '', slackButtons: 'false' });
     writeFileSync(join(scratch, 'serverless.yml'), doc.toString());
     for (const dir of ['serverless', 'state-machines', 'functions']) cpSync(join(fixtures, dir), join(scratch, dir), { recursive: true });
     // The project's own serverless plugins (serverless.yml lists them).

@@ -180,7 +180,7 @@ export function rotationWorkflow(w: RotationWorkflow): RotationDefinition {
     }),
     notify(
       ENDING.notifyFailed,
-      { 'executionName.$': '$$.Execution.Name', 'config.$': '$.config', 'failure.$': '$.failure', 'compensation.$': '$.compensation' },
+      { 'executionName.$': '$$.Execution.Name', 'executionArn.$': '$$.Execution.Id', 'config.$': '$.config', 'failure.$': '$.failure', 'compensation.$': '$.compensation' },
       '$.notificationFailure',
       ENDING.failed,
     ),
@@ -198,7 +198,7 @@ export function rotationWorkflow(w: RotationWorkflow): RotationDefinition {
     }),
     notify(
       ENDING.notifyCouldNotStart,
-      { 'executionName.$': '$$.Execution.Name', 'failure.$': '$.failure', 'request.$': '$.request' },
+      { 'executionName.$': '$$.Execution.Name', 'executionArn.$': '$$.Execution.Id', 'failure.$': '$.failure', 'request.$': '$.request' },
       '$.notificationFailure',
       ENDING.failed,
       'Nothing was changed, so nothing to undo.',

@@ -6,9 +6,9 @@ import * as z from '../zod';
 import { REGION, targetAccountFields, type TargetAccount } from '../aws/target-account';
 import { scheduleExpressionProblem } from './schedule-expression';
 import { kmsKeyArnField, secretNameField } from '../validation';
+import { accessRulesSchema, type AccessRules } from '../interactivity/access';
 
-/** Target names become execution-name prefixes (80 characters at most) and resource ids. */
-export const TARGET_NAME = /^[a-z0-9][a-z0-9-]{0,39}$/;
+export { TARGET_NAME } from '../validation';
 
 export const targetSchema = z.strictObject({
   workflow: z.string().check(z.regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a workflow name such as rotate-cloudfront-key')),
@@ -28,6 +28,8 @@ export const targetSchema = z.strictObject({
   // Where the target lives when not in keyturn's own account and region: passed to the workflow
   // as `input.account` (src/aws/target-account.ts, which also checks them together).
   ...targetAccountFields,
+  // Who may act on this target from Slack, per action (replacing the config's slack.allow for that action).
+  slack: z.optional(z.strictObject({ allow: accessRulesSchema })),
 });
 
 export const configFileSchema = z.strictObject({
@@ -42,6 +44,8 @@ export const configFileSchema = z.strictObject({
     z.array(z.string().check(z.regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?\/[^\s?#]*$/, 'must be an http(s) URL prefix with a host and a path, such as https://proxy.example.com/slack/ (no user, query or fragment)'), z.maxLength(512))).check(z.maxLength(10)),
     [],
   ),
+  // The Slack app that takes keyturn's buttons (README "Slack"): its signing secret, and who may do what.
+  slack: z.optional(z.strictObject({ signingSecretId: secretNameField(), allow: z._default(accessRulesSchema, {}) })),
   targets: z.record(z.string(), z.unknown(), 'must be a map of target name to target'),
 });
 
@@ -59,6 +63,8 @@ export interface Target {
   account?: TargetAccount;
   /** `workflow`: checked by the workflow's exported schema; `generic`: only checked to be a map. */
   inputCheck: 'workflow' | 'generic';
+  /** Who may act on this target from Slack, where it replaces the config's rule for an action. */
+  slackAllow?: AccessRules;
 }
 
 export interface KeyturnConfig {
@@ -69,5 +75,7 @@ export interface KeyturnConfig {
   /** Where Slack webhook URLs may point besides Slack's own hosts (KEYTURN_SLACK_WEBHOOK_URL_PREFIXES). */
   slackWebhookUrlPrefixes: string[];
   kmsKeyArn?: string;
+  /** The Slack app that takes keyturn's buttons, when configured. */
+  slack?: { signingSecretId: string; allow: AccessRules };
   targets: Target[];
 }

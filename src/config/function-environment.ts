@@ -10,3 +10,17 @@ export const WEBHOOK_URL_PREFIXES_VARIABLE = 'KEYTURN_SLACK_WEBHOOK_URL_PREFIXES
 export function webhookUrlPrefixes(env: NodeJS.ProcessEnv = process.env): string[] {
   return (env[WEBHOOK_URL_PREFIXES_VARIABLE] ?? '').split(/\s+/).filter(Boolean);
 }
+
+/** keyturn.config.yml `slack.signingSecretId`: the Slack app's signing secret, for the interactivity endpoint. */
+export const SLACK_SIGNING_SECRET_VARIABLE = 'KEYTURN_SLACK_SIGNING_SECRET_ID';
+/** Who may do what from Slack (src/interactivity/access.ts, SlackAccess), as JSON. */
+export const SLACK_ACCESS_VARIABLE = 'KEYTURN_SLACK_ACCESS';
+/** Set (to `true`) when the Slack app takes button clicks: the messages then carry keyturn's buttons. */
+export const SLACK_BUTTONS_VARIABLE = 'KEYTURN_SLACK_BUTTONS';
+/** The deploy's stage: the interactivity endpoint acts on `keyturn-<workflow>-<stage>` only. */
+export const STAGE_VARIABLE = 'KEYTURN_STAGE';
+
+/** Whether keyturn's messages carry buttons (the Slack app's interactivity is configured). */
+export function slackButtons(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env[SLACK_BUTTONS_VARIABLE] === 'true';
+}

@@ -39,7 +39,7 @@ export function validateConfig(raw: unknown, options: LoadOptions & { file: stri
     issues.push(...toIssues(top.error, raw, undefined, '', Object.keys(configFileSchema.shape)));
     if (!isMap(raw) || !isMap(raw.targets)) throw new ConfigError(options.file, issues);
   }
-  const global = top.success ? top.data : { slackWebhookSecretId: undefined, kmsKeyArn: undefined, stage: 'dev', region: 'us-east-1', slackWebhookUrlPrefixes: [] };
+  const global = top.success ? top.data : { slackWebhookSecretId: undefined, kmsKeyArn: undefined, slack: undefined, stage: 'dev', region: 'us-east-1', slackWebhookUrlPrefixes: [] };
   const rawTargets = (top.success ? top.data.targets : (raw as { targets: Record<string, unknown> }).targets) ?? {};
   if (Object.keys(rawTargets).length === 0) issues.push({ field: 'targets', rule: 'must declare at least one target' });
 
@@ -66,6 +66,8 @@ export function validateConfig(raw: unknown, options: LoadOptions & { file: stri
     if (typeof workflow !== 'string' || !workflows.includes(workflow) || !isMap(value) || (value.input !== undefined && !isMap(value.input))) continue;
     const schema = workflowInputSchemas[workflow];
     const input: Record<string, unknown> = { ...((value.input as Record<string, unknown> | undefined) ?? {}) };
+    // The target's name travels with its runs where the workflow takes it: Slack's buttons act on targets.
+    if (input.target === undefined && schema && inputDeclares(schema, 'target')) input.target = name;
     if (global.slackWebhookSecretId !== undefined && input.slackWebhookSecretId === undefined && schema && inputDeclares(schema, 'slackWebhookSecretId')) {
       input.slackWebhookSecretId = global.slackWebhookSecretId;
     }
@@ -86,7 +88,8 @@ export function validateConfig(raw: unknown, options: LoadOptions & { file: stri
       if (!checked.success) issues.push(...toIssues(checked.error, input, name, 'input', Object.keys(inputShape(schema))));
     }
     if (!parsed.success) continue;
-    const { schedule, enabled } = parsed.data;
+    const { schedule, enabled, slack } = parsed.data;
+    if (input.target !== undefined && input.target !== name) issues.push({ target: name, field: 'input.target', rule: `names target '${String(input.target)}': set by keyturn to the target's own name` });
     targets.push({
       name,
       workflow,
@@ -95,6 +98,7 @@ export function validateConfig(raw: unknown, options: LoadOptions & { file: stri
       enabled,
       ...(account ? { account } : {}),
       inputCheck: schema ? 'workflow' : 'generic',
+      ...(slack ? { slackAllow: slack.allow } : {}),
     });
   }
   issues.push(...sharedSecretIssues(targets), ...inputSizeIssues(targets), ...partitionIssues(targets, global.region));
@@ -106,6 +110,7 @@ export function validateConfig(raw: unknown, options: LoadOptions & { file: stri
     ...(global.slackWebhookSecretId !== undefined ? { slackWebhookSecretId: global.slackWebhookSecretId } : {}),
     slackWebhookUrlPrefixes: global.slackWebhookUrlPrefixes,
     ...(global.kmsKeyArn !== undefined ? { kmsKeyArn: global.kmsKeyArn } : {}),
+    ...(global.slack ? { slack: global.slack } : {}),
     targets,
   };
 }

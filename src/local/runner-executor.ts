@@ -27,6 +27,7 @@ export function runnerExecutor(options: RunnerExecutorOptions = {}): StateMachin
       root,
       skipWaits: options.skipWaits ?? true,
       executionName: request.executionName,
+      execution: { executionArn: request.executionArn, stateMachineArn: request.stateMachineArn, stateMachineName: request.stateMachineName },
       onProgress: (p) => {
         if (p.index !== undefined) return; // Map iterations are not separate history states here
         onStep(toStep(p));

@@ -33,6 +33,12 @@ export interface RunOptions {
   fastRetries?: boolean;
   /** `$$.Execution.Name` (default: `local-<time>-<random>`). */
   executionName?: string;
+  /**
+   * The execution and its state machine as Step Functions names them, for `$$.Execution.Id` and
+   * `$$.StateMachine` (default: the local stack's, `keyturn-<workflow>-local`): the simulator's
+   * Step Functions passes its own, so what a run says of itself is the execution that was started.
+   */
+  execution?: { executionArn: string; stateMachineArn: string; stateMachineName: string };
   /** stop the run as a Lambda timeout would, right after this state completes (crash tests) */
   stopAfterState?: string;
   /** awaited before and after every Task invocation: tests probe invariants at every transition */
@@ -190,13 +196,13 @@ export async function runWorkflow(workflow: string, input: unknown, options: Run
     noThrowOnAbort: true,
     context: {
       Execution: {
-        Id: `arn:aws:states:${region}:${LOCAL_ACCOUNT_ID}:execution:${config.stateMachineName}:${executionName}`,
+        Id: options.execution?.executionArn ?? `arn:aws:states:${region}:${LOCAL_ACCOUNT_ID}:execution:${config.stateMachineName}:${executionName}`,
         Name: executionName,
         RoleArn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/${config.stateMachineName}-role`,
       },
       StateMachine: {
-        Id: `arn:aws:states:${region}:${LOCAL_ACCOUNT_ID}:stateMachine:${config.stateMachineName}`,
-        Name: config.stateMachineName,
+        Id: options.execution?.stateMachineArn ?? `arn:aws:states:${region}:${LOCAL_ACCOUNT_ID}:stateMachine:${config.stateMachineName}`,
+        Name: options.execution?.stateMachineName ?? config.stateMachineName,
       },
     },
   });

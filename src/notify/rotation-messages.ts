@@ -2,7 +2,8 @@
  * Block Kit messages about rotations, shared by every workflow. Built with slack-block-builder so
  * the shape is checked by a maintained library rather than hand-written JSON.
  */
-import { Blocks, Md, Message } from 'slack-block-builder';
+import { Blocks, Elements, Md, Message } from 'slack-block-builder';
+import { RETRY_ACTION_ID, type RetryButtonValue } from '../interactivity/actions';
 import type { SlackMessage } from './slack';
 import { slackEscape as esc } from './slack-text';
 
@@ -22,6 +23,8 @@ export interface RotationFailed {
   undone: string[];
   kept: string[];
   executionName: string;
+  /** A Retry button (when the Slack app takes clicks): what it carries back to keyturn's endpoint. */
+  retry?: RetryButtonValue;
 }
 
 /** What a workflow's "Notify Slack of the failure" step reports, besides its own target's id. */
@@ -55,5 +58,6 @@ export function rotationFailedMessage(m: RotationFailed): SlackMessage {
     Blocks.Section({ text: `${Md.bold('Undone')}\n${list(m.undone)}`.slice(0, 2900) }),
     ...(m.kept.length ? [Blocks.Section({ text: `${Md.bold('Kept')}\n${list(m.kept)}`.slice(0, 2900) })] : []),
     Blocks.Context().elements(`execution ${esc(m.executionName)}`),
+    ...(m.retry ? [Blocks.Actions().elements(Elements.Button({ text: 'Retry', actionId: RETRY_ACTION_ID, value: JSON.stringify(m.retry) }))] : []),
   ]);
 }

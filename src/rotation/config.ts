@@ -6,7 +6,7 @@
  */
 import * as z from '../zod';
 import { targetAccountSchema } from '../aws/target-account';
-import { kmsKeyArnField, parseInput, secretNameField } from '../validation';
+import { kmsKeyArnField, parseInput, secretNameField, targetNameField } from '../validation';
 
 /** Step Functions' Wait limit: the grace period is a Wait state's Seconds. */
 export const MAX_WAIT_SECONDS = 99_999_999;
@@ -31,6 +31,8 @@ function sharedFields(graceSecondsDefault: number) {
     rotationId: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_.:-]{1,80}$/, 'must be 1-80 letters, digits or _.:-'))),
     /** The target's account and region, when not keyturn's own (src/aws/target-account.ts). */
     account: z.optional(targetAccountSchema),
+    /** The keyturn.config.yml target this run is for (set by the schedule and `keyturn run --target`): Slack's buttons name it. */
+    target: z.optional(targetNameField()),
   };
 }
 

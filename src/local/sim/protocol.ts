@@ -129,3 +129,6 @@ export function requestId(): string {
   const hex = (requestCounter.toString(16) + Math.random().toString(16).slice(2)).padEnd(32, '0').slice(0, 32);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
+
+/** An admin request (`/_sim/…`) the simulator cannot act on: answered 400 with the message. */
+export class AdminInputError extends Error {}

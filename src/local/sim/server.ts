@@ -7,12 +7,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { chmodSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { AwsError, json, type Principal, type ServiceModule, type SimContext, type SimRequest, type SimResponse } from './protocol';
+import { AdminInputError, AwsError, json, type Principal, type ServiceModule, type SimContext, type SimRequest, type SimResponse } from './protocol';
 import { allWorlds, emptyState, persistable, restore, worldOf, type SimState } from './state';
 import { Faults, type FaultSpec, type RacingWriterSpec } from './faults';
 import { services as defaultServices } from './services/index';
 import { stepFunctions, type StateMachineExecutor } from './services/stepfunctions';
 import { stsState } from './services/sts';
+import { click, parseClickRequest } from './slack-click';
 
 export interface SimulatorOptions {
   port?: number;
@@ -257,6 +258,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
           return json(200, { cleared: true });
         case 'POST slack':
           return slack(req, rest);
+        case 'POST slack-click':
+          // Slack, pressing a button on a message the sink received (./slack-click.ts).
+          return json(200, await click(parseClickRequest(parseJson(req.body)), { messages: state.slack, baseUrl: ctx.baseUrl, nowMs: ctx.now() }));
         default: {
           const module = services[area];
           // A probe gets the home world; one that stands for a resource of any account finds it there.
@@ -333,7 +337,6 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   };
 }
 
-class AdminInputError extends Error {}
 
 function parseJson(body: Buffer): unknown {
   try {

@@ -1,0 +1,173 @@
+/**
+ * keyturn's Slack interactivity endpoint (a Lambda Function URL): every request is verified as
+ * Slack's before anything is read from it (401 and nothing started otherwise), Slack's retries of
+ * a request already handled are acknowledged and ignored, and a verified click is authorised
+ * (src/interactivity/access.ts) before it acts. The answer goes back within Slack's 3 seconds:
+ * the actions here are one or two Step Functions calls; what happened is then said by replacing
+ * the message through its response_url (who did what, and when), or, to the one user refused, in
+ * an ephemeral reply. Slack failing to take that follow-up changes nothing that was done.
+ */
+import * as z from '../zod';
+import type { Log } from '../logger';
+import { postSlackMessage, type HttpPost, type SlackMessage } from '../notify/slack';
+import { slackEscape as esc } from '../notify/slack-text';
+import { decideAccess, type SlackAccess } from './access';
+import { RETRY_ACTION_ID, retryButtonValueSchema } from './actions';
+import { SlackRequestRejectedError, SlackRequestUnverifiedError } from './errors';
+import { retryRotation, type RetryOutcome, type StatesClient } from './retry';
+import { header, parseSlackBody, verifySlackRequest, type FunctionUrlRequest } from './slack-request';
+
+
+const blockActionsSchema = z.looseObject({
+  type: z.literal('block_actions'),
+  user: z.looseObject({ id: z.string() }),
+  channel: z.optional(z.looseObject({ id: z.string() })),
+  actions: z.array(z.looseObject({ action_id: z.string(), value: z.optional(z.string()) })).check(z.minLength(1)),
+  response_url: z.optional(z.string()),
+  message: z.optional(z.looseObject({ text: z.optional(z.string()), blocks: z.optional(z.array(z.unknown())) })),
+});
+
+export interface EndpointDeps {
+  states: StatesClient;
+  /** The app's signing secret (read from Secrets Manager by the handler, never logged). */
+  signingSecret: () => Promise<string>;
+  access: SlackAccess;
+  /** The deploy's stage: only keyturn's state machines of this stage are acted on. */
+  stage: string;
+  /** Where a response_url may point besides Slack's own (the config's slackWebhookUrlPrefixes). */
+  responseUrlPrefixes: readonly string[];
+  fetch: HttpPost;
+  sleep: (ms: number) => Promise<void>;
+  now: () => Date;
+  log: Log;
+}
+
+export interface FunctionUrlResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+const reply = (statusCode: number, body: string | object = ''): FunctionUrlResponse => ({
+  statusCode,
+  headers: { 'content-type': typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json' },
+  body: typeof body === 'string' ? body : JSON.stringify(body),
+});
+
+export async function handleSlackRequest(deps: EndpointDeps, request: FunctionUrlRequest): Promise<FunctionUrlResponse> {
+  let body: Buffer;
+  try {
+    body = verifySlackRequest(request, await deps.signingSecret(), deps.now());
+  } catch (error) {
+    if (!(error instanceof SlackRequestUnverifiedError)) throw error;
+    // The reason only: never the body, its signature or its headers' values.
+    deps.log.warn('slack request refused', { reason: error.message });
+    return reply(401, 'unverified request');
+  }
+  // Slack retries a request it got no timely answer to; the first delivery already acted.
+  const retryNum = header(request, 'x-slack-retry-num');
+  if (retryNum !== undefined) {
+    deps.log.info('slack retry ignored', { retryNum, reason: header(request, 'x-slack-retry-reason') });
+    return reply(200);
+  }
+  try {
+    const parsed = parseSlackBody(request, body);
+    if (parsed.kind === 'command') return reply(200, { response_type: 'ephemeral', text: 'keyturn takes no slash command here yet: use the buttons on its messages.' });
+    return await handleInteraction(deps, parsed.payload);
+  } catch (error) {
+    if (!(error instanceof SlackRequestRejectedError)) throw error;
+    deps.log.warn('slack request rejected', { reason: error.message });
+    return reply(400, error.message);
+  }
+}
+
+async function handleInteraction(deps: EndpointDeps, payload: unknown): Promise<FunctionUrlResponse> {
+  const parsed = blockActionsSchema.safeParse(payload);
+  if (!parsed.success) throw new SlackRequestRejectedError('the payload is not a block_actions interaction with a user and an action');
+  const interaction = parsed.data;
+  const action = interaction.actions[0]!;
+  const userId = interaction.user.id;
+  const channelId = interaction.channel?.id;
+  const respond = (message: SlackMessage & Record<string, unknown>) => followUp(deps, interaction.response_url, message);
+
+  if (action.action_id !== RETRY_ACTION_ID) {
+    deps.log.warn('unknown slack action', { actionId: action.action_id.slice(0, 100), userId });
+    await respond({ response_type: 'ephemeral', replace_original: false, text: `keyturn does not know the action ${esc(action.action_id.slice(0, 100))}: nothing was done.`, blocks: [] });
+    return reply(200);
+  }
+  const value = retryButtonValueSchema.safeParse(parseJson(action.value));
+  if (!value.success) throw new SlackRequestRejectedError(`the ${RETRY_ACTION_ID} button's value is not {target, executionArn}`);
+  const { target, executionArn } = value.data;
+  const decision = decideAccess(deps.access, { action: 'retry', target, userId, ...(channelId ? { channelId } : {}) });
+  deps.log.info('slack action', { action: 'retry', target, userId, channelId, allowed: decision.allowed, rule: decision.rule });
+  if (!decision.allowed) {
+    await respond({ response_type: 'ephemeral', replace_original: false, text: `You are not allowed to retry ${esc(target)} from Slack (${esc(decision.rule)}): nothing was done.`, blocks: [] });
+    return reply(200);
+  }
+  const outcome = await retryRotation({ states: deps.states, log: deps.log }, { executionArn, stage: deps.stage });
+  await respond(updatedMessage(interaction.message, retryLine(outcome, userId, deps.now())));
+  return reply(200);
+}
+
+/** The line the message gains after a click: who did what, when, and the execution it started. */
+function retryLine(outcome: RetryOutcome, userId: string, at: Date): string {
+  const when = at.toISOString().slice(0, 16).replace('T', ' ');
+  switch (outcome.kind) {
+    case 'started':
+      return `<@${esc(userId)}> retried the rotation at ${when} UTC: execution ${esc(nameOf(outcome.executionArn))} (rotation ${esc(outcome.rotationId)})`;
+    case 'already-retried':
+      return `<@${esc(userId)}> asked for a retry at ${when} UTC: already retried, execution ${esc(nameOf(outcome.executionArn))} is ${esc(outcome.status)}`;
+    case 'not-failed':
+      return `<@${esc(userId)}> asked for a retry at ${when} UTC: nothing to retry, the execution is ${esc(outcome.status)}`;
+  }
+}
+
+const nameOf = (executionArn: string) => executionArn.slice(executionArn.lastIndexOf(':') + 1);
+
+/** The original message without its buttons (they were used), with `line` as a context block at the end. */
+function updatedMessage(original: { text?: string; blocks?: unknown[] } | undefined, line: string): SlackMessage & Record<string, unknown> {
+  const blocks = (original?.blocks ?? []).filter((b) => (b as { type?: unknown } | null)?.type !== 'actions');
+  return { replace_original: true, text: original?.text ?? line, blocks: [...blocks, { type: 'context', elements: [{ type: 'mrkdwn', text: line }] }] };
+}
+
+/** Posts to the interaction's response_url, when it is Slack's (or an allowed prefix); a failure is logged, not thrown. */
+async function followUp(deps: EndpointDeps, responseUrl: string | undefined, message: SlackMessage & Record<string, unknown>): Promise<void> {
+  if (!responseUrl || !responseUrlAllowed(responseUrl, deps.responseUrlPrefixes)) {
+    deps.log.warn('slack response_url refused', { present: responseUrl !== undefined });
+    return;
+  }
+  try {
+    await postSlackMessage(responseUrl, message, { fetch: deps.fetch, sleep: deps.sleep, log: deps.log, attempts: 2 });
+  } catch (error) {
+    // What the click asked for is done; only the message update is lost.
+    deps.log.warn('slack response_url failed', { error: (error as Error).name, message: (error as Error).message });
+  }
+}
+
+/** Slack's response URLs are https://hooks.slack.com/actions/… (GovSlack: hooks.slack-gov.com). */
+export function responseUrlAllowed(url: string, prefixes: readonly string[]): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  if (parsed.username || parsed.password) return false;
+  if (parsed.protocol === 'https:' && ['hooks.slack.com', 'hooks.slack-gov.com'].includes(parsed.hostname) && parsed.port === '' && parsed.pathname.startsWith('/actions/')) return true;
+  return prefixes.some((prefix) => {
+    try {
+      const allowed = new URL(prefix);
+      return parsed.origin === allowed.origin && parsed.pathname.startsWith(allowed.pathname);
+    } catch {
+      return false;
+    }
+  });
+}
+
+function parseJson(text: string | undefined): unknown {
+  try {
+    return JSON.parse(text ?? '');
+  } catch {
+    return undefined;
+  }
+}

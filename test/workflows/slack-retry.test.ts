@@ -1,0 +1,163 @@
+/**
+ * "Retry" from Slack, end to end on the simulator: a deployed rotation (the real state-machine
+ * file, run by the simulator's Step Functions) fails and is undone; its failure message carries a
+ * Retry button; the simulator's Slack presses it, signing the interaction as Slack does, against
+ * the interactivity endpoint served as a Function URL on this machine; the endpoint verifies,
+ * authorises, and starts the same state machine with the failed run's rotationId, which succeeds.
+ * Forged, replayed and redelivered requests, an unlisted user, a double click and a Slack that
+ * fails the follow-up are each tried on the way.
+ */
+import { CloudFrontClient, CreateKeyGroupCommand, CreatePublicKeyCommand, GetKeyGroupCommand } from '@aws-sdk/client-cloudfront';
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CreateStateMachineCommand, DescribeExecutionCommand, ListExecutionsCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { generateKeyPairSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SLACK_ACCESS_VARIABLE, SLACK_BUTTONS_VARIABLE, SLACK_SIGNING_SECRET_VARIABLE, STAGE_VARIABLE } from '../../src/config/function-environment';
+import { startFunctionUrl, type FunctionUrl } from '../../src/local/function-url';
+import { runnerExecutor } from '../../src/local/runner-executor';
+import type { SlackMessage } from '../../src/local/sim/state';
+import { handler } from '../../functions/slack-interactivity/handle-slack-request';
+import { useSimulator } from '../support/sim';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const MACHINE = 'keyturn-rotate-cloudfront-key-dev';
+const SIGNING_SECRET_ID = 'keyturn/slack/signing-secret';
+const SIGNING_SECRET = 'e3b0c44298fc1c149afbf4c8996fb924';
+const ON_CALL = { id: 'U0ONCALL', name: 'on-call' };
+const STRANGER = { id: 'U0STRANGER', name: 'stranger' };
+const CHANNEL = { id: 'C0RANDOM', name: 'random' };
+
+const sim = useSimulator({ resetEachTest: false, executor: runnerExecutor({ root }) });
+const sfn = () => new SFNClient({});
+const saved: Record<string, string | undefined> = {};
+let endpoint: FunctionUrl;
+
+beforeAll(async () => {
+  const env = {
+    [SLACK_SIGNING_SECRET_VARIABLE]: SIGNING_SECRET_ID,
+    [SLACK_ACCESS_VARIABLE]: JSON.stringify({ allow: { retry: { channels: ['C0OPS'] } }, targets: { 'media-signing-key': { retry: { users: [ON_CALL.id] } } } }),
+    [STAGE_VARIABLE]: 'dev',
+    [SLACK_BUTTONS_VARIABLE]: 'true',
+  };
+  for (const [name, value] of Object.entries(env)) {
+    saved[name] = process.env[name];
+    process.env[name] = value;
+  }
+  endpoint = await startFunctionUrl(handler);
+});
+
+afterAll(async () => {
+  await endpoint.close();
+  for (const [name, value] of Object.entries(saved)) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
+});
+
+async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  for (let i = 0; i < 400; i += 1) {
+    const value = await read();
+    if (done(value)) return value;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error('timed out waiting');
+}
+
+const finished = (executionArn: string) =>
+  until(() => sfn().send(new DescribeExecutionCommand({ executionArn })), (e) => e.status !== 'RUNNING');
+const executions = async () => (await sfn().send(new ListExecutionsCommand({ stateMachineArn: machineArn }))).executions ?? [];
+const slackMessages = async () => (await sim.admin<{ messages: SlackMessage[] }>('GET', '/_sim/slack')).messages;
+const click = (messageSeq: number, user: { id: string }, extra: Record<string, unknown> = {}) =>
+  sim.admin<{ status: number; body: string }>('POST', '/_sim/slack-click', {
+    url: endpoint.url,
+    signingSecret: SIGNING_SECRET,
+    messageSeq,
+    actionId: 'keyturn.retry',
+    user,
+    channel: CHANNEL,
+    ...extra,
+  });
+
+let machineArn = '';
+
+describe('Retry on a failed rotation, from Slack', () => {
+  let failedArn = '';
+  let failureSeq = 0;
+  let keyGroupId = '';
+  let legacyKeyId = '';
+
+  it('a failed rotation is undone and its message carries a Retry button naming the target and the execution', async () => {
+    const cf = new CloudFrontClient({});
+    const sm = new SecretsManagerClient({});
+    const pair = generateKeyPairSync('ec', { namedCurve: 'prime256v1', publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+    const legacy = await cf.send(new CreatePublicKeyCommand({ PublicKeyConfig: { Name: 'legacy', CallerReference: 'legacy', EncodedKey: pair.publicKey } }));
+    legacyKeyId = legacy.PublicKey!.Id!;
+    keyGroupId = (await cf.send(new CreateKeyGroupCommand({ KeyGroupConfig: { Name: 'media', Items: [legacyKeyId] } }))).KeyGroup!.Id!;
+    await sm.send(new CreateSecretCommand({ Name: 'keyturn/slack/webhook', SecretString: JSON.stringify({ url: `${sim.url}/_sim/slack/services/T0/B0/hook` }) }));
+    await sm.send(new CreateSecretCommand({ Name: SIGNING_SECRET_ID, SecretString: SIGNING_SECRET }));
+    machineArn = (await sfn().send(new CreateStateMachineCommand({ name: MACHINE, definition: readFileSync(`${root}/state-machines/rotate-cloudfront-key.asl.json`, 'utf8'), roleArn: 'arn:aws:iam::123456789012:role/keyturn' }))).stateMachineArn!;
+    // The new key's creation is refused once: the rotation fails after it stored a pending key.
+    await sim.admin('POST', '/_sim/faults', { service: 'cloudfront', operation: 'CreatePublicKey', error: { code: 'AccessDenied', status: 403 }, count: 1 });
+
+    const input = { target: 'media-signing-key', keyGroupId, secretId: 'keyturn/cloudfront/media-signing-key', graceSeconds: 60, slackWebhookSecretId: 'keyturn/slack/webhook', testUrlBase: `${sim.url}/_sim/cloudfront/${keyGroupId}` };
+    failedArn = (await sfn().send(new StartExecutionCommand({ stateMachineArn: machineArn, name: 'nightly-1', input: JSON.stringify(input) }))).executionArn!;
+
+    expect((await finished(failedArn)).status).toBe('FAILED');
+    const failure = (await slackMessages()).at(-1)!;
+    failureSeq = failure.seq;
+    const buttons = (failure.body as { blocks: { type: string; elements?: { action_id: string; value: string }[] }[] }).blocks.filter((b) => b.type === 'actions').flatMap((b) => b.elements ?? []);
+    expect(buttons.map((b) => b.action_id)).toEqual(['keyturn.retry']);
+    expect(JSON.parse(buttons[0]!.value)).toEqual({ target: 'media-signing-key', executionArn: failedArn });
+  });
+
+  it('refuses forged, replayed and unsigned clicks with 401, and starts nothing', async () => {
+    expect(await click(failureSeq, ON_CALL, { signingSecret: 'not-the-signing-secret' })).toMatchObject({ status: 401 });
+    expect(await click(failureSeq, ON_CALL, { timestamp: Math.floor(Date.now() / 1000) - 600 })).toMatchObject({ status: 401 });
+    const unsigned = await fetch(endpoint.url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'payload=%7B%7D' });
+    expect(unsigned.status).toBe(401);
+    expect(await executions()).toHaveLength(1);
+  });
+
+  it("ignores Slack's redelivery of a request (X-Slack-Retry-Num)", async () => {
+    expect(await click(failureSeq, ON_CALL, { retryNum: 1 })).toEqual({ status: 200, body: '' });
+    expect(await executions()).toHaveLength(1);
+  });
+
+  it('tells a user the target does not list that they may not retry, and starts nothing', async () => {
+    const before = (await slackMessages()).length;
+    expect(await click(failureSeq, STRANGER)).toMatchObject({ status: 200 });
+
+    const reply = (await slackMessages()).slice(before);
+    expect(reply.map((m) => [m.path, (m.body as { response_type?: string }).response_type])).toEqual([[`/actions/${failureSeq}`, 'ephemeral']]);
+    expect((reply[0]!.body as { text: string }).text).toContain('not allowed to retry media-signing-key');
+    expect(await executions()).toHaveLength(1);
+  });
+
+  it('retries for a listed user: the same rotation runs again and succeeds, even when Slack fails the message update', async () => {
+    await sim.admin('POST', '/_sim/faults', { service: 'slack', operation: 'PostMessage', error: { code: 'internal_error', status: 500 }, count: 2 });
+    expect(await click(failureSeq, ON_CALL)).toMatchObject({ status: 200 });
+
+    const retried = (await executions()).find((e) => e.executionArn !== failedArn)!;
+    const done = await finished(retried.executionArn!);
+    expect(done.status).toBe('SUCCEEDED');
+    expect(JSON.parse(done.input!)).toMatchObject({ target: 'media-signing-key', rotationId: 'nightly-1' });
+    expect(JSON.parse(done.output!)).toMatchObject({ rotated: true, rotationId: 'nightly-1' });
+    // A first rotation (no secret yet): the new key joins the hand-made one, which the secret never named.
+    const group = await new CloudFrontClient({}).send(new GetKeyGroupCommand({ Id: keyGroupId }));
+    expect(group.KeyGroup?.KeyGroupConfig?.Items).toEqual([legacyKeyId, JSON.parse(done.output!).newPublicKeyId]);
+  });
+
+  it('a second click (or a second person) starts nothing more, and the message says who retried, when, and how it went', async () => {
+    const before = (await slackMessages()).length;
+    expect(await click(failureSeq, ON_CALL)).toMatchObject({ status: 200 });
+
+    expect(await executions()).toHaveLength(2);
+    const update = (await slackMessages()).slice(before).find((m) => m.path === `/actions/${failureSeq}`)!.body as { replace_original: boolean; blocks: { type: string; elements?: { text: string }[] }[] };
+    expect(update.replace_original).toBe(true);
+    // The buttons are gone; the last block says what happened.
+    expect(update.blocks.some((b) => b.type === 'actions')).toBe(false);
+    expect(update.blocks.at(-1)?.elements?.[0]?.text).toMatch(/^<@U0ONCALL> asked for a retry at \d{4}-\d\d-\d\d \d\d:\d\d UTC: already retried, execution retry-[0-9a-f]{40} is SUCCEEDED$/);
+  });
+});
