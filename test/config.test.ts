@@ -76,6 +76,11 @@ describe('keyturn config check', () => {
     ['a testUrlBase over 2048 characters', { targets: { a: { ...cloudfront, input: { ...cloudfront.input, testUrlBase: `https://cdn.example.com/${'p'.repeat(2048)}` } } } }, "target 'a': input.testUrlBase: must be at most 2048 characters"],
     ['an input over EventBridge\'s 8 KB', { slackWebhookSecretId: 'keyturn/slack/webhook', targets: { e: { workflow: 'check-iam-cert-expiry', input: { mutedCertificateNames: Array.from({ length: 100 }, (_, i) => `muted-certificate-${i}-${'x'.repeat(80)}`) } } } }, "target 'e': input: is 10"],
     ['a required input the global webhook would fill, missing both', { targets: { e: { workflow: 'check-iam-cert-expiry', schedule: 'cron(0 8 * * ? *)' } } }, "target 'e': input.slackWebhookSecretId: is required"],
+    ['a Slack block without its signing secret', { slack: { allow: {} }, targets: { a: cloudfront } }, 'slack.signingSecretId: is required'],
+    ['a Slack rule naming a user by name', { slack: { signingSecretId: 'keyturn/slack/signing-secret', allow: { retry: { users: ['alice'] } } }, targets: { a: cloudfront } }, 'slack.allow.retry.users.0: must be a Slack user id such as U024BE7LH'],
+    ['a Slack rule for an action keyturn has not', { slack: { signingSecretId: 'keyturn/slack/signing-secret', allow: { deploy: {} } }, targets: { a: cloudfront } }, 'slack.allow.deploy: unknown field'],
+    ['a target Slack rule naming a channel by name', { targets: { a: { ...cloudfront, slack: { allow: { retry: { channels: ['#ops'] } } } } } }, "target 'a': slack.allow.retry.channels.0: must be a Slack channel id such as C024BE91L"],
+    ['an input naming another target', { targets: { a: { ...cloudfront, input: { ...cloudfront.input, target: 'b' } } } }, "target 'a': input.target: names target 'b': set by keyturn to the target's own name"],
   ])('rejects %s with a message naming it (exit 1)', async (_, config, message) => {
     const { code, stderr } = await check(config);
 
@@ -98,6 +103,22 @@ describe('keyturn config check', () => {
 
     expect(code).toBe(0);
     expect(stdout).toContain('rate(1 day), in 111122223333 (as arn:aws:iam::111122223333:role/keyturn-target), eu-west-1');
+  });
+
+  it("gives each rotation's input its target's name, and takes the Slack app and its per-target rules", async () => {
+    const { loadConfig } = await import('../src/config/load-config');
+    const config = loadConfig(
+      configFile({
+        slack: { signingSecretId: 'keyturn/slack/signing-secret', allow: { retry: { channels: ['C024BE91L'] } } },
+        targets: { a: { ...cloudfront, slack: { allow: { retry: { users: ['U024BE7LH'] } } } }, e: { workflow: 'import-iam-server-cert', enabled: false, input: { sourceSecretId: 'keyturn/certificates/a', serverCertificateName: 'a', slackWebhookSecretId: 'keyturn/slack/webhook' } } },
+      }),
+      { root: repo },
+    );
+
+    expect(config.slack).toEqual({ signingSecretId: 'keyturn/slack/signing-secret', allow: { retry: { users: [], channels: ['C024BE91L'] } } });
+    expect(config.targets[0]).toMatchObject({ name: 'a', input: { target: 'a' }, slackAllow: { retry: { users: ['U024BE7LH'], channels: [] } } });
+    // A workflow whose input takes no target gets none.
+    expect(config.targets[1]?.input).not.toHaveProperty('target');
   });
 
   it('fills the global slackWebhookSecretId into targets whose workflow takes one', async () => {

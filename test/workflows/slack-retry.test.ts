@@ -9,7 +9,7 @@
  */
 import { CloudFrontClient, CreateKeyGroupCommand, CreatePublicKeyCommand, GetKeyGroupCommand } from '@aws-sdk/client-cloudfront';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { CreateStateMachineCommand, DescribeExecutionCommand, ListExecutionsCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { CreateStateMachineCommand, DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +33,9 @@ const sim = useSimulator({ resetEachTest: false, executor: runnerExecutor({ root
 const sfn = () => new SFNClient({});
 const saved: Record<string, string | undefined> = {};
 let endpoint: FunctionUrl;
+/** Every line written to stdout and stderr while the file runs (the handlers' logs among them). */
+const written: string[] = [];
+const writes = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
 
 beforeAll(async () => {
   const env = {
@@ -46,9 +49,13 @@ beforeAll(async () => {
     process.env[name] = value;
   }
   endpoint = await startFunctionUrl(handler);
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => (written.push(String(chunk)), writes.out(chunk, ...rest))) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string | Uint8Array, ...rest: never[]) => (written.push(String(chunk)), writes.err(chunk, ...rest))) as typeof process.stderr.write;
 });
 
 afterAll(async () => {
+  process.stdout.write = writes.out;
+  process.stderr.write = writes.err;
   await endpoint.close();
   for (const [name, value] of Object.entries(saved)) {
     if (value === undefined) delete process.env[name];
@@ -159,5 +166,14 @@ describe('Retry on a failed rotation, from Slack', () => {
     // The buttons are gone; the last block says what happened.
     expect(update.blocks.some((b) => b.type === 'actions')).toBe(false);
     expect(update.blocks.at(-1)?.elements?.[0]?.text).toMatch(/^<@U0ONCALL> asked for a retry at \d{4}-\d\d-\d\d \d\d:\d\d UTC: already retried, execution retry-[0-9a-f]{40} is SUCCEEDED$/);
+  });
+
+  it('never lets the signing secret, a signature or a request body reach a log, a message or an execution', async () => {
+    const histories = await Promise.all((await executions()).map((e) => sfn().send(new GetExecutionHistoryCommand({ executionArn: e.executionArn! }))));
+    const recorded = JSON.stringify([written, await slackMessages(), histories]);
+    expect(written.join('')).toContain('slack request refused');
+    expect(recorded).not.toContain(SIGNING_SECRET);
+    expect(recorded).not.toMatch(/v0=[0-9a-f]{64}/);
+    expect(written.join('')).not.toContain('payload=');
   });
 });
