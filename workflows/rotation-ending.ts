@@ -146,7 +146,7 @@ export function rotationWorkflow(w: RotationWorkflow): RotationDefinition {
     ...w.steps,
     task(ENDING.notifyRotated, {
       fn: w.notifyRotated.fn,
-      parameters: w.notifyRotated.parameters,
+      parameters: { ...w.notifyRotated.parameters, 'executionArn.$': '$$.Execution.Id' },
       resultPath: '$.notification',
       alsoRetry: [SLACK_RETRY],
       catch: [catchAll(ENDING.notToldOfRotation, '$.notificationFailure')],

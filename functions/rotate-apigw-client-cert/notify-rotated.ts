@@ -9,6 +9,7 @@ const kept = z.array(z.object({ clientCertificateId: z.string(), usedBy: z.array
 
 const event = z.object({
   executionName: z.string(),
+  executionArn: z.optional(z.string()),
   config: configField,
   stageNames: z.array(z.string()),
   newCertificate: z.looseObject({ clientCertificateId: z.string(), expirationDate: z.string() }),
@@ -18,9 +19,10 @@ const event = z.object({
   notified: z.boolean(),
 });
 
-export const handler = stepHandler(event, ({ executionName, config, stageNames, newCertificate, oldCertificateIds, deletion, notified }, deps) =>
+export const handler = stepHandler(event, ({ executionName, executionArn, config, stageNames, newCertificate, oldCertificateIds, deletion, notified }, deps) =>
   notifyRotated(notifyCollaborators(deps.secrets), {
     executionName,
+    ...(executionArn ? { executionArn } : {}),
     restApiId: config.restApiId,
     slackWebhookSecretId: config.slackWebhookSecretId,
     rotation: { secretId: config.trustStoreSecretId, rotationId: config.rotationId, alreadyNotified: notified },

@@ -7,6 +7,7 @@ import { configField, stepHandler } from './lib/step-handler';
 
 const event = z.object({
   executionName: z.string(),
+  executionArn: z.optional(z.string()),
   config: configField,
   promotion: z.looseObject({ publicKeyId: z.string() }),
   retirement: z.looseObject({ oldPublicKeyId: z.nullable(z.string()), reason: z.string(), retiredAt: z.nullable(z.string()) }),
@@ -15,9 +16,10 @@ const event = z.object({
   notified: z.boolean(),
 });
 
-export const handler = stepHandler(event, ({ executionName, config, promotion, retirement, deletion, notified }, deps) =>
+export const handler = stepHandler(event, ({ executionName, executionArn, config, promotion, retirement, deletion, notified }, deps) =>
   notifyRotated(notifyCollaborators(deps.secrets), {
     executionName,
+    ...(executionArn ? { executionArn } : {}),
     keyGroupId: config.keyGroupId,
     slackWebhookSecretId: config.slackWebhookSecretId,
     rotation: { secretId: config.secretId, rotationId: config.rotationId, alreadyNotified: notified },

@@ -9,6 +9,7 @@ const lastUse = z.nullable(z.object({ date: z.string(), region: z.optional(z.str
 
 const event = z.object({
   executionName: z.string(),
+  executionArn: z.optional(z.string()),
   config: configField,
   promotion: z.looseObject({ accessKeyId: z.string() }),
   retirement: z.object({
@@ -21,9 +22,10 @@ const event = z.object({
   notified: z.boolean(),
 });
 
-export const handler = stepHandler(event, ({ executionName, config, promotion, retirement, notified }, deps) =>
+export const handler = stepHandler(event, ({ executionName, executionArn, config, promotion, retirement, notified }, deps) =>
   notifyRotated(notifyCollaborators(deps.secrets), {
     executionName,
+    ...(executionArn ? { executionArn } : {}),
     bucketName: config.bucketName,
     secretId: config.secretId,
     slackWebhookSecretId: config.slackWebhookSecretId,

@@ -15,6 +15,7 @@ export const REPORTED_TARGET: ReportedTarget<'restApiId'> = {
 
 export interface RotatedSummary {
   executionName: string;
+  executionArn?: string;
   restApiId: string;
   slackWebhookSecretId?: string;
   stageNames: string[];

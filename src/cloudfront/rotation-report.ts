@@ -15,6 +15,7 @@ export const REPORTED_TARGET: ReportedTarget<'keyGroupId'> = {
 
 export interface RotatedSummary {
   executionName: string;
+  executionArn?: string;
   keyGroupId: string;
   slackWebhookSecretId?: string;
   newPublicKeyId: string;

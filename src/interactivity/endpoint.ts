@@ -27,6 +27,9 @@ const blockActionsSchema = z.looseObject({
   message: z.optional(z.looseObject({ text: z.optional(z.string()), blocks: z.optional(z.array(z.unknown())) })),
 });
 
+/** The follow-up's budget: with the Step Functions calls before it, the click is answered within Slack's 3 seconds. */
+const FOLLOW_UP_TIMEOUT_MS = 1_500;
+
 export interface EndpointDeps {
   states: StatesClient;
   /** The app's signing secret (read from Secrets Manager by the handler, never logged). */
@@ -137,7 +140,8 @@ async function followUp(deps: EndpointDeps, responseUrl: string | undefined, mes
     return;
   }
   try {
-    await postSlackMessage(responseUrl, message, { fetch: deps.fetch, sleep: deps.sleep, log: deps.log, attempts: 2 });
+    // One short attempt: the whole answer must reach Slack within its 3 seconds.
+    await postSlackMessage(responseUrl, message, { fetch: deps.fetch, sleep: deps.sleep, log: deps.log, attempts: 1, timeoutMs: FOLLOW_UP_TIMEOUT_MS });
   } catch (error) {
     // What the click asked for is done; only the message update is lost.
     deps.log.warn('slack response_url failed', { error: (error as Error).name, message: (error as Error).message });

@@ -40,6 +40,7 @@ export function notifyFailedStep<K extends string>(target: ReportedTarget<K>, fi
     const retry = slackButtons() && event.executionArn && named.target && !NOT_RETRIED.includes(error.name) ? { target: named.target, executionArn: event.executionArn } : undefined;
     return notifyRotationFailed(notifyCollaborators(deps.secrets), target, String(named[target.idField]), {
       executionName: event.executionName,
+      ...(event.executionArn ? { executionArn: event.executionArn } : {}),
       slackWebhookSecretId: named.slackWebhookSecretId,
       error,
       failedState: compensation?.failedState ?? firstState,

@@ -6,6 +6,7 @@
 import { Blocks, Md, Message } from 'slack-block-builder';
 import { notifyRotationSucceeded, type NotifiedRotation, type ReportedTarget } from '../rotation/report';
 import type { NotifyDeps, SlackMessage } from '../notify/slack';
+import { executionConsoleLink } from '../notify/console-links';
 import { slackEscape as esc } from '../notify/slack-text';
 import { describeLastUse, type LastUse } from './errors';
 import { bucketNameField } from './rotation-config';
@@ -20,6 +21,7 @@ const WORKFLOW = REPORTED_TARGET.workflow;
 
 export interface RotatedSummary {
   executionName: string;
+  executionArn?: string;
   bucketName: string;
   secretId: string;
   slackWebhookSecretId?: string;
@@ -45,7 +47,7 @@ export function oldKeyInUseMessage(s: RotatedSummary): SlackMessage {
           `The old key ${Md.codeInline(esc(s.oldAccessKeyId ?? '?'))} was ${lastUse}, after the switch at ${esc(s.promotedAt ?? 'unknown')}, so it was ${Md.bold('kept')}.\n` +
           `Find what still uses it, make it read the secret's current value, then delete the old key (or rerun the rotation).`,
       }),
-      Blocks.Context().elements(`execution ${esc(s.executionName)}`),
+      Blocks.Context().elements(`execution ${s.executionArn ? executionConsoleLink(s.executionArn, s.executionName) : esc(s.executionName)}`),
     )
     .buildToObject() as { text?: string; blocks?: unknown[] };
   return { text: message.text ?? text, blocks: message.blocks ?? [] };

@@ -4,6 +4,7 @@
  */
 import { Blocks, Elements, Md, Message } from 'slack-block-builder';
 import { RETRY_ACTION_ID, type RetryButtonValue } from '../interactivity/actions';
+import { executionConsoleLink } from './console-links';
 import type { SlackMessage } from './slack';
 import { slackEscape as esc } from './slack-text';
 
@@ -13,6 +14,8 @@ export interface RotationSucceeded {
   /** Label → value, shown as fields (ids, dates; never secret material). */
   facts: Record<string, string>;
   executionName: string;
+  /** The execution, for a link to it in the console. */
+  executionArn?: string;
 }
 
 export interface RotationFailed {
@@ -23,6 +26,8 @@ export interface RotationFailed {
   undone: string[];
   kept: string[];
   executionName: string;
+  /** The execution, for a link to it in the console. */
+  executionArn?: string;
   /** A Retry button (when the Slack app takes clicks): what it carries back to keyturn's endpoint. */
   retry?: RetryButtonValue;
 }
@@ -40,12 +45,17 @@ function build(text: string, blocks: Parameters<ReturnType<typeof Message>['bloc
   return { text: message.text ?? text, blocks: message.blocks ?? [] };
 }
 
+/** "execution <name>", the name linking to the execution in the console when its ARN is known. */
+function executionLine(m: { executionName: string; executionArn?: string }): string {
+  return `execution ${m.executionArn ? executionConsoleLink(m.executionArn, m.executionName) : esc(m.executionName)}`;
+}
+
 export function rotationSucceededMessage(m: RotationSucceeded): SlackMessage {
   const text = `${esc(m.workflow)}: rotated ${esc(m.target)}`;
   return build(text, [
     Blocks.Header({ text: `Rotated ${esc(m.target)}`.slice(0, 150) }),
     Blocks.Section({ text: `${Md.codeInline(esc(m.workflow))} finished.` }).fields(...fieldsOf(m.facts).slice(0, 10)),
-    Blocks.Context().elements(`execution ${esc(m.executionName)}`),
+    Blocks.Context().elements(executionLine(m)),
   ]);
 }
 
@@ -57,7 +67,7 @@ export function rotationFailedMessage(m: RotationFailed): SlackMessage {
     Blocks.Section({ text: `${Md.bold('Failed state')}: ${esc(m.failedState)}\n${Md.bold('Error')}: ${Md.codeInline(esc(m.error.name))} ${esc(m.error.message)}`.slice(0, 2900) }),
     Blocks.Section({ text: `${Md.bold('Undone')}\n${list(m.undone)}`.slice(0, 2900) }),
     ...(m.kept.length ? [Blocks.Section({ text: `${Md.bold('Kept')}\n${list(m.kept)}`.slice(0, 2900) })] : []),
-    Blocks.Context().elements(`execution ${esc(m.executionName)}`),
+    Blocks.Context().elements(executionLine(m)),
     ...(m.retry ? [Blocks.Actions().elements(Elements.Button({ text: 'Retry', actionId: RETRY_ACTION_ID, value: JSON.stringify(m.retry) }))] : []),
   ]);
 }

@@ -27,6 +27,7 @@ export interface NotifiedRotation {
 
 export interface RotationSuccess {
   executionName: string;
+  executionArn?: string;
   targetId: string;
   slackWebhookSecretId?: string;
   rotation?: NotifiedRotation;
@@ -38,7 +39,8 @@ export interface RotationSuccess {
 
 export async function notifyRotationSucceeded(deps: NotifyDeps, target: ReportedTarget, s: RotationSuccess): Promise<{ notified: boolean }> {
   const message =
-    s.message ?? rotationSucceededMessage({ workflow: target.workflow, target: target.describe(s.targetId), executionName: s.executionName, facts: s.facts });
+    s.message ??
+    rotationSucceededMessage({ workflow: target.workflow, target: target.describe(s.targetId), executionName: s.executionName, ...(s.executionArn ? { executionArn: s.executionArn } : {}), facts: s.facts });
   return s.rotation ? notifySlackOnce(deps, s.slackWebhookSecretId, message, s.rotation) : notifySlack(deps, s.slackWebhookSecretId, message);
 }
 

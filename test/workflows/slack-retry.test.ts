@@ -143,7 +143,7 @@ describe('Retry on a failed rotation, from Slack', () => {
   });
 
   it('retries for a listed user: the same rotation runs again and succeeds, even when Slack fails the message update', async () => {
-    await sim.admin('POST', '/_sim/faults', { service: 'slack', operation: 'PostMessage', error: { code: 'internal_error', status: 500 }, count: 2 });
+    await sim.admin('POST', '/_sim/faults', { service: 'slack', operation: 'PostMessage', error: { code: 'internal_error', status: 500 }, count: 1 });
     expect(await click(failureSeq, ON_CALL)).toMatchObject({ status: 200 });
 
     const retried = (await executions()).find((e) => e.executionArn !== failedArn)!;
@@ -151,6 +151,9 @@ describe('Retry on a failed rotation, from Slack', () => {
     expect(done.status).toBe('SUCCEEDED');
     expect(JSON.parse(done.input!)).toMatchObject({ target: 'media-signing-key', rotationId: 'nightly-1' });
     expect(JSON.parse(done.output!)).toMatchObject({ rotated: true, rotationId: 'nightly-1' });
+    // Its success message links to the execution in the console.
+    const rotated = (await until(slackMessages, (all) => all.some((m) => JSON.stringify(m.body).includes('Rotated key group')))).find((m) => JSON.stringify(m.body).includes('Rotated key group'))!;
+    expect(JSON.stringify(rotated.body)).toContain(`https://us-east-1.console.aws.amazon.com/states/home?region=us-east-1#/v2/executions/details/${encodeURIComponent(retried.executionArn!)}`);
     // A first rotation (no secret yet): the new key joins the hand-made one, which the secret never named.
     const group = await new CloudFrontClient({}).send(new GetKeyGroupCommand({ Id: keyGroupId }));
     expect(group.KeyGroup?.KeyGroupConfig?.Items).toEqual([legacyKeyId, JSON.parse(done.output!).newPublicKeyId]);

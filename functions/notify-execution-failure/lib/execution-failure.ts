@@ -8,6 +8,7 @@ import type { Log } from '../../../src/logger';
 import type { SecretsClient } from '../../../src/secrets/credential-store';
 import { postSlackMessage, readWebhookUrl, type HttpPost, type SlackMessage } from '../../../src/notify/slack';
 import { slackEscape as esc } from '../../../src/notify/slack-text';
+import { executionConsoleLink } from '../../../src/notify/console-links';
 
 export interface ExecutionFailure {
   executionArn: string;
@@ -46,11 +47,6 @@ export function failedStateOf(events: HistoryEvent[]): { state?: string; error?:
   return { ...(failed ?? current ? { state: failed ?? current } : {}), ...(error ? { error } : {}), ...(cause ? { cause } : {}) };
 }
 
-export function consoleLink(region: string, executionArn: string): string {
-  const r = encodeURIComponent(region);
-  return `https://${r}.console.aws.amazon.com/states/home?region=${r}#/v2/executions/details/${encodeURIComponent(executionArn)}`;
-}
-
 export function executionFailureMessage(f: ExecutionFailure, found: { state?: string; error?: string; cause?: string }): SlackMessage {
   const machine = esc(f.stateMachineArn.split(':').at(-1) ?? f.stateMachineArn);
   const execution = esc(f.executionArn.split(':').at(-1) ?? f.executionArn);
@@ -64,8 +60,7 @@ export function executionFailureMessage(f: ExecutionFailure, found: { state?: st
     .blocks(
       Blocks.Header({ text: `${status}: ${machine}`.slice(0, 150) }),
       Blocks.Section({ text: `${Md.bold('Failed state')}: ${state ?? 'unknown'}\n${Md.bold('Error')}: ${Md.codeInline(error)}${cause ? `\n${cause}` : ''}`.slice(0, 2900) }),
-      // The link's label is escaped text; its target is built from encoded parts, so neither can close the link early.
-      Blocks.Section({ text: `<${consoleLink(f.region, f.executionArn).replace(/[|>]/g, encodeURIComponent)}|Open execution ${execution} in the console>` }),
+      Blocks.Section({ text: executionConsoleLink(f.executionArn, `Open execution ${f.executionArn.split(':').at(-1) ?? f.executionArn} in the console`) }),
     )
     .buildToObject() as { text?: string; blocks?: unknown[] };
   return { text: message.text ?? text, blocks: message.blocks ?? [] };
