@@ -19,9 +19,10 @@ function load() {
     const { deployResources } = tsx.require('../src/config/deploy-resources.ts', __filename);
     const { targetRolePolicies } = tsx.require('../src/config/target-role-policies.ts', __filename);
     const { kmsKeyPolicies } = tsx.require('../src/config/kms-key-policies.ts', __filename);
+    const { SNOOZE_SECRET_ID } = tsx.require('../src/iam/snoozes.ts', __filename);
     const file = resolve(root, process.env.KEYTURN_CONFIG || 'keyturn.config.yml');
     try {
-      return { config: loadConfig(file, { root }), deployResources, targetRolePolicies, kmsKeyPolicies };
+      return { config: loadConfig(file, { root }), deployResources, targetRolePolicies, kmsKeyPolicies, SNOOZE_SECRET_ID };
     } catch (error) {
       // serverless prints the stack of a failed resolver: make it just the message.
       error.stack = `${error.message}\n(checked by keyturn config check --config ${file})`;
@@ -75,7 +76,7 @@ function secretArns(ids, what) {
 
 module.exports = {
   async config() {
-    const { config } = await load();
+    const { config, SNOOZE_SECRET_ID } = await load();
     return {
       stage: config.stage,
       region: config.region,
@@ -100,6 +101,7 @@ module.exports = {
         ? {
             signingSecretId: config.slack.signingSecretId,
             signingSecret: secretArns([config.slack.signingSecretId], 'slack-signing-secret'),
+            snoozeSecret: secretArns([SNOOZE_SECRET_ID], 'expiry-snoozes'),
             // Who may do what from Slack (src/interactivity/access.ts SlackAccess), as the endpoint's KEYTURN_SLACK_ACCESS.
             access: JSON.stringify({ allow: config.slack.allow, targets: Object.fromEntries(config.targets.filter((t) => t.slackAllow).map((t) => [t.name, t.slackAllow])) }),
           }

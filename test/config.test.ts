@@ -189,8 +189,8 @@ describe('README "Configuration"', () => {
   it('shows a Slack app configuration that passes keyturn config check', async () => {
     const { readFileSync } = await import('node:fs');
     const readme = readFileSync(join(repo, 'README.md'), 'utf8');
-    const example = /## Slack: retry from the message[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)?.[1];
-    expect(example, 'README has a yaml example under "Slack: retry from the message"').toBeDefined();
+    const example = /## Slack: retry and snooze from the message[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(example, 'README has a yaml example under "Slack: retry and snooze from the message"').toBeDefined();
     const { code, stderr } = await check(example!);
     expect(stderr).toBe('');
     expect(code).toBe(0);

@@ -2,8 +2,8 @@
  * The Slack interactivity endpoint's deploy (serverless/slack-interactivity.yml through
  * serverless/schedules.cjs): present only when keyturn.config.yml configures a Slack app, behind
  * a Function URL, and its role least-privileged by resource: it may start only keyturn's state
- * machines of the deploy's stage, read only their executions, and read only the signing secret,
- * each in the deploy's own partition, region and account.
+ * machines of the deploy's stage, read only their executions, read only the signing secret and
+ * write only the expiry digest's snoozes, each in the deploy's own partition, region and account.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -18,7 +18,7 @@ interface Statement {
   Resource: unknown;
 }
 interface Schedules {
-  config(): Promise<{ slackButtons: string; slack: { signingSecretId?: string; signingSecret?: unknown; access?: string } }>;
+  config(): Promise<{ slackButtons: string; slack: { signingSecretId?: string; signingSecret?: unknown; snoozeSecret?: unknown; access?: string } }>;
   slackFunctions(): Promise<Record<string, { handler: string; url?: unknown; environment: Record<string, string>; iamRoleStatements: Statement[] }>>;
 }
 
@@ -56,7 +56,7 @@ describe('the Slack endpoint in the deploy', () => {
     expect((await schedules.config()).slackButtons).toBe('false');
   });
 
-  it("starts only keyturn's state machines of its stage, reads only their executions and the signing secret", async () => {
+  it("starts only keyturn's state machines of its stage, reads only their executions and the signing secret, writes only the snoozes", async () => {
     useConfig({
       slack: { signingSecretId: 'keyturn/slack/signing-secret', allow: { retry: { channels: ['C024BE91L'] } } },
       targets: { media: { ...target, slack: { allow: { retry: { users: ['U024BE7LH'] } } } } },
@@ -72,7 +72,13 @@ describe('the Slack endpoint in the deploy', () => {
       { Effect: 'Allow', Action: ['states:StartExecution'], Resource: inDeploy('states', ':stateMachine:keyturn-*-${sls:stage}') },
       { Effect: 'Allow', Action: ['states:DescribeExecution'], Resource: inDeploy('states', ':execution:keyturn-*-${sls:stage}:*') },
       { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: '${self:custom.keyturn.slack.signingSecret}' },
+      {
+        Effect: 'Allow',
+        Action: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:CreateSecret', 'secretsmanager:TagResource'],
+        Resource: '${self:custom.keyturn.slack.snoozeSecret}',
+      },
     ]);
+    expect(config.slack.snoozeSecret).toEqual([inDeploy('secretsmanager', ':secret:keyturn/state/check-iam-cert-expiry-snoozes-??????')]);
     expect(config.slack.signingSecret).toEqual([inDeploy('secretsmanager', ':secret:keyturn/slack/signing-secret-??????')]);
     expect(config.slackButtons).toBe('true');
     expect(JSON.parse(config.slack.access!)).toEqual({

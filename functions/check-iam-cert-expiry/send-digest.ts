@@ -4,6 +4,7 @@ import { secretsManagerClient } from '../../src/aws/clients';
 import type { ExpiryReport } from '../../src/iam/check-certificate-expiry';
 import { sendExpiryDigest } from '../../src/iam/expiry-digest';
 import { expiryCheckInputSchema } from '../../src/iam/workflow-inputs';
+import { slackButtons } from '../../src/config/function-environment';
 import { stepHandler } from './lib/wiring';
 
 const eventSchema = z.object({
@@ -17,5 +18,7 @@ export const handler = stepHandler(eventSchema, ({ config, report }, deps) =>
     pathPrefix: config.pathPrefix,
     thresholdsDays: config.thresholdsDays,
     consoleRegion: deps.region,
+    // Snooze buttons when the Slack app takes clicks and the run names its config target.
+    ...(slackButtons() && config.target ? { snoozeTarget: config.target } : {}),
   }),
 { secrets: secretsManagerClient });

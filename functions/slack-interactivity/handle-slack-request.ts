@@ -33,6 +33,7 @@ function build(env: NodeJS.ProcessEnv = process.env): EndpointDeps {
   let cached: { value: string; readAt: number } | undefined;
   return {
     states: sfnClient(),
+    secrets,
     async signingSecret() {
       if (cached && Date.now() - cached.readAt < SECRET_TTL_MS) return cached.value;
       try {

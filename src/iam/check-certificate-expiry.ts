@@ -12,11 +12,14 @@ import type { RememberedThresholds } from './threshold-memory';
 import type { ExpiryMetrics } from './expiry-metrics';
 import { MAX_LISTED } from './expiry-digest-listing';
 import type { AccountLine } from './combine-account-checks';
+import type { Snoozes } from './snoozes';
 
 export interface ExpiryCheckSettings {
   pathPrefix: string;
   thresholdsDays: number[];
   mutedCertificateNames: string[];
+  /** Snoozes from Slack in force now, by certificate ARN (src/iam/snoozes.ts): muted until their date. */
+  snoozes?: Snoozes;
 }
 
 /** One certificate as the workflow reports it (the execution output of check-iam-cert-expiry). */
@@ -44,6 +47,9 @@ export interface MutedCertificate {
   severity: Severity;
   /** The account's label, when the check covers several accounts. */
   account?: string;
+  /** Muted by a snooze from Slack: until when, and who snoozed it (a Slack user id). */
+  snoozedUntil?: string;
+  snoozedBy?: string;
 }
 
 export interface ExpiryReport {
@@ -103,8 +109,9 @@ export async function checkCertificateExpiry(deps: ExpiryCheckDeps, settings: Ex
     certificates.push(entry);
     // Muted certificates still get their metric: an alarm on it is the owner's business.
     deps.metrics.recordDaysToExpiry(certificate.name, expiry.daysLeft);
-    if (muted.has(certificate.name)) {
-      mutedCertificates.push({ name: entry.name, daysLeft: entry.daysLeft, severity: entry.severity });
+    const snooze = settings.snoozes?.[certificate.arn];
+    if (muted.has(certificate.name) || snooze) {
+      mutedCertificates.push({ name: entry.name, daysLeft: entry.daysLeft, severity: entry.severity, ...(snooze && !muted.has(certificate.name) ? { snoozedUntil: snooze.until, snoozedBy: snooze.by } : {}) });
       continue;
     }
     counts[expiry.severity] += 1;
@@ -119,7 +126,7 @@ export async function checkCertificateExpiry(deps: ExpiryCheckDeps, settings: Ex
 
   // The expiry alarm's series: muted certificates are left out, or an expired lab certificate
   // someone chose to ignore would hold the alarm on for good. No certificate, no data point.
-  const watched = certificates.filter((c) => !muted.has(c.name));
+  const watched = certificates.filter((c) => !muted.has(c.name) && !settings.snoozes?.[c.arn]);
   if (watched.length) deps.metrics.recordMinimumDaysToExpiry(Math.min(...watched.map((c) => c.daysLeft)));
 
   const crossedCount = alerts.filter((a) => a.crossedThreshold).length;

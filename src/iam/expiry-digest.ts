@@ -6,7 +6,9 @@
  * Slack caps a message at 50 blocks, so at most MAX_LISTED certificates get their own block;
  * the rest are counted (the execution output lists every certificate).
  */
-import { Blocks, Md, Message } from 'slack-block-builder';
+import { Blocks, Elements, Md, Message } from 'slack-block-builder';
+import { SNOOZE_ACTION_ID, type SnoozeButtonValue } from '../interactivity/actions';
+import { SNOOZE_DAYS } from './snoozes';
 import { SEVERITIES, type Severity } from './classify-expiry';
 import type { ExpiryAlert, ExpiryReport } from './check-certificate-expiry';
 import type { AccountLine } from './combine-account-checks';
@@ -22,6 +24,8 @@ export interface DigestContext {
   thresholdsDays: number[];
   /** Region for the console link (IAM itself is global). */
   consoleRegion: string;
+  /** The config target, when the Slack app takes clicks: each listed certificate gets a Snooze button naming it. */
+  snoozeTarget?: string;
 }
 
 export interface SlackDigest {
@@ -79,12 +83,17 @@ export function buildExpiryDigest(report: ExpiryReport, context: DigestContext):
         ]
       : []),
     Blocks.Divider(),
-    ...listed.map((alert) => Blocks.Section({ text: alertText(alert, context.consoleRegion) })),
+    ...listed.map((alert) => {
+      const section = Blocks.Section({ text: alertText(alert, context.consoleRegion) });
+      if (!context.snoozeTarget) return section;
+      const value: SnoozeButtonValue = { target: context.snoozeTarget, arn: alert.arn, name: alert.name };
+      return section.accessory(Elements.Button({ text: `Snooze ${SNOOZE_DAYS} days`, actionId: SNOOZE_ACTION_ID, value: JSON.stringify(value) }));
+    }),
     ...(unlisted > 0 ? [Blocks.Context().elements(`…and ${unlisted} more within thresholds: see the execution output.`)] : []),
     ...(muted.length > 0
       ? [
           Blocks.Context().elements(
-            `Muted (not alerted): ${muted.map((m) => `${escape(m.name)}${m.account ? ` in ${escape(m.account)}` : ''} (${m.severity === 'expired' ? 'expired' : `${m.daysLeft} ${plural(m.daysLeft, 'day', 'days')} left`})`).join(', ')}`,
+            `Muted (not alerted): ${muted.map((m) => `${escape(m.name)}${m.account ? ` in ${escape(m.account)}` : ''} (${m.severity === 'expired' ? 'expired' : `${m.daysLeft} ${plural(m.daysLeft, 'day', 'days')} left`}${m.snoozedUntil ? `, snoozed until ${formatUtc(m.snoozedUntil)} by <@${escape(m.snoozedBy ?? '?')}>` : ''})`).join(', ')}`,
           ),
         ]
       : []),

@@ -7,6 +7,7 @@
 import * as z from '../zod';
 import { labelledAccountSchema, targetAccountSchema } from '../aws/target-account';
 import { DEFAULT_THRESHOLDS_DAYS } from './classify-expiry';
+import { targetNameField } from '../validation';
 
 const secretId = z.string().check(z.minLength(1, 'must be a secret name or ARN'), z.maxLength(2048));
 
@@ -28,6 +29,8 @@ export const expiryCheckInputSchema = z
     slackWebhookSecretId: secretId,
     mutedCertificateNames: z._default(z.array(z.string().check(z.minLength(1), z.maxLength(128))).check(z.maxLength(1000)), []),
     accountLabel: z.optional(z.string().check(z.minLength(1), z.maxLength(80))),
+    /** The keyturn.config.yml target this run is for (set by the schedule and `keyturn run --target`): the digest's buttons name it. */
+    target: z.optional(targetNameField()),
     /** The account whose certificates are checked, when not keyturn's own (src/aws/target-account.ts). */
     account: z.optional(targetAccountSchema),
     /** Several accounts in one digest (a Map state checks each), one line per account with its label. */

@@ -8,7 +8,7 @@
 import * as z from '../zod';
 
 /** What a Slack user may ask keyturn to do (the action ids of keyturn's buttons and commands). */
-export const SLACK_ACTIONS = ['retry'] as const;
+export const SLACK_ACTIONS = ['retry', 'snooze'] as const;
 export type SlackAction = (typeof SLACK_ACTIONS)[number];
 
 /** Slack user ids (`U…`, `W…` in Enterprise Grid) and channel ids (`C…`, `G…`, `D…`). */
@@ -21,7 +21,7 @@ export const accessRuleSchema = z.strictObject({
 });
 
 /** One rule per action; an action left out has no rule here. */
-export const accessRulesSchema = z.strictObject({ retry: z.optional(accessRuleSchema) });
+export const accessRulesSchema = z.strictObject({ retry: z.optional(accessRuleSchema), snooze: z.optional(accessRuleSchema) });
 
 export type AccessRules = z.output<typeof accessRulesSchema>;
 

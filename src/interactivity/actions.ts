@@ -11,3 +11,11 @@ export const RETRY_ACTION_ID = 'keyturn.retry';
 export const retryButtonValueSchema = z.strictObject({ target: z.string().check(z.minLength(1)), executionArn: z.string().check(z.minLength(1)) });
 
 export type RetryButtonValue = z.output<typeof retryButtonValueSchema>;
+
+/** "Snooze 7 days" on a certificate in the expiry digest. */
+export const SNOOZE_ACTION_ID = 'keyturn.snooze';
+
+/** What the Snooze button carries: the config target (for the allow-list) and the certificate. */
+export const snoozeButtonValueSchema = z.strictObject({ target: z.string().check(z.minLength(1)), arn: z.string().check(z.minLength(1)), name: z.string().check(z.minLength(1)) });
+
+export type SnoozeButtonValue = z.output<typeof snoozeButtonValueSchema>;

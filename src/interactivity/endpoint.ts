@@ -11,8 +11,10 @@ import * as z from '../zod';
 import type { Log } from '../logger';
 import { postSlackMessage, type HttpPost, type SlackMessage } from '../notify/slack';
 import { slackEscape as esc } from '../notify/slack-text';
-import { decideAccess, type SlackAccess } from './access';
-import { RETRY_ACTION_ID, retryButtonValueSchema } from './actions';
+import { decideAccess, type SlackAccess, type SlackAction } from './access';
+import { RETRY_ACTION_ID, retryButtonValueSchema, SNOOZE_ACTION_ID, snoozeButtonValueSchema } from './actions';
+import { snoozeCertificate, type Snooze } from '../iam/snoozes';
+import type { SecretsClient } from '../secrets/credential-store';
 import { SlackRequestRejectedError, SlackRequestUnverifiedError } from './errors';
 import { retryRotation, type RetryOutcome, type StatesClient } from './retry';
 import { header, parseSlackBody, verifySlackRequest, type FunctionUrlRequest } from './slack-request';
@@ -32,6 +34,8 @@ const FOLLOW_UP_TIMEOUT_MS = 1_500;
 
 export interface EndpointDeps {
   states: StatesClient;
+  /** Where snoozes are written (src/iam/snoozes.ts). */
+  secrets: SecretsClient;
   /** The app's signing secret (read from Secrets Manager by the handler, never logged). */
   signingSecret: () => Promise<string>;
   access: SlackAccess;
@@ -93,23 +97,41 @@ async function handleInteraction(deps: EndpointDeps, payload: unknown): Promise<
   const channelId = interaction.channel?.id;
   const respond = (message: SlackMessage & Record<string, unknown>) => followUp(deps, interaction.response_url, message);
 
-  if (action.action_id !== RETRY_ACTION_ID) {
-    deps.log.warn('unknown slack action', { actionId: action.action_id.slice(0, 100), userId });
-    await respond({ response_type: 'ephemeral', replace_original: false, text: `keyturn does not know the action ${esc(action.action_id.slice(0, 100))}: nothing was done.`, blocks: [] });
+  if (action.action_id === RETRY_ACTION_ID) {
+    const value = retryButtonValueSchema.safeParse(parseJson(action.value));
+    if (!value.success) throw new SlackRequestRejectedError(`the ${RETRY_ACTION_ID} button's value is not {target, executionArn}`);
+    const { target, executionArn } = value.data;
+    if (!(await allowed('retry', target))) return reply(200);
+    const outcome = await retryRotation({ states: deps.states, log: deps.log }, { executionArn, stage: deps.stage });
+    await respond(updatedMessage(interaction.message, action, retryLine(outcome, userId, deps.now())));
     return reply(200);
   }
-  const value = retryButtonValueSchema.safeParse(parseJson(action.value));
-  if (!value.success) throw new SlackRequestRejectedError(`the ${RETRY_ACTION_ID} button's value is not {target, executionArn}`);
-  const { target, executionArn } = value.data;
-  const decision = decideAccess(deps.access, { action: 'retry', target, userId, ...(channelId ? { channelId } : {}) });
-  deps.log.info('slack action', { action: 'retry', target, userId, channelId, allowed: decision.allowed, rule: decision.rule });
-  if (!decision.allowed) {
-    await respond({ response_type: 'ephemeral', replace_original: false, text: `You are not allowed to retry ${esc(target)} from Slack (${esc(decision.rule)}): nothing was done.`, blocks: [] });
+  if (action.action_id === SNOOZE_ACTION_ID) {
+    const value = snoozeButtonValueSchema.safeParse(parseJson(action.value));
+    if (!value.success) throw new SlackRequestRejectedError(`the ${SNOOZE_ACTION_ID} button's value is not {target, arn, name}`);
+    const { target, arn, name } = value.data;
+    if (!(await allowed('snooze', target))) return reply(200);
+    const snooze = await snoozeCertificate(deps.secrets, { arn, name }, userId, deps.now(), deps.log);
+    await respond(updatedMessage(interaction.message, action, snoozeLine(snooze)));
     return reply(200);
   }
-  const outcome = await retryRotation({ states: deps.states, log: deps.log }, { executionArn, stage: deps.stage });
-  await respond(updatedMessage(interaction.message, retryLine(outcome, userId, deps.now())));
+  deps.log.warn('unknown slack action', { actionId: action.action_id.slice(0, 100), userId });
+  await respond({ response_type: 'ephemeral', replace_original: false, text: `keyturn does not know the action ${esc(action.action_id.slice(0, 100))}: nothing was done.`, blocks: [] });
   return reply(200);
+
+  /** Whether the click's user (or channel) may do `what` on `target`; tells them when not. */
+  async function allowed(what: SlackAction, target: string): Promise<boolean> {
+    const decision = decideAccess(deps.access, { action: what, target, userId, ...(channelId ? { channelId } : {}) });
+    deps.log.info('slack action', { action: what, target, userId, channelId, allowed: decision.allowed, rule: decision.rule });
+    if (!decision.allowed) {
+      await respond({ response_type: 'ephemeral', replace_original: false, text: `You are not allowed to ${what} ${esc(target)} from Slack (${esc(decision.rule)}): nothing was done.`, blocks: [] });
+    }
+    return decision.allowed;
+  }
+}
+
+function snoozeLine(snooze: Snooze): string {
+  return `<@${esc(snooze.by)}> snoozed ${esc(snooze.name)} at ${snooze.at.slice(0, 16).replace('T', ' ')} UTC, until ${snooze.until.slice(0, 16).replace('T', ' ')} UTC`;
 }
 
 /** The line the message gains after a click: who did what, when, and the execution it started. */
@@ -127,9 +149,28 @@ function retryLine(outcome: RetryOutcome, userId: string, at: Date): string {
 
 const nameOf = (executionArn: string) => executionArn.slice(executionArn.lastIndexOf(':') + 1);
 
-/** The original message without its buttons (they were used), with `line` as a context block at the end. */
-function updatedMessage(original: { text?: string; blocks?: unknown[] } | undefined, line: string): SlackMessage & Record<string, unknown> {
-  const blocks = (original?.blocks ?? []).filter((b) => (b as { type?: unknown } | null)?.type !== 'actions');
+/**
+ * The original message with the pressed button gone (a Retry's whole actions block, a Snooze's
+ * accessory: the digest's other buttons stay), and `line` as a context block at the end.
+ */
+function updatedMessage(
+  original: { text?: string; blocks?: unknown[] } | undefined,
+  pressed: { action_id: string; value?: string },
+  line: string,
+): SlackMessage & Record<string, unknown> {
+  const isPressed = (element: unknown) => {
+    const e = element as { action_id?: unknown; value?: unknown } | null;
+    return e?.action_id === pressed.action_id && e?.value === pressed.value;
+  };
+  const blocks = (original?.blocks ?? []).flatMap((b) => {
+    const block = b as { type?: unknown; elements?: unknown[]; accessory?: unknown } | null;
+    if (block?.type === 'actions' && block.elements?.some(isPressed)) return [];
+    if (block?.accessory && isPressed(block.accessory)) {
+      const { accessory: _used, ...rest } = block;
+      return [rest];
+    }
+    return [b];
+  });
   return { replace_original: true, text: original?.text ?? line, blocks: [...blocks, { type: 'context', elements: [{ type: 'mrkdwn', text: line }] }] };
 }
 

@@ -22,6 +22,8 @@ export interface ClickRequest {
   /** The sink message whose button is pressed (its `seq`). */
   messageSeq: number;
   actionId: string;
+  /** Which of several buttons with that action id: the one whose value contains this text. */
+  valueContains?: string;
   user: { id: string; name?: string };
   channel?: { id: string; name?: string };
   /** Unix seconds; default: the simulator's clock. */
@@ -47,15 +49,14 @@ interface Button {
   block_id?: string;
 }
 
-/** The buttons of a Block Kit message, with the block each is in. */
+/** The buttons of a Block Kit message (in actions blocks, and as section accessories), with the block each is in. */
 function buttonsOf(message: unknown): Button[] {
   const blocks = (message as { blocks?: unknown } | null)?.blocks;
   if (!Array.isArray(blocks)) return [];
-  return blocks.flatMap((block: { type?: string; block_id?: string; elements?: unknown[] }) =>
-    block?.type === 'actions' && Array.isArray(block.elements)
-      ? (block.elements as Button[]).filter((e) => e?.type === 'button').map((e) => ({ ...e, ...(block.block_id ? { block_id: block.block_id } : {}) }))
-      : [],
-  );
+  return blocks.flatMap((block: { type?: string; block_id?: string; elements?: unknown[]; accessory?: Button }) => {
+    const inBlock = block?.type === 'actions' && Array.isArray(block.elements) ? (block.elements as Button[]) : block?.accessory ? [block.accessory] : [];
+    return inBlock.filter((e) => e?.type === 'button').map((e) => ({ ...e, ...(block.block_id ? { block_id: block.block_id } : {}) }));
+  });
 }
 
 export function signSlackBody(signingSecret: string, timestamp: number, body: string): string {
@@ -66,8 +67,8 @@ export function signSlackBody(signingSecret: string, timestamp: number, body: st
 export async function click(request: ClickRequest, sink: { messages: SlackMessage[]; baseUrl: string; nowMs: number }): Promise<{ status: number; body: string }> {
   const message = sink.messages.find((m) => m.seq === request.messageSeq);
   if (!message) throw new AdminInputError(`the sink received no message ${request.messageSeq}`);
-  const button = buttonsOf(message.body).find((b) => b.action_id === request.actionId);
-  if (!button) throw new AdminInputError(`message ${request.messageSeq} has no button ${request.actionId}`);
+  const button = buttonsOf(message.body).find((b) => b.action_id === request.actionId && (request.valueContains === undefined || (b.value ?? '').includes(request.valueContains)));
+  if (!button) throw new AdminInputError(`message ${request.messageSeq} has no button ${request.actionId}${request.valueContains === undefined ? '' : ` whose value contains ${request.valueContains}`}`);
   const payload = {
     type: 'block_actions',
     user: request.user,

@@ -63,6 +63,20 @@ describe('checkCertificateExpiry', () => {
     expect(metrics.minimums).toEqual([3]);
   });
 
+  it('mutes a certificate snoozed from Slack until its date, saying who snoozed it, and leaves it out of the alarm series', async () => {
+    seed({ soon: 3, www: 1 });
+    const metrics = recordingMetrics();
+
+    const result = await checkCertificateExpiry(
+      { iam: new IAMClient({}), remembered: null, metrics, now: () => NOW, log: silentLog },
+      { ...settings, snoozes: { [arn('www')]: { name: 'www', until: '2026-06-08T12:00:00.000Z', by: 'U0ONCALL', at: NOW.toISOString() } } },
+    );
+
+    expect(result.report.alerts.map((a) => a.name)).toEqual(['soon']);
+    expect(result.report.muted).toEqual([{ name: 'www', daysLeft: 1, severity: 'critical', snoozedUntil: '2026-06-08T12:00:00.000Z', snoozedBy: 'U0ONCALL' }]);
+    expect(metrics.minimums).toEqual([3]);
+  });
+
   it('emits no minimum when every certificate is muted or there is none: no data point rather than a made-up one', async () => {
     seed({ legacy: -5 });
     const muted = recordingMetrics();

@@ -1,4 +1,5 @@
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as z from '../../../src/zod';
@@ -15,6 +16,7 @@ const warnings: string[] = [];
 
 const deps: EndpointDeps = {
   states: new SFNClient({}),
+  secrets: new SecretsManagerClient({}),
   signingSecret: async () => SECRET,
   access: z.parse(slackAccessSchema, { allow: { retry: { users: ['U0ONCALL'] } } }),
   stage: 'dev',

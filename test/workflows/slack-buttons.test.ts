@@ -1,13 +1,15 @@
 /**
- * "Retry" from Slack, end to end on the simulator: a deployed rotation (the real state-machine
+ * Slack's buttons, end to end on the simulator. "Retry": a deployed rotation (the real state-machine
  * file, run by the simulator's Step Functions) fails and is undone; its failure message carries a
  * Retry button; the simulator's Slack presses it, signing the interaction as Slack does, against
  * the interactivity endpoint served as a Function URL on this machine; the endpoint verifies,
  * authorises, and starts the same state machine with the failed run's rotationId, which succeeds.
  * Forged, replayed and redelivered requests, an unlisted user, a double click and a Slack that
- * fails the follow-up are each tried on the way.
+ * fails the follow-up are each tried on the way. "Snooze 7 days" on a certificate in the expiry
+ * digest: the next digest lists it as muted, until when and by whom.
  */
 import { CloudFrontClient, CreateKeyGroupCommand, CreatePublicKeyCommand, GetKeyGroupCommand } from '@aws-sdk/client-cloudfront';
+import { IAMClient, UploadServerCertificateCommand } from '@aws-sdk/client-iam';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateStateMachineCommand, DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { generateKeyPairSync } from 'node:crypto';
@@ -20,6 +22,7 @@ import { runnerExecutor } from '../../src/local/runner-executor';
 import type { SlackMessage } from '../../src/local/sim/state';
 import { handler } from '../../functions/slack-interactivity/handle-slack-request';
 import { useSimulator } from '../support/sim';
+import { DAY_MS, makeCertificate } from '../support/certs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const MACHINE = 'keyturn-rotate-cloudfront-key-dev';
@@ -40,7 +43,7 @@ const writes = { out: process.stdout.write.bind(process.stdout), err: process.st
 beforeAll(async () => {
   const env = {
     [SLACK_SIGNING_SECRET_VARIABLE]: SIGNING_SECRET_ID,
-    [SLACK_ACCESS_VARIABLE]: JSON.stringify({ allow: { retry: { channels: ['C0OPS'] } }, targets: { 'media-signing-key': { retry: { users: [ON_CALL.id] } } } }),
+    [SLACK_ACCESS_VARIABLE]: JSON.stringify({ allow: { retry: { channels: ['C0OPS'] }, snooze: { users: [ON_CALL.id] } }, targets: { 'media-signing-key': { retry: { users: [ON_CALL.id] } } } }),
     [STAGE_VARIABLE]: 'dev',
     [SLACK_BUTTONS_VARIABLE]: 'true',
   };
@@ -85,6 +88,16 @@ const click = (messageSeq: number, user: { id: string }, extra: Record<string, u
     user,
     channel: CHANNEL,
     ...extra,
+  });
+const pressSnooze = (messageSeq: number, user: { id: string }, name: string) =>
+  sim.admin<{ status: number; body: string }>('POST', '/_sim/slack-click', {
+    url: endpoint.url,
+    signingSecret: SIGNING_SECRET,
+    messageSeq,
+    actionId: 'keyturn.snooze',
+    valueContains: name,
+    user,
+    channel: CHANNEL,
   });
 
 let machineArn = '';
@@ -178,5 +191,47 @@ describe('Retry on a failed rotation, from Slack', () => {
     expect(recorded).not.toContain(SIGNING_SECRET);
     expect(recorded).not.toMatch(/v0=[0-9a-f]{64}/);
     expect(written.join('')).not.toContain('payload=');
+  });
+});
+
+describe('Snooze 7 days on a certificate in the expiry digest, from Slack', () => {
+  const EXPIRY_MACHINE = 'keyturn-check-iam-cert-expiry-dev';
+  const input = { target: 'server-certificate-expiry', slackWebhookSecretId: 'keyturn/slack/webhook', thresholdsDays: [30, 7] };
+  let expiryArn = '';
+  const runCheck = async (name: string) => {
+    const started = await sfn().send(new StartExecutionCommand({ stateMachineArn: expiryArn, name, input: JSON.stringify(input) }));
+    expect((await finished(started.executionArn!)).status).toBe('SUCCEEDED');
+    return (await slackMessages()).at(-1)!;
+  };
+  type Section = { type: string; text?: { text: string }; accessory?: { action_id: string; value: string }; elements?: { text: string }[] };
+
+  it('the digest offers a Snooze button per listed certificate; an allowed click snoozes it, and the next digest mutes it until then, saying who', async () => {
+    const iam = new IAMClient({});
+    for (const [name, days] of [['www-example-com', 5], ['api-example-com', 20]] as const) {
+      const cert = await makeCertificate({ commonName: `${name}.test`, keyAlgorithm: 'EC-P256', notAfter: new Date(Date.now() + days * DAY_MS + 3_600_000) });
+      await iam.send(new UploadServerCertificateCommand({ ServerCertificateName: name, CertificateBody: cert.certificatePem, PrivateKey: cert.privateKeyPem }));
+    }
+    expiryArn = (await sfn().send(new CreateStateMachineCommand({ name: EXPIRY_MACHINE, definition: readFileSync(`${root}/state-machines/check-iam-cert-expiry.asl.json`, 'utf8'), roleArn: 'arn:aws:iam::123456789012:role/keyturn' }))).stateMachineArn!;
+
+    const digest = await runCheck('daily-1');
+    const sections = (digest.body as { blocks: Section[] }).blocks;
+    const buttons = sections.flatMap((b) => (b.accessory ? [JSON.parse(b.accessory.value) as { target: string; name: string; arn: string }] : []));
+    expect(buttons.map((b) => [b.target, b.name])).toEqual([['server-certificate-expiry', 'www-example-com'], ['server-certificate-expiry', 'api-example-com']]);
+
+    // The user the snooze rule does not list: nothing is stored.
+    expect(await pressSnooze(digest.seq, STRANGER, 'www-example-com')).toMatchObject({ status: 200 });
+    expect(JSON.stringify((await slackMessages()).at(-1)!.body)).toContain('not allowed to snooze server-certificate-expiry');
+
+    expect(await pressSnooze(digest.seq, ON_CALL, 'www-example-com')).toMatchObject({ status: 200 });
+    const update = (await slackMessages()).at(-1)!.body as { replace_original: boolean; blocks: Section[] };
+    expect(update.replace_original).toBe(true);
+    // The snoozed certificate's button is gone; the other one's stays.
+    expect(update.blocks.flatMap((b) => (b.accessory ? [JSON.parse(b.accessory.value).name] : []))).toEqual(['api-example-com']);
+    expect(update.blocks.at(-1)?.elements?.[0]?.text).toMatch(/^<@U0ONCALL> snoozed www-example-com at .* UTC, until \d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
+
+    const next = JSON.stringify((await runCheck('daily-2')).body);
+    expect(next).not.toContain('*www-example-com*');
+    expect(next).toMatch(/Muted \(not alerted\): www-example-com \(5 days left, snoozed until \d{4}-\d\d-\d\d \d\d:\d\d UTC by <@U0ONCALL>\)/);
+    expect(next).toContain('*api-example-com*');
   });
 });
