@@ -9,7 +9,7 @@
  */
 import * as z from '../zod';
 import type { Log } from '../logger';
-import { postSlackMessage, type HttpPost, type SlackMessage } from '../notify/slack';
+import { postSlackMessage, slackUrlAllowed, type HttpPost, type SlackMessage } from '../notify/slack';
 import { slackEscape as esc } from '../notify/slack-text';
 import { decideAccess, type SlackAccess, type SlackAction } from './access';
 import { RETRY_ACTION_ID, retryButtonValueSchema, SNOOZE_ACTION_ID, snoozeButtonValueSchema } from './actions';
@@ -102,8 +102,8 @@ async function handleInteraction(deps: EndpointDeps, payload: unknown): Promise<
     if (!value.success) throw new SlackRequestRejectedError(`the ${RETRY_ACTION_ID} button's value is not {target, executionArn}`);
     const { target, executionArn } = value.data;
     if (!(await allowed('retry', target))) return reply(200);
-    const outcome = await retryRotation({ states: deps.states, log: deps.log }, { executionArn, stage: deps.stage });
-    await respond(updatedMessage(interaction.message, action, retryLine(outcome, userId, deps.now())));
+    const outcome = await attempt('retry', target, () => retryRotation({ states: deps.states, log: deps.log }, { executionArn, stage: deps.stage }));
+    if (outcome) await respond(updatedMessage(interaction.message, action, retryLine(outcome, userId, deps.now())));
     return reply(200);
   }
   if (action.action_id === SNOOZE_ACTION_ID) {
@@ -111,8 +111,8 @@ async function handleInteraction(deps: EndpointDeps, payload: unknown): Promise<
     if (!value.success) throw new SlackRequestRejectedError(`the ${SNOOZE_ACTION_ID} button's value is not {target, arn, name}`);
     const { target, arn, name } = value.data;
     if (!(await allowed('snooze', target))) return reply(200);
-    const snooze = await snoozeCertificate(deps.secrets, { arn, name }, userId, deps.now(), deps.log);
-    await respond(updatedMessage(interaction.message, action, snoozeLine(snooze)));
+    const snooze = await attempt('snooze', target, () => snoozeCertificate(deps.secrets, { arn, name }, userId, deps.now(), deps.log));
+    if (snooze) await respond(updatedMessage(interaction.message, action, snoozeLine(snooze)));
     return reply(200);
   }
   deps.log.warn('unknown slack action', { actionId: action.action_id.slice(0, 100), userId });
@@ -127,6 +127,22 @@ async function handleInteraction(deps: EndpointDeps, payload: unknown): Promise<
       await respond({ response_type: 'ephemeral', replace_original: false, text: `You are not allowed to ${what} ${esc(target)} from Slack (${esc(decision.rule)}): nothing was done.`, blocks: [] });
     }
     return decision.allowed;
+  }
+
+  /**
+   * Runs the action; when AWS refuses or fails it, tells the user (ephemeral, the error's name)
+   * and answers Slack all the same: a 5xx would only make Slack show its own, vaguer error.
+   */
+  async function attempt<T>(what: SlackAction, target: string, act: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await act();
+    } catch (error) {
+      if (error instanceof SlackRequestRejectedError) throw error;
+      const name = (error as Error)?.name ?? 'Error';
+      deps.log.error('slack action failed', { action: what, target, userId, error: name, message: (error as Error)?.message });
+      await respond({ response_type: 'ephemeral', replace_original: false, text: `keyturn could not ${what} ${esc(target)} (${esc(name)}): nothing was changed by this click. Try again, or look at keyturn's logs.`, blocks: [] });
+      return undefined;
+    }
   }
 }
 
@@ -189,24 +205,9 @@ async function followUp(deps: EndpointDeps, responseUrl: string | undefined, mes
   }
 }
 
-/** Slack's response URLs are https://hooks.slack.com/actions/… (GovSlack: hooks.slack-gov.com). */
+/** Slack's response URLs are https://hooks.slack.com/actions/… (GovSlack: hooks.slack-gov.com), or under an allowed prefix. */
 export function responseUrlAllowed(url: string, prefixes: readonly string[]): boolean {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return false;
-  }
-  if (parsed.username || parsed.password) return false;
-  if (parsed.protocol === 'https:' && ['hooks.slack.com', 'hooks.slack-gov.com'].includes(parsed.hostname) && parsed.port === '' && parsed.pathname.startsWith('/actions/')) return true;
-  return prefixes.some((prefix) => {
-    try {
-      const allowed = new URL(prefix);
-      return parsed.origin === allowed.origin && parsed.pathname.startsWith(allowed.pathname);
-    } catch {
-      return false;
-    }
-  });
+  return slackUrlAllowed(url, prefixes, '/actions/');
 }
 
 function parseJson(text: string | undefined): unknown {

@@ -50,6 +50,15 @@ export const WEBHOOK_URL_RULE =
  * anywhere, or make a Lambda call an internal address.
  */
 export function webhookUrlAllowed(url: string, prefixes: readonly string[] = []): boolean {
+  return slackUrlAllowed(url, prefixes, '/services/');
+}
+
+/**
+ * Whether `url` is Slack's own under `slackPath` (https, a Slack webhook host, no port, no user),
+ * or under one of `prefixes`: webhooks live under /services/, an interaction's response_url under
+ * /actions/ (src/interactivity/endpoint.ts).
+ */
+export function slackUrlAllowed(url: string, prefixes: readonly string[], slackPath: '/services/' | '/actions/'): boolean {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -57,7 +66,7 @@ export function webhookUrlAllowed(url: string, prefixes: readonly string[] = [])
     return false;
   }
   if (parsed.username || parsed.password) return false;
-  if (parsed.protocol === 'https:' && SLACK_WEBHOOK_HOSTS.includes(parsed.hostname) && parsed.port === '' && parsed.pathname.startsWith('/services/')) return true;
+  if (parsed.protocol === 'https:' && SLACK_WEBHOOK_HOSTS.includes(parsed.hostname) && parsed.port === '' && parsed.pathname.startsWith(slackPath)) return true;
   return prefixes.some((prefix) => {
     let allowed: URL;
     try {

@@ -58,6 +58,13 @@ describe('handleSlackRequest', () => {
     expect(sfn.calls()).toHaveLength(0);
   });
 
+  it("tells the user when AWS refuses the action, and still answers Slack 200", async () => {
+    sfn.on(DescribeExecutionCommand).rejects(Object.assign(new Error('not authorized to perform states:DescribeExecution'), { name: 'AccessDeniedException' }));
+    const value = JSON.stringify({ target: 'media', executionArn: FAILED });
+    expect(await handleSlackRequest(deps, interaction('keyturn.retry', value))).toMatchObject({ statusCode: 200 });
+    expect(posted).toEqual([{ url: 'https://hooks.slack.com/actions/T0/1/abc', body: expect.objectContaining({ response_type: 'ephemeral', text: expect.stringContaining('could not retry media (AccessDeniedException)') }) }]);
+  });
+
   it('acts, but posts nothing, when the response_url is not a Slack URL (nor an allowed prefix)', async () => {
     sfn.on(DescribeExecutionCommand).resolves({ status: 'FAILED', stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:keyturn-rotate-cloudfront-key-dev', input: '{}' });
     sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:new' });
