@@ -6,6 +6,7 @@
 import * as z from '../zod';
 import { rotationSchemas } from '../rotation/config';
 import { secretNameField } from '../validation';
+import { restApiIdField } from './target-id';
 
 /** Client certificates are valid 365 days: renewing earlier than that would rotate on every run. */
 const MAX_RENEW_BEFORE_DAYS = 364;
@@ -14,8 +15,6 @@ const MAX_TAGS = 50;
 export const RESERVED_TAG_KEYS = ['managed-by', 'keyturn:rotation', 'keyturn:replaces'] as const;
 /** aws-facts.md: letters, digits and `+ - = . _ : /`. */
 const TAG_CHARS = /^[A-Za-z0-9+\-=._:/]*$/;
-
-export const restApiIdField = z.string().check(z.regex(/^[A-Za-z0-9]{1,64}$/, 'must be a REST API id (letters and digits)'));
 
 const tagsSchema = z.record(z.string(), z.string()).check(z.superRefine((tags, ctx) => {
   const entries = Object.entries(tags);

@@ -4,7 +4,7 @@
  */
 import { notifyRotationSucceeded, type NotifiedRotation, type ReportedTarget } from '../rotation/report';
 import type { NotifyDeps } from '../notify/slack';
-import { restApiIdField } from './rotation-config';
+import { restApiIdField } from './target-id';
 
 export const REPORTED_TARGET: ReportedTarget<'restApiId'> = {
   workflow: 'rotate-apigw-client-cert',

@@ -5,10 +5,9 @@
 import * as z from '../zod';
 import { maxKeyAgeDaysField, rotationSchemas } from '../rotation/config';
 import { secretNameField } from '../validation';
+import { keyGroupIdField } from './target-id';
 import { ALGORITHMS } from './key-pair';
 
-/** A CloudFront key group id, as the input takes it and as the signing key's secret records it (signing-key.ts). */
-export const keyGroupIdField = z.string().check(z.regex(/^[A-Za-z0-9-]{1,128}$/, 'must be a CloudFront key group id'));
 
 const schemas = rotationSchemas(
   {

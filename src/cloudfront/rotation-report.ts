@@ -4,7 +4,7 @@
  */
 import { notifyRotationSucceeded, type NotifiedRotation, type ReportedTarget } from '../rotation/report';
 import type { NotifyDeps } from '../notify/slack';
-import { keyGroupIdField } from './rotation-config';
+import { keyGroupIdField } from './target-id';
 
 export const REPORTED_TARGET: ReportedTarget<'keyGroupId'> = {
   workflow: 'rotate-cloudfront-key',

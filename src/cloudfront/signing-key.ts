@@ -5,7 +5,7 @@
  */
 import * as z from '../zod';
 import { ALGORITHMS } from './key-pair';
-import { keyGroupIdField } from './rotation-config';
+import { keyGroupIdField } from './target-id';
 
 /** Its ids are checked like the input's: a secret edited by hand is input too, and its ids reach errors and Slack. */
 export const signingKeySchema = z.object({

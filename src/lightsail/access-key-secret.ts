@@ -5,7 +5,7 @@
  */
 import * as z from '../zod';
 import { REGION } from '../aws/target-account';
-import { bucketNameField } from './rotation-config';
+import { bucketNameField } from './target-id';
 
 export const accessKeySecretSchema = z.object({
   accessKeyId: z.string().check(z.regex(/^[A-Z0-9]{16,128}$/, 'must be a bucket access key id (16-128 upper-case letters and digits)')),

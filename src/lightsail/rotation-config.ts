@@ -5,9 +5,8 @@
 import * as z from '../zod';
 import { maxKeyAgeDaysField, rotationSchemas } from '../rotation/config';
 import { secretNameField } from '../validation';
+import { bucketNameField } from './target-id';
 
-/** A Lightsail bucket name, as the input takes it and as a secret records it (access-key-secret.ts). */
-export const bucketNameField = z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{1,52}[a-z0-9]$/, 'must be a Lightsail bucket name (3-54 lower-case letters, digits, -)'));
 
 const schemas = rotationSchemas(
   {

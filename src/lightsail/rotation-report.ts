@@ -9,7 +9,7 @@ import type { NotifyDeps, SlackMessage } from '../notify/slack';
 import { executionConsoleLink } from '../notify/console-links';
 import { slackEscape as esc } from '../notify/slack-text';
 import { describeLastUse, type LastUse } from './errors';
-import { bucketNameField } from './rotation-config';
+import { bucketNameField } from './target-id';
 
 export const REPORTED_TARGET: ReportedTarget<'bucketName'> = {
   workflow: 'rotate-lightsail-bucket-key',

@@ -22,6 +22,7 @@ import {
   WorkflowDefinitionError,
 } from '../../workflows/asl';
 import { FUNCTION_PREFIXES, WORKFLOWS } from '../../workflows';
+import { generatedFiles } from '../../workflows/generated';
 import { STEP_RESULTS as CLOUDFRONT_STEPS } from '../../src/cloudfront/rotation-steps';
 import { STEP_RESULTS as LIGHTSAIL_STEPS } from '../../src/lightsail/rotation-steps';
 import { STEP_RESULTS as APIGW_STEPS } from '../../src/apigateway/rotation-steps';
@@ -51,10 +52,14 @@ describe('workflow definitions', () => {
     expect([...workflows].sort()).toEqual([...deployedWorkflows(root)].filter((w) => w !== 'notify-execution-failure').sort());
   });
 
-  it.each(workflows)('%s: state-machines/ holds exactly what npm run build:workflows generates', (workflow) => {
-    const committed = readFileSync(`${root}/state-machines/${workflow}.asl.json`, 'utf8');
+  it.each(generatedFiles().map(([path, text]) => ({ path, text })))('$path holds exactly what npm run build:workflows generates', ({ path, text }) => {
+    const committed = readFileSync(`${root}/${path}`, 'utf8');
     // On a difference: `npm run build:workflows`, and commit the regenerated file with its definition.
-    expect(committed).toBe(aslFileText(WORKFLOWS[workflow]!));
+    expect(committed).toBe(text);
+  });
+
+  it("generates every workflow's ASL from its definition", () => {
+    for (const workflow of workflows) expect(generatedFiles()).toContainEqual([`state-machines/${workflow}.asl.json`, aslFileText(WORKFLOWS[workflow]!)]);
   });
 
   it.each(workflows)('%s: every Task retries the transient errors', (workflow) => {
