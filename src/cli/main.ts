@@ -4,6 +4,7 @@
  */
 import { configCommand } from './config';
 import { MissingCredentialsError } from './credentials';
+import { announceNodeSupport } from './node-support';
 import { planCommand } from './plan';
 import { runCommand } from './run';
 import { simCommand } from './sim';
@@ -31,6 +32,7 @@ export async function main(argv: string[]): Promise<number> {
     return name ? 0 : 2;
   }
   const command = commands[name];
+  announceNodeSupport();
   if (!command) {
     process.stderr.write(`keyturn: unknown command '${name}'\n\n${helpText()}`);
     return 2;

@@ -10,12 +10,14 @@ import { runWorkflow, type RunResult } from './runner';
 import { startSimulator } from './sim/server';
 import type { CallRecord, SlackMessage } from './sim/state';
 import { isolateFromRealAws } from './offline-env';
+import { announceNodeSupport } from '../cli/node-support';
 
 
 const READ_OPERATION = /^(Get|List|Describe|Head)/;
 
 export async function runDemo(scenarios: readonly DemoScenario[] = registered, out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<number> {
   isolateFromRealAws('WARN');
+  announceNodeSupport();
   const sim = await startSimulator({ port: 0 });
   process.env.AWS_ENDPOINT_URL = sim.url;
   out(`keyturn demo: AWS simulator on ${sim.url} (dummy credentials; no AWS account is used)`);
