@@ -5,15 +5,9 @@
  * Manager at the first request and kept for five minutes, so a rotated secret takes effect soon.
  */
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
-import * as z from '../../src/zod';
 import { secretsManagerClient, sfnClient } from '../../src/aws/clients';
-import {
-  SLACK_ACCESS_VARIABLE,
-  SLACK_SIGNING_SECRET_VARIABLE,
-  STAGE_VARIABLE,
-  webhookUrlPrefixes,
-} from '../../src/config/function-environment';
-import { slackAccessSchema } from '../../src/interactivity/access';
+import { webhookUrlPrefixes } from '../../src/config/function-environment';
+import { slackEndpointEnvironment } from '../../src/config/slack-endpoint-environment';
 import { handleSlackRequest, type EndpointDeps } from '../../src/interactivity/endpoint';
 import type { FunctionUrlRequest } from '../../src/interactivity/slack-request';
 import { httpFetch, now, sleep } from '../../src/lambda/runtime';
@@ -24,11 +18,8 @@ const SECRET_TTL_MS = 5 * 60_000;
 
 let deps: EndpointDeps | undefined;
 
-function build(env: NodeJS.ProcessEnv = process.env): EndpointDeps {
-  const secretId = env[SLACK_SIGNING_SECRET_VARIABLE];
-  const stage = env[STAGE_VARIABLE];
-  if (!secretId || !stage) throw new Error(`${SLACK_SIGNING_SECRET_VARIABLE} and ${STAGE_VARIABLE} must be set (serverless/slack-interactivity.yml)`);
-  const access = z.parse(slackAccessSchema, JSON.parse(env[SLACK_ACCESS_VARIABLE] ?? '{}'));
+function build(): EndpointDeps {
+  const { signingSecretId: secretId, stage, access } = slackEndpointEnvironment();
   const secrets = secretsManagerClient();
   let cached: { value: string; readAt: number } | undefined;
   return {
@@ -47,7 +38,7 @@ function build(env: NodeJS.ProcessEnv = process.env): EndpointDeps {
     },
     access,
     stage,
-    responseUrlPrefixes: webhookUrlPrefixes(env),
+    responseUrlPrefixes: webhookUrlPrefixes(),
     fetch: httpFetch,
     sleep,
     now,

@@ -4,7 +4,7 @@
  */
 import { configCommand } from './config';
 import { MissingCredentialsError } from './credentials';
-import { announceNodeSupport } from './node-support';
+import { announceNodeSupport } from '../local/node-support';
 import { planCommand } from './plan';
 import { runCommand } from './run';
 import { simCommand } from './sim';

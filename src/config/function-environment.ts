@@ -1,6 +1,7 @@
 /**
  * What the deploy hands every function in its environment besides AWS's own variables
- * (serverless.yml `provider.environment`, from keyturn.config.yml), read in one place.
+ * (serverless.yml `provider.environment` and a function's own `environment`, from
+ * keyturn.config.yml), read in one place (the Slack endpoint's own: slack-endpoint-environment.ts).
  */
 
 /** The config's slackWebhookUrlPrefixes, space-separated (URLs hold no spaces). */

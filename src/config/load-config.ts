@@ -87,9 +87,9 @@ export function validateConfig(raw: unknown, options: LoadOptions & { file: stri
       const checked = z.safeParse(schema, input);
       if (!checked.success) issues.push(...toIssues(checked.error, input, name, 'input', Object.keys(inputShape(schema))));
     }
+    if (input.target !== undefined && input.target !== name) issues.push({ target: name, field: 'input.target', rule: `names target '${String(input.target)}': set by keyturn to the target's own name` });
     if (!parsed.success) continue;
     const { schedule, enabled, slack } = parsed.data;
-    if (input.target !== undefined && input.target !== name) issues.push({ target: name, field: 'input.target', rule: `names target '${String(input.target)}': set by keyturn to the target's own name` });
     targets.push({
       name,
       workflow,

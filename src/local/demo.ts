@@ -10,7 +10,7 @@ import { runWorkflow, type RunResult } from './runner';
 import { startSimulator } from './sim/server';
 import type { CallRecord, SlackMessage } from './sim/state';
 import { isolateFromRealAws } from './offline-env';
-import { announceNodeSupport } from '../cli/node-support';
+import { announceNodeSupport } from './node-support';
 
 
 const READ_OPERATION = /^(Get|List|Describe|Head)/;

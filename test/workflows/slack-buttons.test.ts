@@ -130,6 +130,8 @@ describe('Retry on a failed rotation, from Slack', () => {
     const buttons = (failure.body as { blocks: { type: string; elements?: { action_id: string; value: string }[] }[] }).blocks.filter((b) => b.type === 'actions').flatMap((b) => b.elements ?? []);
     expect(buttons.map((b) => b.action_id)).toEqual(['keyturn.retry']);
     expect(JSON.parse(buttons[0]!.value)).toEqual({ target: 'media-signing-key', executionArn: failedArn });
+    // The failure message links to its execution in the console too.
+    expect(JSON.stringify(failure.body)).toContain(`#/v2/executions/details/${encodeURIComponent(failedArn)}`);
   });
 
   it('refuses forged, replayed and unsigned clicks with 401, and starts nothing', async () => {

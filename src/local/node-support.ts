@@ -3,7 +3,7 @@
  * process started with Node < 22, in a multi-line block between the progress lines; keyturn turns
  * that warning off (its documented switch) and says it once itself, in one line, and only when
  * the Node in use is past its end of life. Deployed functions run on nodejs22.x and are not
- * concerned.
+ * concerned. Beside offline-env.ts: both set up the environment of keyturn's own local processes.
  */
 
 /** End of life of each Node major (nodejs.org/en/about/previous-releases). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nodeSupportLine, quietSdkNodeWarning, SDK_NODE_WARNING_SWITCH } from '../../src/cli/node-support';
+import { nodeSupportLine, quietSdkNodeWarning, SDK_NODE_WARNING_SWITCH } from '../../src/local/node-support';
 
 describe('nodeSupportLine', () => {
   it('says once, in one line, that a Node past its end of life is in use', () => {
