@@ -54,6 +54,7 @@ const TITLES: Record<SimulatedClient, string> = {
   'api-gateway': 'API Gateway (client certificates, REST APIs, stages)',
   lightsail: 'Lightsail (buckets, bucket access keys)',
   sts: 'STS',
+  sfn: 'Step Functions (the callback pattern: task tokens)',
 };
 
 const cell = (text: string) => text.replace(/\|/g, '\\|');

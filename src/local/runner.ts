@@ -11,6 +11,7 @@ import { WEBHOOK_URL_PREFIXES_VARIABLE, webhookUrlPrefixes } from '../config/fun
 import { randomBytes } from 'node:crypto';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { invokeFunction, localFunctionArn } from './runner-lambda';
+import { issueTaskToken } from './sim/services/stepfunctions-tokens';
 import { DATA_LIMIT_EXCEEDED, DataLimitExceededError, dataLimitCause, exceedsPayloadLimit } from './runner-payload-limit';
 import {
   LOCAL_ACCOUNT_ID,
@@ -18,6 +19,7 @@ import {
   allStates,
   loadWorkflow,
   type AslDefinition,
+  type AslState,
   type FunctionConfig,
   type WorkflowConfig,
 } from './runner-workflow';
@@ -39,6 +41,11 @@ export interface RunOptions {
    * Step Functions passes its own, so what a run says of itself is the execution that was started.
    */
   execution?: { executionArn: string; stateMachineArn: string; stateMachineName: string };
+  /**
+   * A `.waitForTaskToken` Task's timeout, in seconds, by state name, instead of its TimeoutSeconds
+   * or TimeoutSecondsPath (tests make an approval time out at once; the demo waits for its click).
+   */
+  taskTokenTimeoutOverrides?: Record<string, number>;
   /** stop the run as a Lambda timeout would, right after this state completes (crash tests) */
   stopAfterState?: string;
   /** awaited before and after every Task invocation: tests probe invariants at every transition */
@@ -151,7 +158,7 @@ export async function runWorkflow(workflow: string, input: unknown, options: Run
 
   const definition = resolveFunctionArns(config, region);
   const tasks = taskFunctions(config, definition);
-  const machine = new StateMachine(definition as unknown as StateMachineDefinition);
+  const machine = new StateMachine(withLocalCallbacks(definition, tasks) as unknown as StateMachineDefinition);
 
   let stopRequested = false;
   let stopped = false;
@@ -167,17 +174,9 @@ export async function runWorkflow(workflow: string, input: unknown, options: Run
         if (stopRequested) throw new RunStoppedError();
         const inputBytes = exceedsPayloadLimit(stateInput);
         if (inputBytes !== undefined) throw new DataLimitExceededError(dataLimitCause(`the input of '${state}' (after Parameters)`, inputBytes));
+        if (task.callback) return waitForTaskToken(state, task, stateInput);
         const event = task.integration ? (stateInput as { Payload?: unknown } | null)?.Payload : stateInput;
-        await options.onTransition?.({ state, phase: 'before', input: event });
-        let output: unknown;
-        try {
-          output = await invokeFunction(task.fn, event, region);
-        } catch (error) {
-          const { errorType: name = 'Error', errorMessage: message = '' } = error as { errorType?: string; errorMessage?: string };
-          await options.onTransition?.({ state, phase: 'after', error: { name, message } });
-          throw error;
-        }
-        await options.onTransition?.({ state, phase: 'after', output });
+        const output = await invoke(state, task, event);
         // The optimised integration (`arn:aws:states:::lambda:invoke`) wraps the result as AWS does.
         const result = task.integration ? { ExecutedVersion: '$LATEST', Payload: output, StatusCode: 200 } : output;
         // The function succeeded (Lambda allows 6 MB); Step Functions refuses the result.
@@ -188,15 +187,67 @@ export async function runWorkflow(workflow: string, input: unknown, options: Run
       },
     ]),
   );
+  /** Invokes the state's function as the Task would, telling onTransition before and after. */
+  async function invoke(state: string, task: TaskFunction, event: unknown): Promise<unknown> {
+    await options.onTransition?.({ state, phase: 'before', input: event });
+    let output: unknown;
+    try {
+      output = await invokeFunction(task.fn, event, region);
+    } catch (error) {
+      const { errorType: name = 'Error', errorMessage: message = '' } = error as { errorType?: string; errorMessage?: string };
+      await options.onTransition?.({ state, phase: 'after', error: { name, message } });
+      throw error;
+    }
+    await options.onTransition?.({ state, phase: 'after', output });
+    return output;
+  }
+
+  /**
+   * The callback pattern (`arn:aws:states:::lambda:invoke.waitForTaskToken`): the function gets
+   * its payload with `$$.Task.Token` as a token the simulator's Step Functions knows; the Task
+   * ends when SendTaskSuccess (its output is the Task's result) or SendTaskFailure (its error and
+   * cause) answers that token, or fails with States.Timeout after its timeout, or with
+   * States.HeartbeatTimeout when no SendTaskHeartbeat came within HeartbeatSeconds.
+   */
+  async function waitForTaskToken(state: string, task: TaskFunction, stateInput: unknown): Promise<never> {
+    const { [CALLBACK_TIMEOUT_PARAMETER]: timeout, [CALLBACK_HEARTBEAT_PARAMETER]: heartbeat, ...parameters } = (stateInput ?? {}) as Record<string, unknown>;
+    const timeoutSeconds = options.taskTokenTimeoutOverrides?.[state] ?? callbackSeconds(timeout, 'TimeoutSeconds', state) ?? MAX_TASK_SECONDS;
+    const heartbeatSeconds = callbackSeconds(heartbeat, 'HeartbeatSeconds', state);
+    let heartbeatTimer: NodeJS.Timeout | undefined;
+    let rejectWait!: (error: Error) => void;
+    const timedOut = new Promise<never>((_, reject) => (rejectWait = reject));
+    const armHeartbeat = () => {
+      clearTimeout(heartbeatTimer);
+      if (heartbeatSeconds !== undefined) heartbeatTimer = setTimeout(() => rejectWait(new TaskTokenError('States.HeartbeatTimeout', `no heartbeat within ${heartbeatSeconds} seconds`)), heartbeatSeconds * 1000);
+    };
+    const issued = issueTaskToken(executionArn, state, armHeartbeat);
+    const timer = setTimeout(() => rejectWait(new TaskTokenError('States.Timeout', `the task timed out after ${timeoutSeconds} seconds`)), Math.min(timeoutSeconds, MAX_TIMER_SECONDS) * 1000);
+    try {
+      armHeartbeat();
+      await invoke(state, task, replaceValue(parameters.Payload, TASK_TOKEN_PLACEHOLDER, issued.token));
+      const outcome = await Promise.race([issued.outcome, timedOut]);
+      if (outcome.kind === 'failure') throw new TaskTokenError(outcome.error ?? 'States.TaskFailed', outcome.cause ?? '');
+      const resultBytes = exceedsPayloadLimit(outcome.output);
+      if (resultBytes !== undefined) throw new DataLimitExceededError(dataLimitCause(`the result of '${state}'`, resultBytes));
+      if (state === options.stopAfterState) stopRequested = true;
+      return outcome.output as never;
+    } finally {
+      clearTimeout(timer);
+      clearTimeout(heartbeatTimer);
+      issued.expire();
+    }
+  }
+
   const waitTimeOverrides = options.skipWaits ? Object.fromEntries(states.filter(([, s]) => s.Type === 'Wait').map(([name]) => [name, 0])) : {};
   const retryIntervalOverrides = fastRetries ? Object.fromEntries(states.filter(([, s]) => s.Retry).map(([name]) => [name, 0])) : {};
 
+  const executionArn = options.execution?.executionArn ?? `arn:aws:states:${region}:${LOCAL_ACCOUNT_ID}:execution:${config.stateMachineName}:${executionName}`;
   const execution = machine.run(input as never, {
     overrides: { taskResourceLocalHandlers, waitTimeOverrides, retryIntervalOverrides },
     noThrowOnAbort: true,
     context: {
       Execution: {
-        Id: options.execution?.executionArn ?? `arn:aws:states:${region}:${LOCAL_ACCOUNT_ID}:execution:${config.stateMachineName}:${executionName}`,
+        Id: executionArn,
         Name: executionName,
         RoleArn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/${config.stateMachineName}-role`,
       },
@@ -204,6 +255,8 @@ export async function runWorkflow(workflow: string, input: unknown, options: Run
         Id: options.execution?.stateMachineArn ?? `arn:aws:states:${region}:${LOCAL_ACCOUNT_ID}:stateMachine:${config.stateMachineName}`,
         Name: options.execution?.stateMachineName ?? config.stateMachineName,
       },
+      // The engine's context is fixed for the run: each waiting Task's handler swaps in its own token.
+      Task: { Token: TASK_TOKEN_PLACEHOLDER },
     },
   });
 
@@ -312,6 +365,69 @@ class RunStoppedError extends Error {
   readonly isCatchable = false;
 }
 
+/** A callback Task's answer: SendTaskFailure's error and cause, or the Task's own timeout. */
+class TaskTokenError extends Error {
+  constructor(name: string, cause: string) {
+    super(cause);
+    this.name = name;
+  }
+}
+
+/** What `$$.Task.Token` resolves to in the engine; never reaches a function (waitForTaskToken replaces it). */
+const TASK_TOKEN_PLACEHOLDER = 'keyturn-local:task-token';
+/** Parameters the runner adds to a callback Task: its timeout and heartbeat, resolved from the state input as AWS resolves TimeoutSecondsPath. */
+const CALLBACK_TIMEOUT_PARAMETER = 'keyturn-local:timeoutSeconds';
+const CALLBACK_HEARTBEAT_PARAMETER = 'keyturn-local:heartbeatSeconds';
+/** A Task's timeout when its definition gives none (Step Functions' own: 99999999 seconds). */
+const MAX_TASK_SECONDS = 99_999_999;
+/** Node's timers hold at most 2^31-1 ms (about 24.8 days): a longer wait is as good as forever locally. */
+const MAX_TIMER_SECONDS = 2_147_483;
+
+function callbackSeconds(value: unknown, field: string, state: string): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new TaskTokenError('States.Runtime', `'${state}': ${field} must be a positive whole number of seconds`);
+  }
+  return value;
+}
+
+/**
+ * The definition the engine runs: each callback Task's timeout and heartbeat become Parameters
+ * the handler reads (the engine would cap a Task at 60 seconds and knows no heartbeat), and the
+ * engine's own timeout for it is as long as a timer allows.
+ */
+function withLocalCallbacks(definition: AslDefinition, tasks: Map<string, TaskFunction>): AslDefinition {
+  const callbacks = new Set([...tasks].filter(([, t]) => t.callback).map(([name]) => name));
+  if (!callbacks.size) return definition;
+  const rewrite = (machine: AslDefinition): AslDefinition => ({
+    ...machine,
+    States: Object.fromEntries(
+      Object.entries(machine.States).map(([name, state]): [string, AslState] => {
+        if (state.ItemProcessor) return [name, { ...state, ItemProcessor: rewrite(state.ItemProcessor) }];
+        if (state.Iterator) return [name, { ...state, Iterator: rewrite(state.Iterator) }];
+        if (state.Branches) return [name, { ...state, Branches: state.Branches.map(rewrite) }];
+        if (!callbacks.has(name)) return [name, state];
+        const { TimeoutSeconds, TimeoutSecondsPath, HeartbeatSeconds, HeartbeatSecondsPath, ...rest } = state;
+        const parameters = {
+          ...rest.Parameters,
+          ...(TimeoutSecondsPath !== undefined ? { [`${CALLBACK_TIMEOUT_PARAMETER}.$`]: TimeoutSecondsPath } : TimeoutSeconds !== undefined ? { [CALLBACK_TIMEOUT_PARAMETER]: TimeoutSeconds } : {}),
+          ...(HeartbeatSecondsPath !== undefined ? { [`${CALLBACK_HEARTBEAT_PARAMETER}.$`]: HeartbeatSecondsPath } : HeartbeatSeconds !== undefined ? { [CALLBACK_HEARTBEAT_PARAMETER]: HeartbeatSeconds } : {}),
+        };
+        return [name, { ...rest, Parameters: parameters, TimeoutSeconds: MAX_TIMER_SECONDS }];
+      }),
+    ),
+  });
+  return rewrite(definition);
+}
+
+/** `value` with every string equal to `from` replaced by `to`, at any depth. */
+function replaceValue(value: unknown, from: string, to: string): unknown {
+  if (value === from) return to;
+  if (Array.isArray(value)) return value.map((v) => replaceValue(v, from, to));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceValue(v, from, to)]));
+  return value;
+}
+
 function defaultExecutionName(): string {
   const time = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
   return `local-${time}-${randomBytes(4).toString('hex')}`;
@@ -342,6 +458,8 @@ interface TaskFunction {
   fn: FunctionConfig;
   /** `arn:aws:states:::lambda:invoke`: the handler gets `Parameters.Payload`, the state gets `{ Payload }`. */
   integration: boolean;
+  /** `arn:aws:states:::lambda:invoke.waitForTaskToken`: the state's result is what answers the token. */
+  callback: boolean;
 }
 
 function taskFunctions(config: WorkflowConfig, definition: AslDefinition): Map<string, TaskFunction> {
@@ -351,17 +469,18 @@ function taskFunctions(config: WorkflowConfig, definition: AslDefinition): Map<s
   for (const [name, state] of allStates(definition)) {
     if (state.Type !== 'Task') continue;
     const direct = find(state.Resource);
-    const integration = typeof state.Resource === 'string' && state.Resource.startsWith('arn:aws:states:::lambda:invoke');
+    const callback = state.Resource === 'arn:aws:states:::lambda:invoke.waitForTaskToken';
+    const integration = state.Resource === 'arn:aws:states:::lambda:invoke' || callback;
     const fn = direct ?? (integration ? find(state.Parameters?.FunctionName) : undefined);
     if (!fn) {
       throw new WorkflowDefinitionError(
         `${config.definitionFile}: Task '${name}' must name one of serverless/${config.workflow}.yml's functions with {"Fn::GetAtt": ["<FunctionKey>LambdaFunction", "Arn"]}`,
       );
     }
-    if (state.Resource === 'arn:aws:states:::lambda:invoke.waitForTaskToken') {
-      throw new WorkflowDefinitionError(`${config.definitionFile}: Task '${name}': .waitForTaskToken is not supported locally`);
+    if (callback && !JSON.stringify(state.Parameters?.Payload ?? null).includes('"$$.Task.Token"')) {
+      throw new WorkflowDefinitionError(`${config.definitionFile}: Task '${name}' waits for a task token but passes none: its Payload must hold "$$.Task.Token"`);
     }
-    tasks.set(name, { fn, integration: !direct && integration });
+    tasks.set(name, { fn, integration: !direct && integration, callback });
   }
   return tasks;
 }

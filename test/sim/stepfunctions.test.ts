@@ -12,19 +12,29 @@ import {
   ExecutionAlreadyExists,
   GetExecutionHistoryCommand,
   ListExecutionsCommand,
+  InvalidOutput,
+  InvalidToken,
   ListStateMachinesCommand,
+  SendTaskFailureCommand,
+  SendTaskHeartbeatCommand,
+  SendTaskSuccessCommand,
   SFNClient,
   StartExecutionCommand,
   StateMachineAlreadyExists,
   StateMachineDoesNotExist,
+  TaskTimedOut,
   type DescribeExecutionCommandOutput,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runnerExecutor } from '../../src/local/runner-executor';
 import { startSimulator, type Simulator } from '../../src/local/sim/server';
+import { documented } from '../support/sdk-docs';
 
 const root = fileURLToPath(new URL('../fixtures/runner', import.meta.url));
 const definition = readFileSync(join(root, 'state-machines', 'fixture-flow.asl.json'), 'utf8');
+const callbackDefinition = readFileSync(join(root, 'state-machines', 'fixture-callback.asl.json'), 'utf8');
+/** What the fixture's callback Task was handed (functions/fixture-callback/ask.ts): the test and the runner share a process. */
+const asked = ((globalThis as { fixtureCallbackAsked?: { question: string; taskToken: string }[] }).fixtureCallbackAsked ??= []);
 const roleArn = 'arn:aws:iam::123456789012:role/keyturn-fixture-flow-role';
 
 describe('simulated Step Functions', () => {
@@ -152,6 +162,83 @@ describe('simulated Step Functions', () => {
     const stateMachineArn = 'arn:aws:states:us-east-1:123456789012:stateMachine:nope';
 
     await expect(client.send(new StartExecutionCommand({ stateMachineArn }))).rejects.toBeInstanceOf(StateMachineDoesNotExist);
+  });
+
+  describe('the callback pattern (.waitForTaskToken)', () => {
+    /** Starts the callback fixture and returns its execution and the token its Task was handed. */
+    const ask = async (name: string, timeoutSeconds = 300) => {
+      const { stateMachineArn } = await client.send(new CreateStateMachineCommand({ name: 'keyturn-fixture-callback-dev', definition: callbackDefinition, roleArn }));
+      const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify({ question: name, timeoutSeconds }) }));
+      const taskToken = await vi.waitFor(() => {
+        const found = asked.find((a) => a.question === name);
+        if (!found) throw new Error('not asked yet');
+        return found.taskToken;
+      }, { timeout: 10_000, interval: 10 });
+      return { executionArn: executionArn!, taskToken };
+    };
+
+    it(documented('sfn', 'SendTaskSuccess', "Used by activity workers, Task states using the callback pattern, and optionally Task states using the job run pattern to report that the task identified by the taskToken completed successfully.").title, async () => {
+      const { executionArn, taskToken } = await ask('approve-1');
+
+      expect(taskToken).toMatch(/^AQ[A-Za-z0-9_-]{100,}$/);
+      expect((await client.send(new DescribeExecutionCommand({ executionArn }))).status).toBe('RUNNING');
+      await client.send(new SendTaskHeartbeatCommand({ taskToken }));
+      await client.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify({ approvedBy: 'U1' }) }));
+
+      const done = await finished(executionArn);
+      expect(done.status).toBe('SUCCEEDED');
+      expect(JSON.parse(done.output!)).toEqual({ question: 'approve-1', timeoutSeconds: 300, answer: { approvedBy: 'U1' } });
+    });
+
+    it(documented('sfn', 'SendTaskFailure', "Used by activity workers, Task states using the callback pattern, and optionally Task states using the job run pattern to report that the task identified by the taskToken failed.").title, async () => {
+      const { executionArn, taskToken } = await ask('reject-1');
+
+      await client.send(new SendTaskFailureCommand({ taskToken, error: 'ApprovalRejected', cause: 'rejected by U2' }));
+
+      const done = await finished(executionArn);
+      expect(JSON.parse(done.output!).error).toEqual({ Error: 'ApprovalRejected', Cause: 'rejected by U2' });
+    });
+
+    it(documented('sfn', 'SendTaskSuccess', "The task token has either expired or the task associated with the token has already been closed.").title, async () => {
+      const { executionArn, taskToken } = await ask('twice');
+
+      // Two answers at once (two approvers clicking): one closes the task, the other is told it is closed.
+      const answers = await Promise.allSettled([
+        client.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify({ by: 'first' }) })),
+        client.send(new SendTaskFailureCommand({ taskToken, error: 'ApprovalRejected' })),
+      ]);
+      await finished(executionArn);
+
+      expect(answers.filter((a) => a.status === 'fulfilled')).toHaveLength(1);
+      expect(answers.filter((a) => a.status === 'rejected').map((a) => (a as PromiseRejectedResult).reason)).toEqual([expect.any(TaskTimedOut)]);
+      await expect(client.send(new SendTaskHeartbeatCommand({ taskToken }))).rejects.toBeInstanceOf(TaskTimedOut);
+    });
+
+    it(documented('sfn', 'SendTaskHeartbeat', "However, if the task times out, the execution history contains an ActivityTimedOut entry for activities, or a TaskTimedOut entry for tasks using the job run or callback pattern.").title, async () => {
+      const { executionArn, taskToken } = await ask('late', 1);
+
+      const done = await finished(executionArn);
+
+      expect(JSON.parse(done.output!).error).toMatchObject({ Error: 'States.Timeout' });
+      const { events } = await client.send(new GetExecutionHistoryCommand({ executionArn }));
+      expect(events!.map((e) => e.type)).toContain('TaskTimedOut');
+      expect(events!.find((e) => e.type === 'TaskTimedOut')!.taskTimedOutEventDetails).toMatchObject({ error: 'States.Timeout' });
+      await expect(client.send(new SendTaskSuccessCommand({ taskToken, output: '{}' }))).rejects.toBeInstanceOf(TaskTimedOut);
+    });
+
+    it(documented('sfn', 'SendTaskSuccess', "The provided token is not valid.").title, async () => {
+      await expect(client.send(new SendTaskSuccessCommand({ taskToken: 'AQforged', output: '{}' }))).rejects.toBeInstanceOf(InvalidToken);
+      await expect(client.send(new SendTaskFailureCommand({ taskToken: 'AQforged' }))).rejects.toBeInstanceOf(InvalidToken);
+    });
+
+    it(documented('sfn', 'SendTaskSuccess', "The provided JSON output data is not valid.").title, async () => {
+      const { executionArn, taskToken } = await ask('bad-output');
+
+      await expect(client.send(new SendTaskSuccessCommand({ taskToken, output: '{not json' }))).rejects.toBeInstanceOf(InvalidOutput);
+      // The token is still open: a valid answer closes it.
+      await client.send(new SendTaskSuccessCommand({ taskToken, output: '"ok"' }));
+      expect((await finished(executionArn)).status).toBe('SUCCEEDED');
+    });
   });
 
   it('refuses to start executions when no executor was injected', async () => {

@@ -6,15 +6,28 @@
  * it reports as AWS-shaped history events. Without an executor, StartExecution fails.
  *
  * Shapes follow the Step Functions API reference (CreateStateMachine, StartExecution,
- * DescribeExecution, GetExecutionHistory, ListExecutions, ListStateMachines).
+ * DescribeExecution, GetExecutionHistory, ListExecutions, ListStateMachines, and the callback
+ * pattern's SendTaskSuccess, SendTaskFailure and SendTaskHeartbeat on the executor's task tokens:
+ * stepfunctions-tokens.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { AwsError, type ServiceModule, type SimContext, type SimResponse } from '../protocol';
 import { slice } from '../state';
+import { closeTaskToken, heartbeatTaskToken, type TaskTokenAnswer } from './stepfunctions-tokens';
 import { awsJson, epochSeconds, readJsonInput, renderAwsJsonError, routeByTarget, type JsonInput } from '../aws-json';
 
 const TARGET_PREFIX = 'AWSStepFunctions.';
-const OPERATIONS = new Set(['CreateStateMachine', 'ListStateMachines', 'StartExecution', 'DescribeExecution', 'GetExecutionHistory', 'ListExecutions']);
+const OPERATIONS = new Set([
+  'CreateStateMachine',
+  'ListStateMachines',
+  'StartExecution',
+  'DescribeExecution',
+  'GetExecutionHistory',
+  'ListExecutions',
+  'SendTaskSuccess',
+  'SendTaskFailure',
+  'SendTaskHeartbeat',
+]);
 /** State machine and execution names: 1-80 characters, no whitespace, brackets, wildcards or control characters. */
 const NAME = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]{1,80}$/;
 const MAX_INPUT_BYTES = 262_144;
@@ -108,6 +121,10 @@ export function stepFunctions(executor?: StateMachineExecutor): ServiceModule {
           return getExecutionHistory(input, ctx);
         case 'ListExecutions':
           return listExecutions(input, ctx);
+        case 'SendTaskSuccess':
+        case 'SendTaskFailure':
+        case 'SendTaskHeartbeat':
+          return sendTask(operation, input);
         default:
           throw new AwsError('UnknownOperationException', 400, `operation ${operation} is not simulated`);
       }
@@ -234,7 +251,9 @@ function recordStep(step: ExecutionStep, record: (type: string, details?: Record
       record('TaskScheduled', { taskScheduledEventDetails: { ...task, region: 'local', parameters: '{}' } });
       break;
     case 'failed':
-      if (prefix === 'Task') record('TaskFailed', { taskFailedEventDetails: { ...task, ...failure } });
+      // A Task that timed out (a callback never answered) is TaskTimedOut, as SendTaskHeartbeat's documentation says.
+      if (prefix === 'Task' && (step.error === 'States.Timeout' || step.error === 'States.HeartbeatTimeout')) record('TaskTimedOut', { taskTimedOutEventDetails: { ...task, ...failure } });
+      else if (prefix === 'Task') record('TaskFailed', { taskFailedEventDetails: { ...task, ...failure } });
       else if (prefix === 'Map' || prefix === 'Parallel') record(`${prefix}StateFailed`, {});
       break;
     case 'exited':
@@ -245,6 +264,46 @@ function recordStep(step: ExecutionStep, record: (type: string, details?: Record
       record(`${prefix}StateExited`, { stateExitedEventDetails: { name: step.state } });
       break;
   }
+}
+
+/**
+ * The callback pattern's answers. A token never issued is InvalidToken; one already closed (by
+ * another answer, or its Task's timeout) is TaskTimedOut, so two answers to one token settle it
+ * once. SendTaskSuccess's output must be JSON of at most 256 KiB; SendTaskFailure's error is at
+ * most 256 characters and its cause 32,768.
+ */
+function sendTask(operation: 'SendTaskSuccess' | 'SendTaskFailure' | 'SendTaskHeartbeat', input: Input): SimResponse {
+  const token = requiredString(input, 'taskToken');
+  if (token.length > 2048) throw validation("Value at 'taskToken' failed to satisfy constraint: Member must have length less than or equal to 2048");
+  let answer: TaskTokenAnswer;
+  if (operation === 'SendTaskSuccess') {
+    const outputText = requiredString(input, 'output');
+    if (Buffer.byteLength(outputText) > MAX_INPUT_BYTES) throw validation("Value at 'output' failed to satisfy constraint: Member must have length less than or equal to 262144");
+    let output: unknown;
+    try {
+      output = JSON.parse(outputText);
+    } catch {
+      throw new AwsError('InvalidOutput', 400, 'Invalid Output: not valid JSON');
+    }
+    answer = closeTaskToken(token, { kind: 'success', output });
+  } else if (operation === 'SendTaskFailure') {
+    const error = optionalString(input, 'error', 256);
+    const cause = optionalString(input, 'cause', 32_768);
+    answer = closeTaskToken(token, { kind: 'failure', ...(error !== undefined ? { error } : {}), ...(cause !== undefined ? { cause } : {}) });
+  } else {
+    answer = heartbeatTaskToken(token);
+  }
+  if (answer === 'unknown') throw new AwsError('InvalidToken', 400, 'Invalid Token: the provided token is not valid');
+  if (answer === 'closed') throw new AwsError('TaskTimedOut', 400, 'Task Timed Out: the task token has either expired or the task associated with the token has already been closed');
+  return awsJson('1.0', 200, {});
+}
+
+function optionalString(input: Input, field: string, max: number): string | undefined {
+  const value = input[field];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw validation(`Value at '${field}' failed to satisfy constraint: Member must be a string`);
+  if (value.length > max) throw validation(`Value at '${field}' failed to satisfy constraint: Member must have length less than or equal to ${max}`);
+  return value;
 }
 
 function describeExecution(input: Input, ctx: SimContext): SimResponse {
