@@ -15,6 +15,11 @@ import { InvalidInputError } from './errors';
 export const TARGET_NAME = /^[a-z0-9][a-z0-9-]{0,39}$/;
 export const targetNameField = () => z.string().check(z.regex(TARGET_NAME, 'must be a keyturn.config.yml target name (1-40 lower-case letters, digits or hyphens)'));
 
+/** A Slack user id (`U…`, `W…` in Enterprise Grid): who may act, approve, or asked for a run. */
+export const slackUserIdField = () => z.string().check(z.regex(/^[UW][A-Z0-9]{2,20}$/, 'must be a Slack user id such as U024BE7LH'));
+/** A Slack channel id (`C…`, `G…`, `D…`). */
+export const slackChannelIdField = () => z.string().check(z.regex(/^[CGD][A-Z0-9]{2,20}$/, 'must be a Slack channel id such as C024BE91L'));
+
 export const SECRET_NAME = /^keyturn\/(?!(?:.*\/)?\.\.(?:\/|$))[A-Za-z0-9/_+=.@-]{1,500}$/;
 export const SECRET_NAME_RULE = 'must be a secret name under keyturn/ (letters, digits, /_+=.@-; no .. segment)';
 

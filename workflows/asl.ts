@@ -82,6 +82,12 @@ export interface TaskOptions extends Common, Flow {
   /** Added after the policy: a step's own retryable errors (a conflicting ETag, Slack 5xx). */
   readonly alsoRetry?: readonly Retrier[];
   readonly catch?: readonly Catcher[];
+  /**
+   * The callback pattern: the function is invoked with `parameters` and the task token
+   * (`taskToken`), and the Task waits until SendTaskSuccess (its output is the result) or
+   * SendTaskFailure answers it, or fails with States.Timeout after the seconds at `timeoutSecondsPath`.
+   */
+  readonly waitForTaskToken?: { readonly timeoutSecondsPath: Path };
 }
 
 export interface PassOptions extends Common, Flow {
@@ -205,11 +211,18 @@ function write(state: State, following: string | undefined, where: string): AslJ
   switch (state.type) {
     case 'Task': {
       const o = state.options;
+      const fn = { 'Fn::GetAtt': [lambdaLogicalId(o.fn), 'Arn'] };
+      const invocation = o.waitForTaskToken
+        ? {
+            Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+            Parameters: { FunctionName: fn, Payload: { ...o.parameters, 'taskToken.$': '$$.Task.Token' } },
+            TimeoutSecondsPath: o.waitForTaskToken.timeoutSecondsPath,
+          }
+        : { Resource: fn, ...defined('Parameters', o.parameters) };
       return {
         Type: 'Task',
         ...commentOf(o),
-        Resource: { 'Fn::GetAtt': [lambdaLogicalId(o.fn), 'Arn'] },
-        ...defined('Parameters', o.parameters),
+        ...invocation,
         ...defined('ResultPath', o.resultPath),
         Retry: [...(o.retry ?? [TRANSIENT_RETRY]), ...(o.alsoRetry ?? [])].map(writeRetrier),
         ...catchesOf(o.catch),

@@ -103,6 +103,8 @@ export const { definition, firstState, stepResults } = rotationWorkflow({
       alsoRetry,
     }),
   ],
+  retire: 'Remove old certificate from trust store',
+  askApproval: { fn: 'apigwAskApproval' },
   notifyRotated: {
     fn: 'apigwNotifyRotated',
     parameters: {

@@ -97,6 +97,8 @@ export const { definition, firstState, stepResults } = rotationWorkflow({
       resultPath: '$.deletion',
     }),
   ],
+  retire: 'Remove old key from key group',
+  askApproval: { fn: 'cloudfrontAskApproval' },
   notifyRotated: {
     fn: 'cloudfrontNotifyRotated',
     parameters: {

@@ -70,6 +70,8 @@ export const { definition, firstState, stepResults } = rotationWorkflow({
       resultPath: '$.retirement',
     }),
   ],
+  retire: 'Retire the old key unless it is still used',
+  askApproval: { fn: 'lightsailAskApproval' },
   notifyRotated: {
     fn: 'lightsailNotifyRotated',
     parameters: {

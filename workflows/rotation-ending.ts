@@ -52,6 +52,12 @@ export const ENDING = {
   notifyInProgress: 'Notify Slack a rotation is already in progress',
   inProgress: 'Rotation already in progress',
   failed: 'Rotation failed',
+  startNeedsApproval: 'Does starting need approval?',
+  askToStart: 'Ask approval to start the rotation',
+  retireNeedsApproval: 'Does retiring need approval?',
+  askToRetire: 'Ask approval to retire the old credential',
+  startNotApproved: 'Note that starting was not approved',
+  retireNotApproved: 'Note that retiring was not approved',
 } as const;
 
 /** A step of the rotation proper: a Task whose failure goes to the undo, its result kept at `resultPath`. */
@@ -76,6 +82,10 @@ export interface RotationWorkflow {
   readonly resume?: { readonly when: ChoiceRule; readonly promotion: Parameters; readonly at: string };
   /** The service's own steps, in order (`step` and `wait`); the last one goes on to notifying Slack. */
   readonly steps: readonly State[];
+  /** The step that starts retiring the old credential: with `approval` configured, the run waits for it before this step. */
+  readonly retire: string;
+  /** The function (`<prefix>AskApproval`) that asks Slack's approvers and keeps the task token. */
+  readonly askApproval: { readonly fn: string };
   readonly notifyRotated: { readonly fn: string; readonly parameters: Parameters };
   /** Fields the report of an untold rotation carries beside `notified: false`. */
   readonly notToldExtra?: Parameters;
@@ -117,6 +127,38 @@ export function rotationWorkflow(w: RotationWorkflow): RotationDefinition {
       next: after,
     });
 
+  const retireAt = w.steps.findIndex((s) => s.name === w.retire);
+  if (retireAt < 0) throw new Error(`${w.check.name}: the retire step '${w.retire}' is not one of the workflow's steps`);
+  /** The approval gate: asks (the task token kept by the function), waits for the answer, or for the timeout; a rejection or timeout is undone like any failure. */
+  const approvalGate = (question: string, ask: string, notApproved: string, gate: 'start' | 'retire', when: ChoiceRule, next: string): State[] => [
+    choice(question, {
+      comment: gate === 'start' ? 'approval.beforeStart: nothing is created before an approver says so.' : 'approval: the old credential stays until an approver says so.',
+      choices: [{ ...when, Next: ask }],
+      default: next,
+    }),
+    task(ask, {
+      comment: `Slack gets Approve and Reject buttons; the run waits for one of approval.approvers (not whoever started it), at most approval.timeoutSeconds. Reject or timeout: the compensation path.`,
+      fn: w.askApproval.fn,
+      parameters: { 'config.$': '$.config', gate, 'executionArn.$': '$$.Execution.Id' },
+      waitForTaskToken: { timeoutSecondsPath: '$.config.approval.timeoutSeconds' },
+      alsoRetry: [SLACK_RETRY],
+      resultPath: gate === 'start' ? '$.startApproval' : '$.retireApproval',
+      catch: [catchAll(notApproved, '$.failure')],
+      next,
+    }),
+    pass(notApproved, {
+      comment: 'Rejected, timed out, or never asked: the failure report names this gate (no step result says so), then the undo.',
+      result: ask,
+      resultPath: '$.notApproved',
+      next: ENDING.undo,
+    }),
+  ];
+  const steps = [
+    ...w.steps.slice(0, retireAt),
+    ...approvalGate(ENDING.retireNeedsApproval, ENDING.askToRetire, ENDING.retireNotApproved, 'retire', { Variable: '$.config.approval', IsPresent: true }, w.retire),
+    ...w.steps.slice(retireAt),
+  ];
+
   const states: State[] = [
     task(w.check.name, {
       comment: w.check.comment,
@@ -137,13 +179,14 @@ export function rotationWorkflow(w: RotationWorkflow): RotationDefinition {
         { ...w.noRotation.when, Next: ENDING.noRotation },
         ...(w.resume ? [{ ...w.resume.when, Next: ENDING.resume }] : []),
       ],
-      default: firstStep,
+      default: ENDING.startNeedsApproval,
     }),
+    ...approvalGate(ENDING.startNeedsApproval, ENDING.askToStart, ENDING.startNotApproved, 'start', isTrue('$.config.approval.beforeStart'), firstStep),
     pass(ENDING.noRotation, { parameters: { rotated: false, ...w.noRotation.report }, end: true }),
     ...(w.resume
       ? [pass(ENDING.resume, { comment: 'A rerun after promotion: only the retirement is left.', parameters: w.resume.promotion, resultPath: '$.promotion', next: w.resume.at })]
       : []),
-    ...w.steps,
+    ...steps,
     task(ENDING.notifyRotated, {
       fn: w.notifyRotated.fn,
       parameters: { ...w.notifyRotated.parameters, 'executionArn.$': '$$.Execution.Id' },
@@ -162,7 +205,7 @@ export function rotationWorkflow(w: RotationWorkflow): RotationDefinition {
     task(ENDING.undo, {
       comment: w.undo.comment,
       fn: w.undo.fn,
-      parameters: { 'config.$': '$.config', ...w.undo.alsoPass, 'failure.$': '$.failure', 'progress.$': '$', 'executionName.$': '$$.Execution.Name' },
+      parameters: { 'config.$': '$.config', ...w.undo.alsoPass, 'failure.$': '$.failure', 'progress.$': '$', 'executionName.$': '$$.Execution.Name', 'executionArn.$': '$$.Execution.Id' },
       resultPath: '$.compensation',
       ...(w.undo.alsoRetry ? { alsoRetry: w.undo.alsoRetry } : {}),
       catch: [catchAll(ENDING.undoFailed, '$.compensationFailure')],

@@ -9,5 +9,5 @@ import { configField, stepHandler } from './lib/step-handler';
 
 export const handler = stepHandler(undoEvent({ config: configField, stageNames: stageNamesField }), (event, deps) => {
   const { target, lock } = undoAdapter(deps, event.config, event.stageNames);
-  return compensate(STEP_RESULTS, event, undoRotation(target, lock, deps.log));
+  return compensate(STEP_RESULTS, event, undoRotation(target, lock, deps.log), deps);
 }, { apiGateway: apiGatewayClient, secrets: secretsManagerClient });

@@ -8,5 +8,5 @@ import { configField, stepHandler } from './lib/step-handler';
 
 export const handler = stepHandler(undoEvent({ config: configField }), (event, deps) => {
   const { target, lock } = undoAdapter(deps, event.config);
-  return compensate(STEP_RESULTS, event, undoRotation(target, lock, deps.log));
+  return compensate(STEP_RESULTS, event, undoRotation(target, lock, deps.log), deps);
 }, { lightsail: lightsailClient, secrets: secretsManagerClient });

@@ -6,18 +6,15 @@
  * anyone in the channel can press).
  */
 import * as z from '../zod';
+import { slackChannelIdField, slackUserIdField } from '../validation';
 
 /** What a Slack user may ask keyturn to do (the action ids of keyturn's buttons and commands). */
 export const SLACK_ACTIONS = ['retry', 'snooze'] as const;
 export type SlackAction = (typeof SLACK_ACTIONS)[number];
 
-/** Slack user ids (`U…`, `W…` in Enterprise Grid) and channel ids (`C…`, `G…`, `D…`). */
-const USER_ID = /^[UW][A-Z0-9]{2,20}$/;
-const CHANNEL_ID = /^[CGD][A-Z0-9]{2,20}$/;
-
 export const accessRuleSchema = z.strictObject({
-  users: z._default(z.array(z.string().check(z.regex(USER_ID, 'must be a Slack user id such as U024BE7LH'))).check(z.maxLength(100)), []),
-  channels: z._default(z.array(z.string().check(z.regex(CHANNEL_ID, 'must be a Slack channel id such as C024BE91L'))).check(z.maxLength(100)), []),
+  users: z._default(z.array(slackUserIdField()).check(z.maxLength(100)), []),
+  channels: z._default(z.array(slackChannelIdField()).check(z.maxLength(100)), []),
 });
 
 /** One rule per action; an action left out has no rule here. */

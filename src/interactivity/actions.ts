@@ -19,3 +19,16 @@ export const SNOOZE_ACTION_ID = 'keyturn.snooze';
 export const snoozeButtonValueSchema = z.strictObject({ target: z.string().check(z.minLength(1)), arn: z.string().check(z.minLength(1)), name: z.string().check(z.minLength(1)) });
 
 export type SnoozeButtonValue = z.output<typeof snoozeButtonValueSchema>;
+
+/** "Approve" and "Reject" on a rotation waiting at its approval gate (src/rotation/approval.ts). */
+export const APPROVE_ACTION_ID = 'keyturn.approve';
+export const REJECT_ACTION_ID = 'keyturn.reject';
+
+/** What Approve and Reject carry: the waiting execution and its gate (never the task token), and the config target. */
+export const approvalButtonValueSchema = z.strictObject({
+  executionArn: z.string().check(z.minLength(1)),
+  gate: z.enum(['start', 'retire']),
+  target: z.optional(z.string().check(z.minLength(1))),
+});
+
+export type ApprovalButtonValue = z.output<typeof approvalButtonValueSchema>;

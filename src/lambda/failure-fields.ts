@@ -17,5 +17,5 @@ export const compensationField = z.looseObject({ failedState: z.string(), undone
 
 /** The event of an "Undo the unfinished rotation" Task: the failure, the whole state as progress, and the workflow's own fields (`config`, …). */
 export function undoEvent<T extends z.core.$ZodShape>(shape: T) {
-  return z.object({ ...shape, failure: failureField, progress: z.record(z.string(), z.unknown()) });
+  return z.object({ ...shape, failure: failureField, progress: z.record(z.string(), z.unknown()), executionArn: z.optional(z.string()) });
 }

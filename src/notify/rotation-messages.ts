@@ -3,7 +3,7 @@
  * the shape is checked by a maintained library rather than hand-written JSON.
  */
 import { Blocks, Elements, Md, Message } from 'slack-block-builder';
-import { RETRY_ACTION_ID, type RetryButtonValue } from '../interactivity/actions';
+import { APPROVE_ACTION_ID, REJECT_ACTION_ID, RETRY_ACTION_ID, type ApprovalButtonValue, type RetryButtonValue } from '../interactivity/actions';
 import { executionConsoleLink } from './console-links';
 import type { SlackMessage } from './slack';
 import { slackEscape as esc } from './slack-text';
@@ -69,5 +69,42 @@ export function rotationFailedMessage(m: RotationFailed): SlackMessage {
     ...(m.kept.length ? [Blocks.Section({ text: `${Md.bold('Kept')}\n${list(m.kept)}`.slice(0, 2900) })] : []),
     Blocks.Context().elements(executionLine(m)),
     ...(m.retry ? [Blocks.Actions().elements(Elements.Button({ text: 'Retry', actionId: RETRY_ACTION_ID, value: JSON.stringify(m.retry) }))] : []),
+  ]);
+}
+
+export interface ApprovalRequest {
+  workflow: string;
+  /** The credential in a sentence: "key group K2ABC". */
+  subject: string;
+  gate: 'start' | 'retire';
+  approvers: readonly string[];
+  requestedBy?: string;
+  expiresAt: string;
+  executionName: string;
+  executionArn: string;
+  button: ApprovalButtonValue;
+}
+
+/** Asks the approvers, by mention, to approve or reject; says what each answer, and silence, leads to. */
+export function approvalRequestMessage(m: ApprovalRequest): SlackMessage {
+  const what = m.gate === 'start' ? `start rotating ${esc(m.subject)}` : `retire the old credential of ${esc(m.subject)} (the new one is already in use)`;
+  const text = `${esc(m.workflow)}: approval needed to ${what}`;
+  const mention = (id: string) => `<@${esc(id)}>`;
+  const until = `${m.expiresAt.slice(0, 16).replace('T', ' ')} UTC`;
+  const ifRejected = m.gate === 'start' ? 'nothing is created' : 'the old credential stays and the run stops; a rerun asks again';
+  return build(text, [
+    Blocks.Header({ text: `Approval needed: ${esc(m.subject)}`.slice(0, 150) }),
+    Blocks.Section({
+      text: [
+        `${Md.codeInline(esc(m.workflow))} is waiting to ${what}.`,
+        `${Md.bold('Approvers')}: ${m.approvers.map(mention).join(', ')}${m.requestedBy ? ` (not ${mention(m.requestedBy)}, who started this run)` : ''}`,
+        `${Md.bold('Expires')}: ${until}. Rejected or unanswered by then: ${ifRejected}.`,
+      ].join('\n').slice(0, 2900),
+    }),
+    Blocks.Context().elements(executionLine(m)),
+    Blocks.Actions().elements(
+      Elements.Button({ text: 'Approve', actionId: APPROVE_ACTION_ID, value: JSON.stringify(m.button) }).primary(),
+      Elements.Button({ text: 'Reject', actionId: REJECT_ACTION_ID, value: JSON.stringify(m.button) }).danger(),
+    ),
   ]);
 }

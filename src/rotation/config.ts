@@ -6,13 +6,32 @@
  */
 import * as z from '../zod';
 import { targetAccountSchema } from '../aws/target-account';
-import { kmsKeyArnField, parseInput, secretNameField, targetNameField } from '../validation';
+import { kmsKeyArnField, parseInput, secretNameField, slackUserIdField, targetNameField } from '../validation';
 
 /** Step Functions' Wait limit: the grace period is a Wait state's Seconds. */
 export const MAX_WAIT_SECONDS = 99_999_999;
 
 /** How old a key may get before a rotation is due (the key rotations: CloudFront, Lightsail). */
 export const maxKeyAgeDaysField = z._default(z.number().check(z.int('must be a whole number of days'), z.minimum(1), z.maximum(3650)), 90);
+
+/** An approval's longest wait: a week (a task token lives as long as its execution, up to a year). */
+export const MAX_APPROVAL_SECONDS = 604_800;
+
+/**
+ * The approval gate (src/rotation/approval.ts): before the old credential is retired, and with
+ * `beforeStart` before anything is created, the run waits for one of `approvers` to approve in
+ * Slack; a rejection, or no answer within `timeoutSeconds`, sends it down its compensation path.
+ */
+export const approvalSchema = z.strictObject({
+  approvers: z.array(slackUserIdField()).check(z.minLength(1, 'must list at least one Slack user id'), z.maxLength(20)),
+  timeoutSeconds: z._default(
+    z.number().check(z.int('must be a whole number of seconds'), z.minimum(60, 'must be at least 60'), z.maximum(MAX_APPROVAL_SECONDS, 'must be at most 604800 (7 days)')),
+    86_400,
+  ),
+  beforeStart: z._default(z.boolean(), false),
+});
+
+export type ApprovalConfig = z.output<typeof approvalSchema>;
 
 /** The fields every rotation takes, in the order an unknown-field error lists them after the target's own. */
 function sharedFields(graceSecondsDefault: number) {
@@ -33,6 +52,10 @@ function sharedFields(graceSecondsDefault: number) {
     account: z.optional(targetAccountSchema),
     /** The keyturn.config.yml target this run is for (set by the schedule and `keyturn run --target`): Slack's buttons name it. */
     target: z.optional(targetNameField()),
+    /** Approvers must approve in Slack before the old credential is retired (and optionally before the rotation starts). */
+    approval: z.optional(approvalSchema),
+    /** The Slack user who started this run (a Retry or a slash command): they may not approve it. */
+    requestedBy: z.optional(slackUserIdField()),
   };
 }
 

@@ -10,6 +10,9 @@ import type { StepResults } from '../notify/caught-failure';
 import { describeFailure, failedStateOf } from '../notify/caught-failure';
 import type { Log } from '../logger';
 import type { RotationLock } from './lock';
+import type { ApprovalConfig } from './config';
+import { withdrawApproval } from './approval-store';
+import type { SecretsClient } from '../secrets/credential-store';
 
 export interface UndoReport {
   undone: string[];
@@ -54,11 +57,28 @@ export async function undoRotation<Own>(target: RotationTarget<Own>, lock: Rotat
   return { undone, kept };
 }
 
-/** The compensation's result in the state: the failed state (from the results present), the error, and the undo's report. */
+/**
+ * The compensation's result in the state: the failed state (from the results present), the error,
+ * and the undo's report, with an approval request nobody answered withdrawn (src/rotation/approval-store.ts).
+ */
 export async function compensate(
   stepResults: StepResults,
-  event: { failure: Parameters<typeof describeFailure>[0]; progress: Record<string, unknown> },
+  event: {
+    failure: Parameters<typeof describeFailure>[0];
+    progress: Record<string, unknown>;
+    config: { approval?: ApprovalConfig | undefined };
+    executionArn?: string | undefined;
+  },
   undo: Promise<UndoReport>,
+  deps: { secrets: SecretsClient; log: Log },
 ): Promise<UndoReport & { failedState: string; error: ReturnType<typeof describeFailure> }> {
-  return { failedState: failedStateOf(stepResults, event.progress), error: describeFailure(event.failure), ...(await undo) };
+  const report = await undo;
+  const withdrawn = await withdrawApproval(deps, event);
+  return {
+    // An approval gate that failed says so itself (its "Note that … was not approved" state): gates keep no step result.
+    failedState: typeof event.progress.notApproved === 'string' ? event.progress.notApproved : failedStateOf(stepResults, event.progress),
+    error: describeFailure(event.failure),
+    undone: withdrawn ? [...report.undone, withdrawn] : report.undone,
+    kept: report.kept,
+  };
 }

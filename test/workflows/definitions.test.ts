@@ -35,7 +35,9 @@ interface RetryRule {
 }
 const tasksOf = (workflow: string) => allStates(loadWorkflow(workflow, root).definition).filter(([, s]) => s.Type === 'Task');
 const retried = (state: AslState) => new Set((state.Retry as RetryRule[] | undefined)?.flatMap((r) => r.ErrorEquals) ?? []);
-const functionKeyOf = (state: AslState) => ((state.Resource as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0]);
+/** The function a Task invokes: its Resource, or (the callback pattern) its Parameters.FunctionName. */
+const functionKeyOf = (state: AslState) =>
+  ((typeof state.Resource === 'string' ? state.Parameters?.FunctionName : state.Resource) as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
 
 /**
  * Tasks whose function calls no AWS service worth waiting for, so they retry only the invocation's
@@ -106,12 +108,13 @@ describe('workflow definitions', () => {
   });
 
   it("derives each rotation's step results from its definition: the first state, then every step that keeps a result, in order", () => {
-    // The ending's Tasks keep theirs in `compensation` and `notification`: not steps of the rotation.
+    // The ending's Tasks keep theirs in `compensation` and `notification`, the approval gates theirs
+    // in `startApproval` and `retireApproval` (a failed gate names itself in `notApproved`): not steps of the rotation.
     const steps = (workflow: string) => [
       [loadWorkflow(workflow, root).definition.StartAt, 'assessment'],
       ...tasksOf(workflow)
         .map(([name, s]) => [name, (s as { ResultPath?: unknown }).ResultPath])
-        .flatMap(([name, path]) => (typeof path === 'string' && !['$.compensation', '$.notification'].includes(path) ? [[name, path.slice(2)]] : [])),
+        .flatMap(([name, path]) => (typeof path === 'string' && !['$.compensation', '$.notification', '$.startApproval', '$.retireApproval'].includes(path) ? [[name, path.slice(2)]] : [])),
     ];
     expect(CLOUDFRONT_STEPS).toEqual(steps('rotate-cloudfront-key'));
     expect(LIGHTSAIL_STEPS).toEqual(steps('rotate-lightsail-bucket-key'));
