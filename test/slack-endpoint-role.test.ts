@@ -3,14 +3,15 @@
  * serverless/schedules.cjs): present only when keyturn.config.yml configures a Slack app, behind
  * a Function URL, and its role least-privileged by resource: it may start only keyturn's state
  * machines of the deploy's stage, read only their executions, read only the signing secret and
- * write only the expiry digest's snoozes, each in the deploy's own partition, region and account.
+ * write only the expiry digest's snoozes, each in the deploy's own partition, region and account;
+ * and it answers only the task tokens keyturn's approval steps keep under keyturn/approvals/.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 
 interface Statement {
   Effect: string;
@@ -77,7 +78,12 @@ describe('the Slack endpoint in the deploy', () => {
         Action: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:CreateSecret', 'secretsmanager:TagResource'],
         Resource: '${self:custom.keyturn.slack.snoozeSecret}',
       },
+      { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DeleteSecret'], Resource: '${self:custom.keyturnApprovals}' },
+      // A task token is no IAM resource: the grant is "*", and the only tokens the role can read are keyturn/approvals/'s.
+      { Effect: 'Allow', Action: ['states:SendTaskSuccess', 'states:SendTaskFailure'], Resource: '*' },
     ]);
+    const custom = (parse(readFileSync('serverless.yml', 'utf8')) as { custom: Record<string, unknown> }).custom;
+    expect(custom.keyturnApprovals).toEqual(inDeploy('secretsmanager', ':secret:keyturn/approvals/*'));
     expect(config.slack.snoozeSecret).toEqual([inDeploy('secretsmanager', ':secret:keyturn/state/check-iam-cert-expiry-snoozes-??????')]);
     expect(config.slack.signingSecret).toEqual([inDeploy('secretsmanager', ':secret:keyturn/slack/signing-secret-??????')]);
     expect(config.slackButtons).toBe('true');
@@ -92,4 +98,23 @@ describe('the Slack endpoint in the deploy', () => {
       KEYTURN_STAGE: '${sls:stage}',
     });
   });
+});
+
+describe("the rotations' approval steps in the deploy", () => {
+  it.each(['rotate-cloudfront-key', 'rotate-lightsail-bucket-key', 'rotate-apigw-client-cert'])(
+    '%s: the Ask approval role writes only keyturn/approvals/ and reads only the webhook; the undo may delete only there besides its own',
+    (workflow) => {
+      const functions = (parse(readFileSync(`serverless/${workflow}.yml`, 'utf8')) as { functions: Record<string, { iamRoleStatements: Statement[] }> }).functions;
+      const ask = Object.entries(functions).find(([key]) => key.endsWith('AskApproval'))![1];
+      const undo = Object.entries(functions).find(([key]) => key.endsWith('UndoRotation'))![1];
+
+      expect(ask.iamRoleStatements).toEqual([
+        { Effect: 'Allow', Action: ['secretsmanager:CreateSecret', 'secretsmanager:PutSecretValue'], Resource: '${self:custom.keyturnApprovals}' },
+        { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: '${self:custom.keyturn.webhookSecrets}' },
+      ]);
+      expect(undo.iamRoleStatements.filter((s) => s.Resource === '${self:custom.keyturnApprovals}')).toEqual([
+        { Effect: 'Allow', Action: ['secretsmanager:DeleteSecret'], Resource: '${self:custom.keyturnApprovals}' },
+      ]);
+    },
+  );
 });

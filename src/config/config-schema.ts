@@ -30,6 +30,8 @@ export const targetSchema = z.strictObject({
   ...targetAccountFields,
   // Who may act on this target from Slack, per action (replacing the config's slack.allow for that action).
   slack: z.optional(z.strictObject({ allow: accessRulesSchema })),
+  // The approval gate (src/rotation/approval.ts): checked by the workflow's input schema, passed as input.approval.
+  approval: z.optional(z.unknown()),
 });
 
 export const configFileSchema = z.strictObject({

@@ -76,6 +76,7 @@ export function validateConfig(raw: unknown, options: LoadOptions & { file: stri
     if (typeof value.kmsKeyArn === 'string' && schema && !inputDeclares(schema, 'kmsKeyArn')) {
       issues.push({ target: name, field: 'kmsKeyArn', rule: `${workflow} creates no secret to encrypt` });
     }
+    if (value.approval !== undefined) approvalInto(input, value.approval, { name, workflow, schema, slack: global.slack !== undefined }, issues);
     const account = targetAccountOf(value, name, issues);
     if (account) {
       if (input.account !== undefined) {
@@ -113,6 +114,25 @@ export function validateConfig(raw: unknown, options: LoadOptions & { file: stri
     ...(global.slack ? { slack: global.slack } : {}),
     targets,
   };
+}
+
+/**
+ * A target's `approval` becomes its input's (the workflow's schema checks its fields), when the
+ * workflow has an approval gate and the config has the Slack app whose buttons answer it, and the
+ * target a webhook to ask in.
+ */
+function approvalInto(
+  input: Record<string, unknown>,
+  approval: unknown,
+  target: { name: string; workflow: string; schema: Parameters<typeof inputDeclares>[0] | undefined; slack: boolean },
+  issues: ConfigIssue[],
+): void {
+  const issue = (rule: string) => issues.push({ target: target.name, field: 'approval', rule });
+  if (!target.schema || !inputDeclares(target.schema, 'approval')) return void issue(`${target.workflow} has no approval gate (only the rotations do)`);
+  if (input.approval !== undefined) return void issue('is set twice: keep it on the target, not in its input');
+  if (!target.slack) issue("needs the config's slack block: the Slack app whose Approve and Reject buttons answer it");
+  if (input.slackWebhookSecretId === undefined) issue('needs slackWebhookSecretId (the config\'s or the input\'s): the approvers are asked in Slack');
+  input.approval = approval;
 }
 
 const RESERVED_NAMES = new Set(['__proto__', 'prototype', ...Object.getOwnPropertyNames(Object.prototype)]);

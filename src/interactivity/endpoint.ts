@@ -12,7 +12,8 @@ import type { Log } from '../logger';
 import { postSlackMessage, slackUrlAllowed, type HttpPost, type SlackMessage } from '../notify/slack';
 import { slackEscape as esc } from '../notify/slack-text';
 import { decideAccess, type SlackAccess, type SlackAction } from './access';
-import { RETRY_ACTION_ID, retryButtonValueSchema, SNOOZE_ACTION_ID, snoozeButtonValueSchema } from './actions';
+import { APPROVE_ACTION_ID, approvalButtonValueSchema, REJECT_ACTION_ID, RETRY_ACTION_ID, retryButtonValueSchema, SNOOZE_ACTION_ID, snoozeButtonValueSchema } from './actions';
+import { decideApproval, type ApprovalOutcome } from './approve';
 import { snoozeCertificate, type Snooze } from '../iam/snoozes';
 import type { SecretsClient } from '../secrets/credential-store';
 import { SlackRequestRejectedError, SlackRequestUnverifiedError } from './errors';
@@ -102,7 +103,7 @@ async function handleInteraction(deps: EndpointDeps, payload: unknown): Promise<
     if (!value.success) throw new SlackRequestRejectedError(`the ${RETRY_ACTION_ID} button's value is not {target, executionArn}`);
     const { target, executionArn } = value.data;
     if (!(await allowed('retry', target))) return reply(200);
-    const outcome = await attempt('retry', target, () => retryRotation({ states: deps.states, log: deps.log }, { executionArn, stage: deps.stage }));
+    const outcome = await attempt('retry', target, () => retryRotation({ states: deps.states, log: deps.log }, { executionArn, stage: deps.stage, userId }));
     if (outcome) await respond(updatedMessage(interaction.message, action, retryLine(outcome, userId, deps.now())));
     return reply(200);
   }
@@ -113,6 +114,21 @@ async function handleInteraction(deps: EndpointDeps, payload: unknown): Promise<
     if (!(await allowed('snooze', target))) return reply(200);
     const snooze = await attempt('snooze', target, () => snoozeCertificate(deps.secrets, { arn, name }, userId, deps.now(), deps.log));
     if (snooze) await respond(updatedMessage(interaction.message, action, snoozeLine(snooze)));
+    return reply(200);
+  }
+  if (action.action_id === APPROVE_ACTION_ID || action.action_id === REJECT_ACTION_ID) {
+    const value = approvalButtonValueSchema.safeParse(parseJson(action.value));
+    if (!value.success) throw new SlackRequestRejectedError(`the ${action.action_id} button's value is not {executionArn, gate, target}`);
+    const decision = action.action_id === APPROVE_ACTION_ID ? 'approve' : 'reject';
+    const { executionArn, gate } = value.data;
+    const what = value.data.target ?? nameOf(executionArn);
+    // The approval's own approvers decide who may answer (src/interactivity/approve.ts), not slack.allow.
+    const outcome = await attempt(decision, what, () =>
+      decideApproval({ states: deps.states, secrets: deps.secrets, log: deps.log, now: deps.now }, { executionArn, gate, decision, userId, stage: deps.stage }),
+    );
+    deps.log.info('slack action', { action: decision, target: what, userId, channelId, outcome: outcome?.kind });
+    if (outcome?.kind === 'decided') await respond(updatedMessage(interaction.message, action, approvalLine(outcome, userId, deps.now())));
+    else if (outcome) await respond({ response_type: 'ephemeral', replace_original: false, text: approvalRefusal(outcome), blocks: [] });
     return reply(200);
   }
   deps.log.warn('unknown slack action', { actionId: action.action_id.slice(0, 100), userId });
@@ -133,7 +149,7 @@ async function handleInteraction(deps: EndpointDeps, payload: unknown): Promise<
    * Runs the action; when AWS refuses or fails it, tells the user (ephemeral, the error's name)
    * and answers Slack all the same: a 5xx would only make Slack show its own, vaguer error.
    */
-  async function attempt<T>(what: SlackAction, target: string, act: () => Promise<T>): Promise<T | undefined> {
+  async function attempt<T>(what: SlackAction | 'approve' | 'reject', target: string, act: () => Promise<T>): Promise<T | undefined> {
     try {
       return await act();
     } catch (error) {
@@ -143,6 +159,26 @@ async function handleInteraction(deps: EndpointDeps, payload: unknown): Promise<
       await respond({ response_type: 'ephemeral', replace_original: false, text: `keyturn could not ${what} ${esc(target)} (${esc(name)}): nothing was changed by this click. Try again, or look at keyturn's logs.`, blocks: [] });
       return undefined;
     }
+  }
+}
+
+/** The line an answered approval's message gains: who approved or rejected, and when. */
+function approvalLine(outcome: Extract<ApprovalOutcome, { kind: 'decided' }>, userId: string, at: Date): string {
+  const when = at.toISOString().slice(0, 16).replace('T', ' ');
+  return outcome.decision === 'approve'
+    ? `<@${esc(userId)}> approved at ${when} UTC: the rotation of ${esc(outcome.subject)} goes on`
+    : `<@${esc(userId)}> rejected at ${when} UTC: the rotation of ${esc(outcome.subject)} is undone and reported`;
+}
+
+/** What the one user whose click changed nothing is told. */
+function approvalRefusal(outcome: Exclude<ApprovalOutcome, { kind: 'decided' }>): string {
+  switch (outcome.kind) {
+    case 'gone':
+      return 'This approval is no longer waiting (already answered, timed out, or the run ended): nothing was done.';
+    case 'not-approver':
+      return `You are not one of the approvers of ${esc(outcome.subject)}: nothing was done.`;
+    case 'own-run':
+      return `You started this run, so another approver must answer for ${esc(outcome.subject)}: nothing was done.`;
   }
 }
 

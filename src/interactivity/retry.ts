@@ -15,6 +15,15 @@ export type StatesClient = Pick<SFNClient, 'send'>;
 /** `arn:<partition>:states:<region>:<account>:execution:<state machine>:<execution>`. */
 const EXECUTION_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:([A-Za-z0-9_-]{1,80}):([^:\s]{1,80})$/;
 
+/** The execution's name, when `executionArn` is an execution of keyturn's state machines of `stage`; refused otherwise. */
+export function keyturnExecution(executionArn: string, stage: string): string {
+  const match = EXECUTION_ARN.exec(executionArn);
+  if (!match || !match[1]!.startsWith('keyturn-') || !match[1]!.endsWith(`-${stage}`)) {
+    throw new SlackRequestRejectedError(`the button names no execution of keyturn's state machines (keyturn-<workflow>-${stage})`);
+  }
+  return match[2]!;
+}
+
 export type RetryOutcome =
   | { kind: 'started'; executionArn: string; rotationId: string }
   | { kind: 'already-retried'; executionArn: string; status: string }
@@ -27,12 +36,9 @@ export function retryExecutionName(failedExecutionArn: string): string {
 
 export async function retryRotation(
   deps: { states: StatesClient; log: Log },
-  request: { executionArn: string; stage: string },
+  request: { executionArn: string; stage: string; userId?: string },
 ): Promise<RetryOutcome> {
-  const match = EXECUTION_ARN.exec(request.executionArn);
-  if (!match || !match[1]!.startsWith('keyturn-') || !match[1]!.endsWith(`-${request.stage}`)) {
-    throw new SlackRequestRejectedError(`the button names no execution of keyturn's state machines (keyturn-<workflow>-${request.stage})`);
-  }
+  const executionName = keyturnExecution(request.executionArn, request.stage);
   let failed;
   try {
     failed = await deps.states.send(new DescribeExecutionCommand({ executionArn: request.executionArn }));
@@ -44,11 +50,13 @@ export async function retryRotation(
   if (failed.status !== 'FAILED' && failed.status !== 'TIMED_OUT' && failed.status !== 'ABORTED') return { kind: 'not-failed', status: failed.status ?? 'UNKNOWN' };
   const input = JSON.parse(failed.input ?? '{}') as Record<string, unknown>;
   // Without a rotationId in its input, a rotation's id is its execution's name.
-  const rotationId = typeof input.rotationId === 'string' ? input.rotationId : match[2]!;
+  const rotationId = typeof input.rotationId === 'string' ? input.rotationId : executionName;
   const name = retryExecutionName(request.executionArn);
   const stateMachineArn = failed.stateMachineArn!;
   try {
-    const started = await deps.states.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify({ ...input, rotationId }) }));
+    // requestedBy: whoever retried may not approve the run (src/interactivity/approve.ts).
+    const retried = { ...input, rotationId, ...(request.userId ? { requestedBy: request.userId } : {}) };
+    const started = await deps.states.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(retried) }));
     deps.log.info('rotation retried from slack', { failedExecutionArn: request.executionArn, executionArn: started.executionArn, rotationId });
     return { kind: 'started', executionArn: started.executionArn!, rotationId };
   } catch (error) {
