@@ -39,7 +39,7 @@ describe('keyturn config check', () => {
     ['an unknown global field', { targets: { a: cloudfront }, colour: 'red' }, "colour: unknown field (allowed: stage, region, slackWebhookSecretId, kmsKeyArn, slackWebhookUrlPrefixes, slack, targets)"],
     ['a webhook URL prefix with a user', { slackWebhookUrlPrefixes: ['https://me@proxy.example.com/slack/'], targets: { a: cloudfront } }, 'slackWebhookUrlPrefixes.0: must be an http(s) URL prefix with a host and a path'],
     ['a webhook URL prefix without a path', { slackWebhookUrlPrefixes: ['https://proxy.example.com'], targets: { a: cloudfront } }, 'slackWebhookUrlPrefixes.0: must be an http(s) URL prefix with a host and a path'],
-    ['an unknown target field', { targets: { a: { ...cloudfront, retries: 3 } } }, "target 'a': retries: unknown field (allowed: workflow, input, schedule, enabled, kmsKeyArn, accountId, roleArn, region, slack)"],
+    ['an unknown target field', { targets: { a: { ...cloudfront, retries: 3 } } }, "target 'a': retries: unknown field (allowed: workflow, input, schedule, enabled, kmsKeyArn, accountId, roleArn, region, slack, approval)"],
     ['an unknown input field (the workflow schema)', { targets: { a: { ...cloudfront, input: { ...cloudfront.input, keyGroup: 'x' } } } }, "target 'a': input.keyGroup: unknown field"],
     ['an input breaking the workflow rule', { targets: { a: { ...cloudfront, input: { ...cloudfront.input, secretId: 'other/a' } } } }, "target 'a': input.secretId: must be a secret name under keyturn/"],
     ['a missing required input field', { targets: { a: { ...cloudfront, input: { keyGroupId: 'kg-1' } } } }, "target 'a': input.secretId: is required"],
@@ -80,6 +80,12 @@ describe('keyturn config check', () => {
     ['a Slack rule naming a user by name', { slack: { signingSecretId: 'keyturn/slack/signing-secret', allow: { retry: { users: ['alice'] } } }, targets: { a: cloudfront } }, 'slack.allow.retry.users.0: must be a Slack user id such as U024BE7LH'],
     ['a Slack rule for an action keyturn has not', { slack: { signingSecretId: 'keyturn/slack/signing-secret', allow: { deploy: {} } }, targets: { a: cloudfront } }, 'slack.allow.deploy: unknown field'],
     ['a target Slack rule naming a channel by name', { targets: { a: { ...cloudfront, slack: { allow: { retry: { channels: ['#ops'] } } } } } }, "target 'a': slack.allow.retry.channels.0: must be a Slack channel id such as C024BE91L"],
+    ['an approval without the Slack app that answers it', { slackWebhookSecretId: 'keyturn/slack/webhook', targets: { a: { ...cloudfront, approval: { approvers: ['U024BE7LH'] } } } }, "target 'a': approval: needs the config's slack block"],
+    ['an approval without a webhook to ask in', { slack: { signingSecretId: 'keyturn/slack/signing-secret' }, targets: { a: { ...cloudfront, approval: { approvers: ['U024BE7LH'] } } } }, "target 'a': approval: needs slackWebhookSecretId"],
+    ['an approval on a workflow without a gate', { slackWebhookSecretId: 'keyturn/slack/webhook', slack: { signingSecretId: 'keyturn/slack/signing-secret' }, targets: { e: { workflow: 'check-iam-cert-expiry', approval: { approvers: ['U024BE7LH'] } } } }, "target 'e': approval: check-iam-cert-expiry has no approval gate (only the rotations do)"],
+    ['an approval with no approvers', { slackWebhookSecretId: 'keyturn/slack/webhook', slack: { signingSecretId: 'keyturn/slack/signing-secret' }, targets: { a: { ...cloudfront, approval: { approvers: [] } } } }, "target 'a': input.approval.approvers: must list at least one Slack user id"],
+    ['an approval naming an approver by name', { slackWebhookSecretId: 'keyturn/slack/webhook', slack: { signingSecretId: 'keyturn/slack/signing-secret' }, targets: { a: { ...cloudfront, approval: { approvers: ['alice'] } } } }, "target 'a': input.approval.approvers.0: must be a Slack user id such as U024BE7LH"],
+    ['an approval timeout over a week', { slackWebhookSecretId: 'keyturn/slack/webhook', slack: { signingSecretId: 'keyturn/slack/signing-secret' }, targets: { a: { ...cloudfront, approval: { approvers: ['U024BE7LH'], timeoutSeconds: 700000 } } } }, "target 'a': input.approval.timeoutSeconds: must be at most 604800 (7 days)"],
     ['an input naming another target', { targets: { a: { ...cloudfront, input: { ...cloudfront.input, target: 'b' } } } }, "target 'a': input.target: names target 'b': set by keyturn to the target's own name"],
   ])('rejects %s with a message naming it (exit 1)', async (_, config, message) => {
     const { code, stderr } = await check(config);
@@ -119,6 +125,20 @@ describe('keyturn config check', () => {
     expect(config.targets[0]).toMatchObject({ name: 'a', input: { target: 'a' }, slackAllow: { retry: { users: ['U024BE7LH'], channels: [] } } });
     // A workflow whose input takes no target gets none.
     expect(config.targets[1]?.input).not.toHaveProperty('target');
+  });
+
+  it("passes a target's approval to its rotation's input, with its defaults", async () => {
+    const { loadConfig } = await import('../src/config/load-config');
+    const config = loadConfig(
+      configFile({
+        slackWebhookSecretId: 'keyturn/slack/webhook',
+        slack: { signingSecretId: 'keyturn/slack/signing-secret' },
+        targets: { a: { ...cloudfront, approval: { approvers: ['U024BE7LH'], beforeStart: true } } },
+      }),
+      { root: repo },
+    );
+
+    expect(config.targets[0]?.input.approval).toEqual({ approvers: ['U024BE7LH'], beforeStart: true });
   });
 
   it('fills the global slackWebhookSecretId into targets whose workflow takes one', async () => {
