@@ -5,17 +5,18 @@
  */
 import { pathToFileURL } from 'node:url';
 import { formatProgress } from '../cli/run';
-import { scenarios as registered, type DemoScenario } from './demo/scenarios';
+import { demoRuns, type DemoScenario } from './demo/scenarios';
 import { runWorkflow, type RunResult } from './runner';
 import { startSimulator } from './sim/server';
 import type { CallRecord, SlackMessage } from './sim/state';
 import { isolateFromRealAws } from './offline-env';
 import { announceNodeSupport } from './node-support';
+import { startApprover } from './demo/approver';
 
 
 const READ_OPERATION = /^(Get|List|Describe|Head)/;
 
-export async function runDemo(scenarios: readonly DemoScenario[] = registered, out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<number> {
+export async function runDemo(scenarios: readonly DemoScenario[] = demoRuns, out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<number> {
   isolateFromRealAws('WARN');
   announceNodeSupport();
   const sim = await startSimulator({ port: 0 });
@@ -35,7 +36,13 @@ export async function runDemo(scenarios: readonly DemoScenario[] = registered, o
       const input = await scenario.seed(sim.url);
       const seededCalls = await lastSeq<CallRecord>(sim.url, 'calls');
       out(`  input: ${JSON.stringify(input)}`);
-      const result = await runWorkflow(scenario.workflow, input, { skipWaits: true, onProgress: (p) => out(`  ${formatProgress(p)}`) });
+      const approver = scenario.approveAs ? await startApprover(sim.url, scenario.approveAs, out) : undefined;
+      let result: RunResult;
+      try {
+        result = await runWorkflow(scenario.workflow, input, { skipWaits: true, onProgress: (p) => out(`  ${formatProgress(p)}`) });
+      } finally {
+        await approver?.stop();
+      }
       out(`  ${outcome(result)}`);
       if (result.status !== 'SUCCEEDED') failures += 1;
 

@@ -6,6 +6,7 @@
  *   import { myWorkflowScenario } from './my-workflow';
  *   export const scenarios: DemoScenario[] = [..., myWorkflowScenario];
  */
+import { approveCloudfrontRotationScenario } from './approve-cloudfront-rotation';
 import { checkIamCertExpiryScenario } from './check-iam-cert-expiry';
 import { importIamServerCertScenario } from './import-iam-server-cert';
 import { rotateApigwClientCertScenario } from './rotate-apigw-client-cert';
@@ -18,6 +19,11 @@ export interface DemoScenario {
   /** One line for the audience: what this run shows. */
   describe: string;
   seed(simUrl: string): Promise<unknown>;
+  /** The run waits for an approval: this Slack user presses Approve on the message that asks (src/local/demo/approver.ts). */
+  approveAs?: { id: string; name: string };
 }
 
 export const scenarios: DemoScenario[] = [rotateCloudfrontKeyScenario, checkIamCertExpiryScenario, importIamServerCertScenario, rotateLightsailBucketKeyScenario, rotateApigwClientCertScenario];
+
+/** What `npm start` runs: one scenario per workflow (the ones `keyturn sim --demo` seeds), then the approval gate's. */
+export const demoRuns: DemoScenario[] = [...scenarios, approveCloudfrontRotationScenario];
