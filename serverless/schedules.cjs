@@ -20,9 +20,10 @@ function load() {
     const { targetRolePolicies } = tsx.require('../src/config/target-role-policies.ts', __filename);
     const { kmsKeyPolicies } = tsx.require('../src/config/kms-key-policies.ts', __filename);
     const { SNOOZE_SECRET_ID } = tsx.require('../src/iam/snoozes.ts', __filename);
+    const { slackEndpointVariables } = tsx.require('../src/config/slack-endpoint-environment.ts', __filename);
     const file = resolve(root, process.env.KEYTURN_CONFIG || 'keyturn.config.yml');
     try {
-      return { config: loadConfig(file, { root }), deployResources, targetRolePolicies, kmsKeyPolicies, SNOOZE_SECRET_ID };
+      return { config: loadConfig(file, { root }), deployResources, targetRolePolicies, kmsKeyPolicies, SNOOZE_SECRET_ID, slackEndpointVariables };
     } catch (error) {
       // serverless prints the stack of a failed resolver: make it just the message.
       error.stack = `${error.message}\n(checked by keyturn config check --config ${file})`;
@@ -76,7 +77,7 @@ function secretArns(ids, what) {
 
 module.exports = {
   async config() {
-    const { config, SNOOZE_SECRET_ID } = await load();
+    const { config, SNOOZE_SECRET_ID, slackEndpointVariables } = await load();
     return {
       stage: config.stage,
       region: config.region,
@@ -102,8 +103,11 @@ module.exports = {
             signingSecretId: config.slack.signingSecretId,
             signingSecret: secretArns([config.slack.signingSecretId], 'slack-signing-secret'),
             snoozeSecret: secretArns([SNOOZE_SECRET_ID], 'expiry-snoozes'),
-            // Who may do what from Slack (src/interactivity/access.ts SlackAccess), as the endpoint's KEYTURN_SLACK_ACCESS.
-            access: JSON.stringify({ allow: config.slack.allow, targets: Object.fromEntries(config.targets.filter((t) => t.slackAllow).map((t) => [t.name, t.slackAllow])) }),
+            // Who may do what from Slack (src/interactivity/access.ts SlackAccess) and the targets the
+            // commands act on: the endpoint's KEYTURN_SLACK_ACCESS and KEYTURN_SLACK_TARGETS.
+            ...slackEndpointVariables(config),
+            // `/keyturn status` reads when each credential's current version was made (never a value).
+            credentialSecrets: secretArns(config.targets.flatMap((t) => ['secretId', 'trustStoreSecretId'].map((f) => t.input[f])), 'credentials'),
           }
         : {},
     };

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 /**
  * keyturn.config.yml: the committed example is valid, and `keyturn config check` rejects a
  * catalogue of bad configs naming the target, the field and the rule (exit 1, every problem
@@ -86,6 +87,20 @@ describe('keyturn config check', () => {
     ['an approval with no approvers', { slackWebhookSecretId: 'keyturn/slack/webhook', slack: { signingSecretId: 'keyturn/slack/signing-secret' }, targets: { a: { ...cloudfront, approval: { approvers: [] } } } }, "target 'a': input.approval.approvers: must list at least one Slack user id"],
     ['an approval naming an approver by name', { slackWebhookSecretId: 'keyturn/slack/webhook', slack: { signingSecretId: 'keyturn/slack/signing-secret' }, targets: { a: { ...cloudfront, approval: { approvers: ['alice'] } } } }, "target 'a': input.approval.approvers.0: must be a Slack user id such as U024BE7LH"],
     ['an approval timeout over a week', { slackWebhookSecretId: 'keyturn/slack/webhook', slack: { signingSecretId: 'keyturn/slack/signing-secret' }, targets: { a: { ...cloudfront, approval: { approvers: ['U024BE7LH'], timeoutSeconds: 700000 } } } }, "target 'a': input.approval.timeoutSeconds: must be at most 604800 (7 days)"],
+    [
+      "more targets than the Slack endpoint's environment holds",
+      {
+        slack: { signingSecretId: 'keyturn/slack/signing-secret' },
+        targets: Object.fromEntries(
+          // Ids as random as real ones (they do not compress away).
+          Array.from({ length: 60 }, (_, i) => {
+            const id = createHash('sha256').update(String(i)).digest('hex');
+            return [`t${i}`, { workflow: 'rotate-cloudfront-key', input: { keyGroupId: `${id.slice(0, 8)}-${id.slice(8, 12)}-4${id.slice(13, 16)}-8${id.slice(17, 20)}-${id.slice(20, 32)}`, secretId: `keyturn/cloudfront/${id.slice(32)}` } }];
+          }),
+        ),
+      },
+      "slack: the Slack endpoint's environment (its access rules and the 60 targets, compressed) would be",
+    ],
     ['an input naming another target', { targets: { a: { ...cloudfront, input: { ...cloudfront.input, target: 'b' } } } }, "target 'a': input.target: names target 'b': set by keyturn to the target's own name"],
   ])('rejects %s with a message naming it (exit 1)', async (_, config, message) => {
     const { code, stderr } = await check(config);
@@ -209,8 +224,8 @@ describe('README "Configuration"', () => {
   it('shows a Slack app configuration that passes keyturn config check', async () => {
     const { readFileSync } = await import('node:fs');
     const readme = readFileSync(join(repo, 'README.md'), 'utf8');
-    const example = /## Slack: retry and snooze from the message[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)?.[1];
-    expect(example, 'README has a yaml example under "Slack: retry and snooze from the message"').toBeDefined();
+    const example = /## Slack: retry, snooze and approve from the message[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(example, 'README has a yaml example under "Slack: retry, snooze and approve from the message"').toBeDefined();
     const { code, stderr } = await check(example!);
     expect(stderr).toBe('');
     expect(code).toBe(0);

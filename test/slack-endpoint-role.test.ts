@@ -19,7 +19,7 @@ interface Statement {
   Resource: unknown;
 }
 interface Schedules {
-  config(): Promise<{ slackButtons: string; slack: { signingSecretId?: string; signingSecret?: unknown; snoozeSecret?: unknown; access?: string } }>;
+  config(): Promise<{ slackButtons: string; slack: { signingSecretId?: string; signingSecret?: unknown; snoozeSecret?: unknown; access?: string; targets?: string; credentialSecrets?: unknown } }>;
   slackFunctions(): Promise<Record<string, { handler: string; url?: unknown; environment: Record<string, string>; iamRoleStatements: Statement[] }>>;
 }
 
@@ -71,6 +71,9 @@ describe('the Slack endpoint in the deploy', () => {
     expect(fn.url).toBe(true);
     expect(fn.iamRoleStatements).toEqual([
       { Effect: 'Allow', Action: ['states:StartExecution'], Resource: inDeploy('states', ':stateMachine:keyturn-*-${sls:stage}') },
+      { Effect: 'Allow', Action: ['states:ListExecutions'], Resource: inDeploy('states', ':stateMachine:keyturn-*-${sls:stage}') },
+      { Effect: 'Allow', Action: ['states:ListStateMachines'], Resource: '*' },
+      { Effect: 'Allow', Action: ['secretsmanager:ListSecretVersionIds'], Resource: '${self:custom.keyturn.slack.credentialSecrets}' },
       { Effect: 'Allow', Action: ['states:DescribeExecution'], Resource: inDeploy('states', ':execution:keyturn-*-${sls:stage}:*') },
       { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: '${self:custom.keyturn.slack.signingSecret}' },
       {
@@ -87,6 +90,13 @@ describe('the Slack endpoint in the deploy', () => {
     expect(config.slack.snoozeSecret).toEqual([inDeploy('secretsmanager', ':secret:keyturn/state/check-iam-cert-expiry-snoozes-??????')]);
     expect(config.slack.signingSecret).toEqual([inDeploy('secretsmanager', ':secret:keyturn/slack/signing-secret-??????')]);
     expect(config.slackButtons).toBe('true');
+    // `/keyturn status` may list when each credential's versions were made: the targets' credential secrets only.
+    expect(config.slack.credentialSecrets).toEqual([inDeploy('secretsmanager', ':secret:keyturn/cloudfront/media-??????')]);
+    // The targets the commands act on, compressed (src/config/slack-endpoint-environment.ts).
+    const { gunzipSync } = await import('node:zlib');
+    expect(JSON.parse(gunzipSync(Buffer.from(config.slack.targets!, 'base64')).toString())).toEqual([
+      { name: 'media', workflow: 'rotate-cloudfront-key', input: { ...target.input, target: 'media' }, enabled: true },
+    ]);
     expect(JSON.parse(config.slack.access!)).toEqual({
       allow: { retry: { users: [], channels: ['C024BE91L'] } },
       targets: { media: { retry: { users: ['U024BE7LH'], channels: [] } } },
@@ -95,6 +105,7 @@ describe('the Slack endpoint in the deploy', () => {
     expect(fn.environment).toEqual({
       KEYTURN_SLACK_SIGNING_SECRET_ID: '${self:custom.keyturn.slack.signingSecretId}',
       KEYTURN_SLACK_ACCESS: '${self:custom.keyturn.slack.access}',
+      KEYTURN_SLACK_TARGETS: '${self:custom.keyturn.slack.targets}',
       KEYTURN_STAGE: '${sls:stage}',
     });
   });

@@ -19,7 +19,7 @@ const SECRET_TTL_MS = 5 * 60_000;
 let deps: EndpointDeps | undefined;
 
 function build(): EndpointDeps {
-  const { signingSecretId: secretId, stage, access } = slackEndpointEnvironment();
+  const { signingSecretId: secretId, stage, access, targets } = slackEndpointEnvironment();
   const secrets = secretsManagerClient();
   let cached: { value: string; readAt: number } | undefined;
   return {
@@ -37,6 +37,7 @@ function build(): EndpointDeps {
       }
     },
     access,
+    targets,
     stage,
     responseUrlPrefixes: webhookUrlPrefixes(),
     fetch: httpFetch,

@@ -16,6 +16,8 @@ export function webhookUrlPrefixes(env: NodeJS.ProcessEnv = process.env): string
 export const SLACK_SIGNING_SECRET_VARIABLE = 'KEYTURN_SLACK_SIGNING_SECRET_ID';
 /** Who may do what from Slack (src/interactivity/access.ts, SlackAccess), as JSON. */
 export const SLACK_ACCESS_VARIABLE = 'KEYTURN_SLACK_ACCESS';
+/** The config's targets as the Slack commands need them (slack-endpoint-environment.ts, encodeSlackTargets). */
+export const SLACK_TARGETS_VARIABLE = 'KEYTURN_SLACK_TARGETS';
 /** Set (to `true`) when the Slack app takes button clicks: the messages then carry keyturn's buttons. */
 export const SLACK_BUTTONS_VARIABLE = 'KEYTURN_SLACK_BUTTONS';
 /** The deploy's stage: the interactivity endpoint acts on `keyturn-<workflow>-<stage>` only. */

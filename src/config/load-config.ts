@@ -2,6 +2,7 @@
  * Reads and validates keyturn.config.yml once, at the edge. Every problem is
  * collected, not only the first, so `keyturn config check` and `npm run package` list them all.
  */
+import { LAMBDA_ENVIRONMENT_BYTES, slackEndpointVariables } from './slack-endpoint-environment';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
@@ -102,7 +103,7 @@ export function validateConfig(raw: unknown, options: LoadOptions & { file: stri
       ...(slack ? { slackAllow: slack.allow } : {}),
     });
   }
-  issues.push(...sharedSecretIssues(targets), ...inputSizeIssues(targets), ...partitionIssues(targets, global.region));
+  issues.push(...sharedSecretIssues(targets), ...inputSizeIssues(targets), ...partitionIssues(targets, global.region), ...slackEnvironmentIssues(global, targets));
   if (issues.length) throw new ConfigError(options.file, issues);
   return {
     file: options.file,
@@ -134,6 +135,22 @@ function approvalInto(
   if (input.slackWebhookSecretId === undefined) issue('needs slackWebhookSecretId (the config\'s or the input\'s): the approvers are asked in Slack');
   input.approval = approval;
 }
+
+/**
+ * The Slack endpoint carries the access rules and the targets in its environment, which Lambda
+ * caps at 4 KB with every other variable: say so at config check, not at deploy.
+ */
+function slackEnvironmentIssues(global: { slack?: { signingSecretId: string; allow: unknown } | undefined; slackWebhookUrlPrefixes: string[] }, targets: Target[]): ConfigIssue[] {
+  if (!global.slack) return [];
+  const own = slackEndpointVariables({ slack: global.slack, targets });
+  // The endpoint's variables, and the ones every function gets (serverless.yml provider.environment), names included.
+  const bytes = [own.access, own.targets, global.slack.signingSecretId, global.slackWebhookUrlPrefixes.join(' ')].reduce((n, v) => n + Buffer.byteLength(v), 0) + ENVIRONMENT_OVERHEAD_BYTES;
+  if (bytes <= LAMBDA_ENVIRONMENT_BYTES) return [];
+  return [{ field: 'slack', rule: `the Slack endpoint's environment (its access rules and the ${targets.length} targets, compressed) would be ${bytes} bytes, over Lambda's ${LAMBDA_ENVIRONMENT_BYTES}: fewer targets, or fewer per-target slack rules` }];
+}
+
+/** Every variable name, the stage, and the shared variables' values (the Powertools names, the buttons flag), generously. */
+const ENVIRONMENT_OVERHEAD_BYTES = 400;
 
 const RESERVED_NAMES = new Set(['__proto__', 'prototype', ...Object.getOwnPropertyNames(Object.prototype)]);
 

@@ -9,7 +9,7 @@ import * as z from '../zod';
 import { slackChannelIdField, slackUserIdField } from '../validation';
 
 /** What a Slack user may ask keyturn to do (the action ids of keyturn's buttons and commands). */
-export const SLACK_ACTIONS = ['retry', 'snooze'] as const;
+export const SLACK_ACTIONS = ['retry', 'snooze', 'status', 'plan', 'rotate'] as const;
 export type SlackAction = (typeof SLACK_ACTIONS)[number];
 
 export const accessRuleSchema = z.strictObject({
@@ -18,7 +18,16 @@ export const accessRuleSchema = z.strictObject({
 });
 
 /** One rule per action; an action left out has no rule here. */
-export const accessRulesSchema = z.strictObject({ retry: z.optional(accessRuleSchema), snooze: z.optional(accessRuleSchema) });
+export const accessRulesSchema = z.strictObject({
+  retry: z.optional(accessRuleSchema),
+  snooze: z.optional(accessRuleSchema),
+  /** `/keyturn status` (every target: only the global rule applies). */
+  status: z.optional(accessRuleSchema),
+  /** `/keyturn plan <target>`: a dry run. */
+  plan: z.optional(accessRuleSchema),
+  /** `/keyturn rotate <target>` and its "Rotate anyway". */
+  rotate: z.optional(accessRuleSchema),
+});
 
 export type AccessRules = z.output<typeof accessRulesSchema>;
 

@@ -32,3 +32,9 @@ export const approvalButtonValueSchema = z.strictObject({
 });
 
 export type ApprovalButtonValue = z.output<typeof approvalButtonValueSchema>;
+
+/** "Rotate anyway" on `/keyturn rotate`'s answer when the target is not due. */
+export const ROTATE_ANYWAY_ACTION_ID = 'keyturn.rotate-anyway';
+
+/** What it carries: the target, and the dry run that found it not due (the forced run's name derives from it). */
+export const rotateAnywayButtonValueSchema = z.strictObject({ target: z.string().check(z.minLength(1)), planExecutionName: z.string().check(z.minLength(1), z.maxLength(76)) });

@@ -12,7 +12,19 @@ import type { Log } from '../logger';
 import { postSlackMessage, slackUrlAllowed, type HttpPost, type SlackMessage } from '../notify/slack';
 import { slackEscape as esc } from '../notify/slack-text';
 import { decideAccess, type SlackAccess, type SlackAction } from './access';
-import { APPROVE_ACTION_ID, approvalButtonValueSchema, REJECT_ACTION_ID, RETRY_ACTION_ID, retryButtonValueSchema, SNOOZE_ACTION_ID, snoozeButtonValueSchema } from './actions';
+import {
+  APPROVE_ACTION_ID,
+  approvalButtonValueSchema,
+  REJECT_ACTION_ID,
+  RETRY_ACTION_ID,
+  retryButtonValueSchema,
+  ROTATE_ANYWAY_ACTION_ID,
+  rotateAnywayButtonValueSchema,
+  SNOOZE_ACTION_ID,
+  snoozeButtonValueSchema,
+} from './actions';
+import { handleSlashCommand, rotateAnyway } from './commands';
+import type { SlackTarget } from '../config/slack-endpoint-environment';
 import { decideApproval, type ApprovalOutcome } from './approve';
 import { snoozeCertificate, type Snooze } from '../iam/snoozes';
 import type { SecretsClient } from '../secrets/credential-store';
@@ -40,6 +52,8 @@ export interface EndpointDeps {
   /** The app's signing secret (read from Secrets Manager by the handler, never logged). */
   signingSecret: () => Promise<string>;
   access: SlackAccess;
+  /** The deployed config's targets (KEYTURN_SLACK_TARGETS): what `/keyturn` acts on. */
+  targets: readonly SlackTarget[];
   /** The deploy's stage: only keyturn's state machines of this stage are acted on. */
   stage: string;
   /** Where a response_url may point besides Slack's own (the config's slackWebhookUrlPrefixes). */
@@ -80,12 +94,24 @@ export async function handleSlackRequest(deps: EndpointDeps, request: FunctionUr
   }
   try {
     const parsed = parseSlackBody(request, body);
-    if (parsed.kind === 'command') return reply(200, { response_type: 'ephemeral', text: 'keyturn takes no slash command here yet: use the buttons on its messages.' });
+    if (parsed.kind === 'command') return reply(200, await command(deps, parsed.fields));
     return await handleInteraction(deps, parsed.payload);
   } catch (error) {
     if (!(error instanceof SlackRequestRejectedError)) throw error;
     deps.log.warn('slack request rejected', { reason: error.message });
     return reply(400, error.message);
+  }
+}
+
+/** A slash command's answer; when AWS refuses or fails, the user is told (the error's name) and Slack still gets 200. */
+async function command(deps: EndpointDeps, fields: Record<string, string>) {
+  try {
+    return await handleSlashCommand(deps, fields);
+  } catch (error) {
+    if (error instanceof SlackRequestRejectedError) throw error;
+    const name = (error as Error)?.name ?? 'Error';
+    deps.log.error('slack command failed', { text: (fields.text ?? '').slice(0, 100), userId: fields.user_id, error: name, message: (error as Error)?.message });
+    return { response_type: 'ephemeral', text: `keyturn could not do that (${esc(name)}): try again, or look at keyturn's logs.` };
   }
 }
 
@@ -114,6 +140,15 @@ async function handleInteraction(deps: EndpointDeps, payload: unknown): Promise<
     if (!(await allowed('snooze', target))) return reply(200);
     const snooze = await attempt('snooze', target, () => snoozeCertificate(deps.secrets, { arn, name }, userId, deps.now(), deps.log));
     if (snooze) await respond(updatedMessage(interaction.message, action, snoozeLine(snooze)));
+    return reply(200);
+  }
+  if (action.action_id === ROTATE_ANYWAY_ACTION_ID) {
+    const value = rotateAnywayButtonValueSchema.safeParse(parseJson(action.value));
+    if (!value.success) throw new SlackRequestRejectedError(`the ${ROTATE_ANYWAY_ACTION_ID} button's value is not {target, planExecutionName}`);
+    const { target, planExecutionName } = value.data;
+    if (!(await allowed('rotate', target))) return reply(200);
+    const started = await attempt('rotate', target, () => rotateAnyway(deps, { target, planExecutionName, userId }));
+    if (started) await respond(updatedMessage(interaction.message, action, started.text));
     return reply(200);
   }
   if (action.action_id === APPROVE_ACTION_ID || action.action_id === REJECT_ACTION_ID) {

@@ -13,7 +13,7 @@ import { Faults, type FaultSpec, type RacingWriterSpec } from './faults';
 import { services as defaultServices } from './services/index';
 import { stepFunctions, type StateMachineExecutor } from './services/stepfunctions';
 import { stsState } from './services/sts';
-import { click, parseClickRequest } from './slack-click';
+import { click, command, parseClickRequest, parseCommandRequest } from './slack-click';
 
 export interface SimulatorOptions {
   port?: number;
@@ -261,6 +261,23 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         case 'POST slack-click':
           // Slack, pressing a button on a message the sink received (./slack-click.ts).
           return json(200, await click(parseClickRequest(parseJson(req.body)), { messages: state.slack, baseUrl: ctx.baseUrl, nowMs: ctx.now() }));
+        case 'POST slack-command': {
+          // Slack, sending a slash command a person typed (./slack-click.ts); the answer shows in
+          // Slack as a message (its path /commands/<n>), whose buttons /_sim/slack-click presses.
+          const answer = await command(parseCommandRequest(parseJson(req.body)), { baseUrl: ctx.baseUrl, nowMs: ctx.now() });
+          let shown: unknown;
+          try {
+            shown = JSON.parse(answer.body);
+          } catch {
+            shown = undefined;
+          }
+          if (answer.status === 200 && shown !== undefined) {
+            slackSeq += 1;
+            state.slack.push({ seq: slackSeq, time: new Date(ctx.now()).toISOString(), path: new URL(answer.responseUrl).pathname.replace(/^\/_sim\/slack/, ''), status: 200, body: shown });
+            ctx.persist();
+          }
+          return json(200, { ...answer, ...(shown !== undefined && answer.status === 200 ? { messageSeq: slackSeq } : {}) });
+        }
         default: {
           const module = services[area];
           // A probe gets the home world; one that stands for a resource of any account finds it there.

@@ -1,6 +1,8 @@
 /**
  * The simulator's Slack, clicking: `POST /_sim/slack-click` does what Slack does when a person
- * presses a button on a message the sink received. It builds the `block_actions` interaction
+ * presses a button on a message the sink received; `POST /_sim/slack-command`, what it does when a
+ * person types a slash command (the command's fields, form-encoded and signed the same way, with a
+ * response_url under the sink's `/commands/`). It builds the `block_actions` interaction
  * (the user, the channel, the button's action id and value, the message as it stands, and a
  * response_url that leads back to the sink), form-encodes it as `payload=…`, signs it with the
  * app's signing secret as Slack documents ("Verifying requests from Slack": `v0=` and the
@@ -90,4 +92,52 @@ export async function click(request: ClickRequest, sink: { messages: SlackMessag
   }
   const res = await fetch(request.url, { method: 'POST', headers, body });
   return { status: res.status, body: await res.text() };
+}
+
+export interface CommandRequest {
+  /** The app's slash command URL. */
+  url: string;
+  signingSecret: string;
+  /** `/keyturn` */
+  command: string;
+  /** What follows the command: `status`, `rotate media-signing-key`. */
+  text: string;
+  user: { id: string; name?: string };
+  channel?: { id: string; name?: string };
+  timestamp?: number;
+}
+
+export function parseCommandRequest(body: unknown): CommandRequest {
+  const b = (body ?? {}) as Partial<CommandRequest>;
+  if (typeof b.url !== 'string' || !/^https?:\/\//.test(b.url)) throw new AdminInputError('slack-command needs url (the slash command URL)');
+  if (typeof b.signingSecret !== 'string') throw new AdminInputError('slack-command needs signingSecret (string)');
+  if (typeof b.command !== 'string' || !b.command.startsWith('/')) throw new AdminInputError('slack-command needs command (such as /keyturn)');
+  if (typeof b.text !== 'string') throw new AdminInputError('slack-command needs text (string, may be empty)');
+  if (typeof b.user?.id !== 'string') throw new AdminInputError('slack-command needs user.id');
+  return b as CommandRequest;
+}
+
+let commandSeq = 0;
+
+/** Types the command and posts it signed, as Slack does; the endpoint's answer comes back. */
+export async function command(request: CommandRequest, sink: { baseUrl: string; nowMs: number }): Promise<{ status: number; body: string; responseUrl: string }> {
+  commandSeq += 1;
+  const responseUrl = `${sink.baseUrl}/_sim/slack/commands/${commandSeq}`;
+  const body = new URLSearchParams({
+    command: request.command,
+    text: request.text,
+    user_id: request.user.id,
+    user_name: request.user.name ?? request.user.id,
+    channel_id: request.channel?.id ?? 'C0SIM',
+    channel_name: request.channel?.name ?? 'sim',
+    response_url: responseUrl,
+    trigger_id: `${commandSeq}.sim`,
+  }).toString();
+  const timestamp = request.timestamp ?? Math.floor(sink.nowMs / 1000);
+  const res = await fetch(request.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': signSlackBody(request.signingSecret, timestamp, body) },
+    body,
+  });
+  return { status: res.status, body: await res.text(), responseUrl };
 }

@@ -31,6 +31,6 @@ describe('decideAccess', () => {
     const bad = slackAccessSchema.safeParse({ allow: { retry: { users: ['alice'] } } });
     expect(bad.success).toBe(false);
     expect(bad.error?.issues[0]).toMatchObject({ path: ['allow', 'retry', 'users', 0], message: 'must be a Slack user id such as U024BE7LH' });
-    expect(slackAccessSchema.safeParse({ allow: { rotate: {} } }).success).toBe(false);
+    expect(slackAccessSchema.safeParse({ allow: { deploy: {} } }).success).toBe(false);
   });
 });

@@ -19,6 +19,7 @@ const deps: EndpointDeps = {
   secrets: new SecretsManagerClient({}),
   signingSecret: async () => SECRET,
   access: z.parse(slackAccessSchema, { allow: { retry: { users: ['U0ONCALL'] } } }),
+  targets: [],
   stage: 'dev',
   responseUrlPrefixes: [],
   fetch: async (url, init) => {
