@@ -142,6 +142,22 @@ describe('keyturn config check', () => {
     expect(config.targets[1]?.input).not.toHaveProperty('target');
   });
 
+  it("gives each expiry check the certificates the import targets renew (the digest's Import renewed)", async () => {
+    const { loadConfig } = await import('../src/config/load-config');
+    const config = loadConfig(
+      configFile({
+        slackWebhookSecretId: 'keyturn/slack/webhook',
+        targets: {
+          expiry: { workflow: 'check-iam-cert-expiry' },
+          'renew-www': { workflow: 'import-iam-server-cert', enabled: false, input: { sourceSecretId: 'keyturn/certificates/www', serverCertificateName: 'www-2027', renews: 'www-2026' } },
+        },
+      }),
+      { root: repo },
+    );
+
+    expect(config.targets.find((t) => t.name === 'expiry')?.input.imports).toEqual({ 'www-2026': 'renew-www' });
+  });
+
   it("passes a target's approval to its rotation's input, with its defaults", async () => {
     const { loadConfig } = await import('../src/config/load-config');
     const config = loadConfig(

@@ -18,7 +18,8 @@ export const handler = stepHandler(eventSchema, ({ config, report }, deps) =>
     pathPrefix: config.pathPrefix,
     thresholdsDays: config.thresholdsDays,
     consoleRegion: deps.region,
-    // Snooze buttons when the Slack app takes clicks and the run names its config target.
-    ...(slackButtons() && config.target ? { snoozeTarget: config.target } : {}),
+    // Snooze (and, where an import target renews the certificate, Import renewed) buttons when
+    // the Slack app takes clicks and the run names its config target.
+    ...(slackButtons() && config.target ? { snoozeTarget: config.target, ...(config.imports ? { imports: config.imports } : {}) } : {}),
   }),
 { secrets: secretsManagerClient });

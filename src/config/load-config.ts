@@ -103,6 +103,7 @@ export function validateConfig(raw: unknown, options: LoadOptions & { file: stri
       ...(slack ? { slackAllow: slack.allow } : {}),
     });
   }
+  fillImports(targets);
   issues.push(...sharedSecretIssues(targets), ...inputSizeIssues(targets), ...partitionIssues(targets, global.region), ...slackEnvironmentIssues(global, targets));
   if (issues.length) throw new ConfigError(options.file, issues);
   return {
@@ -134,6 +135,18 @@ function approvalInto(
   if (!target.slack) issue("needs the config's slack block: the Slack app whose Approve and Reject buttons answer it");
   if (input.slackWebhookSecretId === undefined) issue('needs slackWebhookSecretId (the config\'s or the input\'s): the approvers are asked in Slack');
   input.approval = approval;
+}
+
+/**
+ * The expiry digest offers "Import renewed" on a certificate an import target `renews`: each
+ * expiry target's input gets the certificate → import target map (`imports`).
+ */
+function fillImports(targets: Target[]): void {
+  const imports = Object.fromEntries(
+    targets.filter((t) => t.workflow === 'import-iam-server-cert' && typeof t.input.renews === 'string').map((t) => [t.input.renews as string, t.name]),
+  );
+  if (!Object.keys(imports).length) return;
+  for (const target of targets) if (target.workflow === 'check-iam-cert-expiry' && target.input.imports === undefined) target.input.imports = imports;
 }
 
 /**

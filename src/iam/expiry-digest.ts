@@ -7,7 +7,7 @@
  * the rest are counted (the execution output lists every certificate).
  */
 import { Blocks, Elements, Md, Message } from 'slack-block-builder';
-import { SNOOZE_ACTION_ID, type SnoozeButtonValue } from '../interactivity/actions';
+import { IMPORT_ACTION_ID, SNOOZE_ACTION_ID, type ImportButtonValue, type SnoozeButtonValue } from '../interactivity/actions';
 import { SNOOZE_DAYS } from './snoozes';
 import { SEVERITIES, type Severity } from './classify-expiry';
 import type { ExpiryAlert, ExpiryReport } from './check-certificate-expiry';
@@ -26,6 +26,8 @@ export interface DigestContext {
   consoleRegion: string;
   /** The config target, when the Slack app takes clicks: each listed certificate gets a Snooze button naming it. */
   snoozeTarget?: string;
+  /** Certificate name → the import target that renews it (when the Slack app takes clicks): "Import renewed" beside Snooze. */
+  imports?: Record<string, string>;
 }
 
 export interface SlackDigest {
@@ -46,7 +48,14 @@ export function buildExpiryDigest(report: ExpiryReport, context: DigestContext):
   const { counts, alerts, muted } = report;
   const accountSections = accountLines(report.accounts ?? []);
   // Slack's 50 blocks: the account lines take the place of some listed alerts.
-  const listed = alerts.slice(0, MAX_LISTED - accountSections.length);
+  // A certificate with an import target takes a second block (its buttons): fewer fit.
+  const listed: typeof alerts = [];
+  let room = MAX_LISTED - accountSections.length;
+  for (const alert of alerts) {
+    room -= importOf(alert.name, context) ? 2 : 1;
+    if (room < 0) break;
+    listed.push(alert);
+  }
   const unlisted = (report.alertCount ?? alerts.length) - listed.length;
   const label = context.accountLabel ? ` — ${escape(context.accountLabel)}` : '';
   const summary = (['expired', 'critical', 'warning', 'notice'] as const)
@@ -83,11 +92,15 @@ export function buildExpiryDigest(report: ExpiryReport, context: DigestContext):
         ]
       : []),
     Blocks.Divider(),
-    ...listed.map((alert) => {
+    ...listed.flatMap((alert) => {
       const section = Blocks.Section({ text: alertText(alert, context.consoleRegion) });
-      if (!context.snoozeTarget) return section;
+      const importTarget = importOf(alert.name, context);
+      if (!context.snoozeTarget) return [section];
       const value: SnoozeButtonValue = { target: context.snoozeTarget, arn: alert.arn, name: alert.name };
-      return section.accessory(Elements.Button({ text: `Snooze ${SNOOZE_DAYS} days`, actionId: SNOOZE_ACTION_ID, value: JSON.stringify(value) }));
+      const snooze = Elements.Button({ text: `Snooze ${SNOOZE_DAYS} days`, actionId: SNOOZE_ACTION_ID, value: JSON.stringify(value) });
+      if (!importTarget) return [section.accessory(snooze)];
+      const renewal: ImportButtonValue = { target: importTarget, name: alert.name };
+      return [section, Blocks.Actions().elements(snooze, Elements.Button({ text: 'Import renewed', actionId: IMPORT_ACTION_ID, value: JSON.stringify(renewal) }).primary())];
     }),
     ...(unlisted > 0 ? [Blocks.Context().elements(`…and ${unlisted} more within thresholds: see the execution output.`)] : []),
     ...(muted.length > 0
@@ -173,4 +186,9 @@ export async function sendExpiryDigest(deps: NotifyDeps, slackWebhookSecretId: s
   const { attempts } = await postSlackMessage(url, digest, deps);
   deps.log.info('expiry digest sent', { alerts: report.alertCount ?? report.alerts.length, attempts });
   return { sent: true };
+}
+
+/** The import target that renews `name`, when the digest carries buttons. */
+function importOf(name: string, context: DigestContext): string | undefined {
+  return context.snoozeTarget && context.imports && Object.hasOwn(context.imports, name) ? context.imports[name] : undefined;
 }

@@ -31,6 +31,8 @@ export const expiryCheckInputSchema = z
     accountLabel: z.optional(z.string().check(z.minLength(1), z.maxLength(80))),
     /** The keyturn.config.yml target this run is for (set by the schedule and `keyturn run --target`): the digest's buttons name it. */
     target: z.optional(targetNameField()),
+    /** Certificate name → the import target that renews it (set by keyturn from the import targets' `renews`): the digest offers "Import renewed". */
+    imports: z.optional(z.record(z.string().check(z.minLength(1), z.maxLength(128)), targetNameField())),
     /** The account whose certificates are checked, when not keyturn's own (src/aws/target-account.ts). */
     account: z.optional(targetAccountSchema),
     /** Several accounts in one digest (a Map state checks each), one line per account with its label. */
@@ -64,6 +66,8 @@ export const importInputSchema = z.strictObject({
   // The AWS name and path rules are checked by validateAndUploadServerCertificate, which names each rule.
   serverCertificateName: z.string().check(z.maxLength(1024, 'must be at most 1024 characters')),
   path: z._default(z.string().check(z.maxLength(1024, 'must be at most 1024 characters')), '/'),
+  /** The server certificate this import renews (its name): the expiry digest offers "Import renewed" on it. */
+  renews: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
   slackWebhookSecretId: z.optional(secretId),
   /** The account to upload into, when not keyturn's own (src/aws/target-account.ts). */
   account: z.optional(targetAccountSchema),

@@ -9,7 +9,7 @@ import * as z from '../zod';
 import { slackChannelIdField, slackUserIdField } from '../validation';
 
 /** What a Slack user may ask keyturn to do (the action ids of keyturn's buttons and commands). */
-export const SLACK_ACTIONS = ['retry', 'snooze', 'status', 'plan', 'rotate'] as const;
+export const SLACK_ACTIONS = ['retry', 'snooze', 'status', 'plan', 'rotate', 'import'] as const;
 export type SlackAction = (typeof SLACK_ACTIONS)[number];
 
 export const accessRuleSchema = z.strictObject({
@@ -27,6 +27,8 @@ export const accessRulesSchema = z.strictObject({
   plan: z.optional(accessRuleSchema),
   /** `/keyturn rotate <target>` and its "Rotate anyway". */
   rotate: z.optional(accessRuleSchema),
+  /** "Import renewed" on the expiry digest (the import target's rule). */
+  import: z.optional(accessRuleSchema),
 });
 
 export type AccessRules = z.output<typeof accessRulesSchema>;

@@ -38,3 +38,11 @@ export const ROTATE_ANYWAY_ACTION_ID = 'keyturn.rotate-anyway';
 
 /** What it carries: the target, and the dry run that found it not due (the forced run's name derives from it). */
 export const rotateAnywayButtonValueSchema = z.strictObject({ target: z.string().check(z.minLength(1)), planExecutionName: z.string().check(z.minLength(1), z.maxLength(76)) });
+
+/** "Import renewed" on a certificate in the expiry digest that an import target renews. */
+export const IMPORT_ACTION_ID = 'keyturn.import-renewed';
+
+/** What it carries: the import target (for the allow-list and what to start) and the certificate it renews. */
+export const importButtonValueSchema = z.strictObject({ target: z.string().check(z.minLength(1)), name: z.string().check(z.minLength(1)) });
+
+export type ImportButtonValue = z.output<typeof importButtonValueSchema>;

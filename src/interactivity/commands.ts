@@ -107,6 +107,22 @@ export async function rotateAnyway(deps: CommandDeps, request: { target: string;
   return { text: startedLine(target, started, request.userId) };
 }
 
+/**
+ * "Import renewed" on the expiry digest: starts the import target that renews the certificate,
+ * once a day however often it is pressed (the execution is named after the target and the day).
+ */
+export async function importRenewed(deps: CommandDeps, request: { target: string; name: string; userId: string }): Promise<{ text: string }> {
+  const target = deps.targets.find((t) => t.name === request.target);
+  if (!target || target.workflow !== 'import-iam-server-cert' || target.input.renews !== request.name) {
+    return { text: `keyturn has no import target ${esc(request.target)} renewing ${esc(request.name)} any more: nothing was done.` };
+  }
+  const stateMachineArn = (await stateMachinesByName(deps.states)).get(stateMachineName(target.workflow, deps.stage));
+  if (!stateMachineArn) return { text: `${esc(target.workflow)} is not deployed in stage ${esc(deps.stage)}: nothing was done.` };
+  const day = deps.now().toISOString().slice(0, 10).replace(/-/g, '');
+  const started = await startRun(deps, target, stateMachineArn, { userId: request.userId, name: `${target.name}-import-${day}` });
+  return { text: startedLine(target, started, request.userId).replace(/was already started from this message/, 'was already imported from Slack today') };
+}
+
 type Started = { kind: 'started' | 'already'; executionArn: string; name: string; status?: string };
 
 function startedLine(target: SlackTarget, started: Started, userId: string): string {
@@ -117,7 +133,8 @@ function startedLine(target: SlackTarget, started: Started, userId: string): str
 }
 
 async function startRun(deps: CommandDeps, target: SlackTarget, stateMachineArn: string, run: { userId: string; name: string; force?: boolean }): Promise<Started> {
-  const input = { ...target.input, ...(run.force ? { force: true } : {}), requestedBy: run.userId };
+  // Only the rotations take force and requestedBy (their inputs refuse unknown fields, as the others' do).
+  const input = { ...target.input, ...(run.force ? { force: true } : {}), ...(isRotation(target) ? { requestedBy: run.userId } : {}) };
   const executionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${run.name}`;
   // StartExecution is idempotent for a running execution of the same name and input: ask first, so a second click is told.
   const existing = await describeIfExists(deps.states, executionArn);

@@ -15,6 +15,8 @@ import { decideAccess, type SlackAccess, type SlackAction } from './access';
 import {
   APPROVE_ACTION_ID,
   approvalButtonValueSchema,
+  IMPORT_ACTION_ID,
+  importButtonValueSchema,
   REJECT_ACTION_ID,
   RETRY_ACTION_ID,
   retryButtonValueSchema,
@@ -23,7 +25,7 @@ import {
   SNOOZE_ACTION_ID,
   snoozeButtonValueSchema,
 } from './actions';
-import { handleSlashCommand, rotateAnyway } from './commands';
+import { handleSlashCommand, importRenewed, rotateAnyway } from './commands';
 import type { SlackTarget } from '../config/slack-endpoint-environment';
 import { decideApproval, type ApprovalOutcome } from './approve';
 import { snoozeCertificate, type Snooze } from '../iam/snoozes';
@@ -140,6 +142,15 @@ async function handleInteraction(deps: EndpointDeps, payload: unknown): Promise<
     if (!(await allowed('snooze', target))) return reply(200);
     const snooze = await attempt('snooze', target, () => snoozeCertificate(deps.secrets, { arn, name }, userId, deps.now(), deps.log));
     if (snooze) await respond(updatedMessage(interaction.message, action, snoozeLine(snooze)));
+    return reply(200);
+  }
+  if (action.action_id === IMPORT_ACTION_ID) {
+    const value = importButtonValueSchema.safeParse(parseJson(action.value));
+    if (!value.success) throw new SlackRequestRejectedError(`the ${IMPORT_ACTION_ID} button's value is not {target, name}`);
+    const { target, name } = value.data;
+    if (!(await allowed('import', target))) return reply(200);
+    const started = await attempt('import', target, () => importRenewed(deps, { target, name, userId }));
+    if (started) await respond(updatedMessage(interaction.message, action, started.text));
     return reply(200);
   }
   if (action.action_id === ROTATE_ANYWAY_ACTION_ID) {

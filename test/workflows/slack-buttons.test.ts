@@ -16,7 +16,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SLACK_ACCESS_VARIABLE, SLACK_BUTTONS_VARIABLE, SLACK_SIGNING_SECRET_VARIABLE, STAGE_VARIABLE } from '../../src/config/function-environment';
+import { SLACK_ACCESS_VARIABLE, SLACK_BUTTONS_VARIABLE, SLACK_SIGNING_SECRET_VARIABLE, SLACK_TARGETS_VARIABLE, STAGE_VARIABLE } from '../../src/config/function-environment';
+import { encodeSlackTargets } from '../../src/config/slack-endpoint-environment';
 import { startFunctionUrl, type FunctionUrl } from '../../src/local/function-url';
 import { runnerExecutor } from '../../src/local/runner-executor';
 import type { SlackMessage } from '../../src/local/sim/state';
@@ -31,6 +32,7 @@ const SIGNING_SECRET = 'e3b0c44298fc1c149afbf4c8996fb924';
 const ON_CALL = { id: 'U0ONCALL', name: 'on-call' };
 const STRANGER = { id: 'U0STRANGER', name: 'stranger' };
 const CHANNEL = { id: 'C0RANDOM', name: 'random' };
+const RENEW_API_INPUT = { sourceSecretId: 'keyturn/certificates/api-example-com', serverCertificateName: 'api-example-com-2027', renews: 'api-example-com', slackWebhookSecretId: 'keyturn/slack/webhook' };
 
 const sim = useSimulator({ resetEachTest: false, executor: runnerExecutor({ root }) });
 const sfn = () => new SFNClient({});
@@ -43,7 +45,9 @@ const writes = { out: process.stdout.write.bind(process.stdout), err: process.st
 beforeAll(async () => {
   const env = {
     [SLACK_SIGNING_SECRET_VARIABLE]: SIGNING_SECRET_ID,
-    [SLACK_ACCESS_VARIABLE]: JSON.stringify({ allow: { retry: { channels: ['C0OPS'] }, snooze: { users: [ON_CALL.id] } }, targets: { 'media-signing-key': { retry: { users: [ON_CALL.id] } } } }),
+    [SLACK_ACCESS_VARIABLE]: JSON.stringify({ allow: { retry: { channels: ['C0OPS'] }, snooze: { users: [ON_CALL.id] }, import: { users: [ON_CALL.id] } }, targets: { 'media-signing-key': { retry: { users: [ON_CALL.id] } } } }),
+    // The deployed config's import target, renewing api-example-com (what "Import renewed" starts).
+    [SLACK_TARGETS_VARIABLE]: encodeSlackTargets([{ name: 'renew-api', workflow: 'import-iam-server-cert', input: RENEW_API_INPUT, enabled: false }]),
     [STAGE_VARIABLE]: 'dev',
     [SLACK_BUTTONS_VARIABLE]: 'true',
   };
@@ -200,8 +204,8 @@ describe('Snooze 7 days on a certificate in the expiry digest, from Slack', () =
   const EXPIRY_MACHINE = 'keyturn-check-iam-cert-expiry-dev';
   const input = { target: 'server-certificate-expiry', slackWebhookSecretId: 'keyturn/slack/webhook', thresholdsDays: [30, 7] };
   let expiryArn = '';
-  const runCheck = async (name: string) => {
-    const started = await sfn().send(new StartExecutionCommand({ stateMachineArn: expiryArn, name, input: JSON.stringify(input) }));
+  const runCheck = async (name: string, extra: Record<string, unknown> = {}) => {
+    const started = await sfn().send(new StartExecutionCommand({ stateMachineArn: expiryArn, name, input: JSON.stringify({ ...input, ...extra }) }));
     expect((await finished(started.executionArn!)).status).toBe('SUCCEEDED');
     return (await slackMessages()).at(-1)!;
   };
@@ -235,5 +239,31 @@ describe('Snooze 7 days on a certificate in the expiry digest, from Slack', () =
     expect(next).not.toContain('*www-example-com*');
     expect(next).toMatch(/Muted \(not alerted\): www-example-com \(5 days left, snoozed until \d{4}-\d\d-\d\d \d\d:\d\d UTC by <@U0ONCALL>\)/);
     expect(next).toContain('*api-example-com*');
+  });
+
+  it('"Import renewed" on a certificate an import target renews starts that import once, and says who', async () => {
+    const renewed = await makeCertificate({ commonName: 'api-example-com.test', keyAlgorithm: 'EC-P256', notAfter: new Date(Date.now() + 400 * DAY_MS) });
+    await new SecretsManagerClient({}).send(new CreateSecretCommand({ Name: RENEW_API_INPUT.sourceSecretId, SecretString: JSON.stringify({ certificateBody: renewed.certificatePem, privateKey: renewed.privateKeyPem }) }));
+    const importArn = (await sfn().send(new CreateStateMachineCommand({ name: 'keyturn-import-iam-server-cert-dev', definition: readFileSync(`${root}/state-machines/import-iam-server-cert.asl.json`, 'utf8'), roleArn: 'arn:aws:iam::123456789012:role/keyturn' }))).stateMachineArn!;
+    // As the config gives it: the import target renew-api renews api-example-com.
+    const digest = await runCheck('daily-3', { imports: { 'api-example-com': 'renew-api' } });
+    const actions = (digest.body as { blocks: Section[] }).blocks.filter((b) => b.type === 'actions') as unknown as { elements: { action_id: string; value: string }[] }[];
+    expect(actions.map((a) => a.elements.map((e) => [e.action_id, JSON.parse(e.value).name]))).toEqual([[['keyturn.snooze', 'api-example-com'], ['keyturn.import-renewed', 'api-example-com']]]);
+    const press = (user: { id: string }) =>
+      sim.admin('POST', '/_sim/slack-click', { url: endpoint.url, signingSecret: SIGNING_SECRET, messageSeq: digest.seq, actionId: 'keyturn.import-renewed', user, channel: CHANNEL });
+
+    await press(STRANGER);
+    expect(JSON.stringify((await slackMessages()).at(-1)!.body)).toContain('not allowed to import renew-api');
+    await press(ON_CALL);
+    await press(ON_CALL);
+
+    const imports = (await sfn().send(new ListExecutionsCommand({ stateMachineArn: importArn }))).executions ?? [];
+    expect(imports.map((e) => e.name)).toEqual([expect.stringMatching(/^renew-api-import-\d{8}$/)]);
+    const done = await finished(imports[0]!.executionArn!);
+    expect(done.status).toBe('SUCCEEDED');
+    expect(JSON.parse(done.input!)).toEqual(RENEW_API_INPUT);
+    const updates = (await slackMessages()).filter((m) => m.path === `/actions/${digest.seq}`).map((m) => JSON.stringify(m.body));
+    expect(updates.at(-2)).toContain('<@U0ONCALL> started import-iam-server-cert for renew-api');
+    expect(updates.at(-1)).toContain('renew-api was already imported from Slack today');
   });
 });
