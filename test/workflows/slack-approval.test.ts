@@ -14,15 +14,14 @@ import { CreateStateMachineCommand, DescribeExecutionCommand, GetExecutionHistor
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SLACK_ACCESS_VARIABLE, SLACK_BUTTONS_VARIABLE, SLACK_SIGNING_SECRET_VARIABLE, STAGE_VARIABLE } from '../../src/config/function-environment';
-import { startFunctionUrl, type FunctionUrl } from '../../src/local/function-url';
 import { runWorkflow } from '../../src/local/runner';
 import { runnerExecutor } from '../../src/local/runner-executor';
 import type { SlackMessage } from '../../src/local/sim/state';
 import { approvalSecretName } from '../../src/rotation/approval-store';
-import { handler } from '../../functions/slack-interactivity/handle-slack-request';
 import { useSimulator } from '../support/sim';
+import { until, useSlackEndpoint } from '../support/slack-endpoint';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const MACHINE = 'keyturn-rotate-cloudfront-key-dev';
@@ -38,55 +37,25 @@ const RETIRE_GATE = 'Ask approval to retire the old credential';
 const sim = useSimulator({ resetEachTest: false, executor: runnerExecutor({ root }) });
 const sfn = () => new SFNClient({});
 const sm = () => new SecretsManagerClient({});
-const saved: Record<string, string | undefined> = {};
-let endpoint: FunctionUrl;
 let machineArn = '';
-/** Every line written to stdout and stderr while the file runs (the handlers' logs among them). */
-const written: string[] = [];
-const writes = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
-/** The task tokens seen in approval secrets: none may appear anywhere else. */
-const tokens: string[] = [];
-
-beforeAll(async () => {
-  const env = {
+const slack = useSlackEndpoint(
+  {
     [SLACK_SIGNING_SECRET_VARIABLE]: SIGNING_SECRET_ID,
     [SLACK_ACCESS_VARIABLE]: JSON.stringify({ allow: {}, targets: {} }),
     [STAGE_VARIABLE]: 'dev',
     [SLACK_BUTTONS_VARIABLE]: 'true',
-  };
-  for (const [name, value] of Object.entries(env)) {
-    saved[name] = process.env[name];
-    process.env[name] = value;
-  }
-  endpoint = await startFunctionUrl(handler);
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => (written.push(String(chunk)), writes.out(chunk, ...rest))) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array, ...rest: never[]) => (written.push(String(chunk)), writes.err(chunk, ...rest))) as typeof process.stderr.write;
-});
-
-afterAll(async () => {
-  process.stdout.write = writes.out;
-  process.stderr.write = writes.err;
-  await endpoint.close();
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
-});
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  for (let i = 0; i < 400; i += 1) {
-    const value = await read();
-    if (done(value)) return value;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error('timed out waiting');
-}
+  },
+  { capture: true },
+);
+const written = slack.written;
+/** The task tokens seen in approval secrets: none may appear anywhere else. */
+const tokens: string[] = [];
 
 const describeExecution = (executionArn: string) => sfn().send(new DescribeExecutionCommand({ executionArn }));
 const finished = (executionArn: string) => until(() => describeExecution(executionArn), (e) => e.status !== 'RUNNING');
 const slackMessages = async () => (await sim.admin<{ messages: SlackMessage[] }>('GET', '/_sim/slack')).messages;
 const press = (messageSeq: number, actionId: 'keyturn.approve' | 'keyturn.reject', user: { id: string }) =>
-  sim.admin<{ status: number; body: string }>('POST', '/_sim/slack-click', { url: endpoint.url, signingSecret: SIGNING_SECRET, messageSeq, actionId, user, channel: CHANNEL });
+  sim.admin<{ status: number; body: string }>('POST', '/_sim/slack-click', { url: slack.url, signingSecret: SIGNING_SECRET, messageSeq, actionId, user, channel: CHANNEL });
 /** What the click's response_url received after `before` messages: the ephemeral reply or the replaced message. */
 const answersTo = async (messageSeq: number, before: number) => (await slackMessages()).slice(before).filter((m) => m.path === `/actions/${messageSeq}`);
 const textOf = (message: SlackMessage) => JSON.stringify(message.body);

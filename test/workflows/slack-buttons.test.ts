@@ -15,14 +15,13 @@ import { CreateStateMachineCommand, DescribeExecutionCommand, GetExecutionHistor
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SLACK_ACCESS_VARIABLE, SLACK_BUTTONS_VARIABLE, SLACK_SIGNING_SECRET_VARIABLE, SLACK_TARGETS_VARIABLE, STAGE_VARIABLE } from '../../src/config/function-environment';
 import { encodeSlackTargets } from '../../src/config/slack-endpoint-environment';
-import { startFunctionUrl, type FunctionUrl } from '../../src/local/function-url';
 import { runnerExecutor } from '../../src/local/runner-executor';
 import type { SlackMessage } from '../../src/local/sim/state';
-import { handler } from '../../functions/slack-interactivity/handle-slack-request';
 import { useSimulator } from '../support/sim';
+import { until, useSlackEndpoint } from '../support/slack-endpoint';
 import { DAY_MS, makeCertificate } from '../support/certs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -36,48 +35,19 @@ const RENEW_API_INPUT = { sourceSecretId: 'keyturn/certificates/api-example-com'
 
 const sim = useSimulator({ resetEachTest: false, executor: runnerExecutor({ root }) });
 const sfn = () => new SFNClient({});
-const saved: Record<string, string | undefined> = {};
-let endpoint: FunctionUrl;
-/** Every line written to stdout and stderr while the file runs (the handlers' logs among them). */
-const written: string[] = [];
-const writes = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
-
-beforeAll(async () => {
-  const env = {
+const slack = useSlackEndpoint(
+  {
     [SLACK_SIGNING_SECRET_VARIABLE]: SIGNING_SECRET_ID,
     [SLACK_ACCESS_VARIABLE]: JSON.stringify({ allow: { retry: { channels: ['C0OPS'] }, snooze: { users: [ON_CALL.id] }, import: { users: [ON_CALL.id] } }, targets: { 'media-signing-key': { retry: { users: [ON_CALL.id] } } } }),
     // The deployed config's import target, renewing api-example-com (what "Import renewed" starts).
     [SLACK_TARGETS_VARIABLE]: encodeSlackTargets([{ name: 'renew-api', workflow: 'import-iam-server-cert', input: RENEW_API_INPUT, enabled: false }]),
     [STAGE_VARIABLE]: 'dev',
     [SLACK_BUTTONS_VARIABLE]: 'true',
-  };
-  for (const [name, value] of Object.entries(env)) {
-    saved[name] = process.env[name];
-    process.env[name] = value;
-  }
-  endpoint = await startFunctionUrl(handler);
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => (written.push(String(chunk)), writes.out(chunk, ...rest))) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array, ...rest: never[]) => (written.push(String(chunk)), writes.err(chunk, ...rest))) as typeof process.stderr.write;
-});
-
-afterAll(async () => {
-  process.stdout.write = writes.out;
-  process.stderr.write = writes.err;
-  await endpoint.close();
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
-});
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  for (let i = 0; i < 400; i += 1) {
-    const value = await read();
-    if (done(value)) return value;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error('timed out waiting');
-}
+  },
+  { capture: true },
+);
+/** Every line written to stdout and stderr while the file runs (the handlers' logs among them). */
+const written = slack.written;
 
 const finished = (executionArn: string) =>
   until(() => sfn().send(new DescribeExecutionCommand({ executionArn })), (e) => e.status !== 'RUNNING');
@@ -85,7 +55,7 @@ const executions = async () => (await sfn().send(new ListExecutionsCommand({ sta
 const slackMessages = async () => (await sim.admin<{ messages: SlackMessage[] }>('GET', '/_sim/slack')).messages;
 const click = (messageSeq: number, user: { id: string }, extra: Record<string, unknown> = {}) =>
   sim.admin<{ status: number; body: string }>('POST', '/_sim/slack-click', {
-    url: endpoint.url,
+    url: slack.url,
     signingSecret: SIGNING_SECRET,
     messageSeq,
     actionId: 'keyturn.retry',
@@ -95,7 +65,7 @@ const click = (messageSeq: number, user: { id: string }, extra: Record<string, u
   });
 const pressSnooze = (messageSeq: number, user: { id: string }, name: string) =>
   sim.admin<{ status: number; body: string }>('POST', '/_sim/slack-click', {
-    url: endpoint.url,
+    url: slack.url,
     signingSecret: SIGNING_SECRET,
     messageSeq,
     actionId: 'keyturn.snooze',
@@ -141,7 +111,7 @@ describe('Retry on a failed rotation, from Slack', () => {
   it('refuses forged, replayed and unsigned clicks with 401, and starts nothing', async () => {
     expect(await click(failureSeq, ON_CALL, { signingSecret: 'not-the-signing-secret' })).toMatchObject({ status: 401 });
     expect(await click(failureSeq, ON_CALL, { timestamp: Math.floor(Date.now() / 1000) - 600 })).toMatchObject({ status: 401 });
-    const unsigned = await fetch(endpoint.url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'payload=%7B%7D' });
+    const unsigned = await fetch(slack.url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'payload=%7B%7D' });
     expect(unsigned.status).toBe(401);
     expect(await executions()).toHaveLength(1);
   });
@@ -250,7 +220,7 @@ describe('Snooze 7 days on a certificate in the expiry digest, from Slack', () =
     const actions = (digest.body as { blocks: Section[] }).blocks.filter((b) => b.type === 'actions') as unknown as { elements: { action_id: string; value: string }[] }[];
     expect(actions.map((a) => a.elements.map((e) => [e.action_id, JSON.parse(e.value).name]))).toEqual([[['keyturn.snooze', 'api-example-com'], ['keyturn.import-renewed', 'api-example-com']]]);
     const press = (user: { id: string }) =>
-      sim.admin('POST', '/_sim/slack-click', { url: endpoint.url, signingSecret: SIGNING_SECRET, messageSeq: digest.seq, actionId: 'keyturn.import-renewed', user, channel: CHANNEL });
+      sim.admin('POST', '/_sim/slack-click', { url: slack.url, signingSecret: SIGNING_SECRET, messageSeq: digest.seq, actionId: 'keyturn.import-renewed', user, channel: CHANNEL });
 
     await press(STRANGER);
     expect(JSON.stringify((await slackMessages()).at(-1)!.body)).toContain('not allowed to import renew-api');

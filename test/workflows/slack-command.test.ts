@@ -13,15 +13,13 @@ import { CreateStateMachineCommand, DescribeExecutionCommand, ListExecutionsComm
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SLACK_ACCESS_VARIABLE, SLACK_SIGNING_SECRET_VARIABLE, SLACK_TARGETS_VARIABLE, STAGE_VARIABLE } from '../../src/config/function-environment';
 import { encodeSlackTargets } from '../../src/config/slack-endpoint-environment';
-import { startFunctionUrl, type FunctionUrl } from '../../src/local/function-url';
-import { allowSimulatorSlackSink } from '../../src/local/runner';
 import { runnerExecutor } from '../../src/local/runner-executor';
 import type { SlackMessage } from '../../src/local/sim/state';
-import { handler } from '../../functions/slack-interactivity/handle-slack-request';
 import { useSimulator } from '../support/sim';
+import { until, useSlackEndpoint } from '../support/slack-endpoint';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const MACHINE = 'keyturn-rotate-cloudfront-key-dev';
@@ -34,34 +32,13 @@ const TARGET = 'media-signing-key';
 
 const sim = useSimulator({ resetEachTest: false, executor: runnerExecutor({ root }) });
 const sfn = () => new SFNClient({});
-const saved: Record<string, string | undefined> = {};
-let endpoint: FunctionUrl;
 let machineArn = '';
-
-beforeAll(async () => {
-  // What a deploy gives the endpoint: the Slack rules and the config's targets (seeded in the first test).
-  for (const name of [SLACK_SIGNING_SECRET_VARIABLE, SLACK_ACCESS_VARIABLE, STAGE_VARIABLE, SLACK_TARGETS_VARIABLE]) saved[name] = process.env[name];
-  process.env[SLACK_SIGNING_SECRET_VARIABLE] = SIGNING_SECRET_ID;
-  process.env[SLACK_ACCESS_VARIABLE] = JSON.stringify({ allow: { status: { channels: [CHANNEL.id] }, plan: { users: [OPERATOR.id] }, rotate: { users: [OPERATOR.id] } } });
-  process.env[STAGE_VARIABLE] = 'dev';
+// What a deploy gives the endpoint: the Slack rules here, the config's targets in the first test.
+const slack = useSlackEndpoint({
+  [SLACK_SIGNING_SECRET_VARIABLE]: SIGNING_SECRET_ID,
+  [SLACK_ACCESS_VARIABLE]: JSON.stringify({ allow: { status: { channels: [CHANNEL.id] }, plan: { users: [OPERATOR.id] }, rotate: { users: [OPERATOR.id] } } }),
+  [STAGE_VARIABLE]: 'dev',
 });
-
-afterAll(async () => {
-  await endpoint?.close();
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
-});
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  for (let i = 0; i < 400; i += 1) {
-    const value = await read();
-    if (done(value)) return value;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error('timed out waiting');
-}
 
 interface Answer {
   status: number;
@@ -69,7 +46,7 @@ interface Answer {
   messageSeq?: number;
 }
 const type = (text: string, user: { id: string } = OPERATOR, extra: Record<string, unknown> = {}) =>
-  sim.admin<Answer>('POST', '/_sim/slack-command', { url: endpoint.url, signingSecret: SIGNING_SECRET, command: '/keyturn', text, user, channel: CHANNEL, ...extra });
+  sim.admin<Answer>('POST', '/_sim/slack-command', { url: slack.url, signingSecret: SIGNING_SECRET, command: '/keyturn', text, user, channel: CHANNEL, ...extra });
 const replyOf = (answer: Answer) => JSON.parse(answer.body) as { response_type: string; text: string; blocks?: unknown[] };
 const finished = (executionArn: string) => until(() => sfn().send(new DescribeExecutionCommand({ executionArn })), (e) => e.status !== 'RUNNING');
 const executions = async () => (await sfn().send(new ListExecutionsCommand({ stateMachineArn: machineArn }))).executions ?? [];
@@ -91,9 +68,6 @@ describe('/keyturn from Slack', () => {
       { name: TARGET, workflow: 'rotate-cloudfront-key', input, schedule: 'rate(1 day)', enabled: true },
       { name: 'server-certificate-expiry', workflow: 'check-iam-cert-expiry', input: { slackWebhookSecretId: 'keyturn/slack/webhook' }, enabled: true },
     ]);
-    // The endpoint may answer through the simulator's Slack (as a deploy allows a proxy).
-    allowSimulatorSlackSink();
-    endpoint = await startFunctionUrl(handler);
   });
 
   it('refuses a forged command with 401, and answers an unknown command, an unknown target and an unlisted user privately', async () => {
@@ -137,8 +111,8 @@ describe('/keyturn from Slack', () => {
     expect(reply.text).toMatch(new RegExp(`^${TARGET} is not due: .*Nothing was started\\.$`));
     const before = (await executions()).length;
 
-    await sim.admin('POST', '/_sim/slack-click', { url: endpoint.url, signingSecret: SIGNING_SECRET, messageSeq: answer.messageSeq, actionId: 'keyturn.rotate-anyway', user: OPERATOR, channel: CHANNEL });
-    await sim.admin('POST', '/_sim/slack-click', { url: endpoint.url, signingSecret: SIGNING_SECRET, messageSeq: answer.messageSeq, actionId: 'keyturn.rotate-anyway', user: OPERATOR, channel: CHANNEL });
+    await sim.admin('POST', '/_sim/slack-click', { url: slack.url, signingSecret: SIGNING_SECRET, messageSeq: answer.messageSeq, actionId: 'keyturn.rotate-anyway', user: OPERATOR, channel: CHANNEL });
+    await sim.admin('POST', '/_sim/slack-click', { url: slack.url, signingSecret: SIGNING_SECRET, messageSeq: answer.messageSeq, actionId: 'keyturn.rotate-anyway', user: OPERATOR, channel: CHANNEL });
 
     const forced = (await executions()).filter((e) => e.name!.endsWith('-go'));
     expect(forced).toHaveLength(1);
