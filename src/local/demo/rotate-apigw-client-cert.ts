@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-api-gateway';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { DemoScenario } from './scenarios';
-import { ensureWebhookSecret, simSettings, withSimClockShifted } from './support';
+import { DEMO_IDS, ensureWebhookSecret, simAdmin, simSettings, withSimClockShifted } from './support';
 
 const AGE_SECONDS = 340 * 86_400;
 
@@ -29,6 +29,8 @@ export const rotateApigwClientCertScenario: DemoScenario = {
       apigw.send(new GenerateClientCertificateCommand({ description: 'backend mTLS, made by hand' })),
     );
 
+    // The id keyturn.config.yml names (the first REST API this world creates takes it).
+    await simAdmin(simUrl, '/_sim/next-ids', { kind: 'apigateway.restApi', ids: [DEMO_IDS.restApiId] });
     const api = await apigw.send(new CreateRestApiCommand({ name: 'orders-api' }));
     const restApiId = api.id ?? '';
     const deployment = await apigw.send(new CreateDeploymentCommand({ restApiId }));

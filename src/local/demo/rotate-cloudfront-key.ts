@@ -8,7 +8,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { CloudFrontClient, CreateKeyGroupCommand, CreatePublicKeyCommand } from '@aws-sdk/client-cloudfront';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { DemoScenario } from './scenarios';
-import { ensureWebhookSecret, simSettings } from './support';
+import { DEMO_IDS, ensureWebhookSecret, simAdmin, simSettings } from './support';
 
 export const rotateCloudfrontKeyScenario: DemoScenario = {
   workflow: 'rotate-cloudfront-key',
@@ -25,6 +25,8 @@ export const rotateCloudfrontKeyScenario: DemoScenario = {
         PublicKeyConfig: { Name: 'media-signing-2024', CallerReference: 'demo-legacy-key', EncodedKey: publicKey, Comment: 'made by hand in 2024' },
       }),
     );
+    // The id keyturn.config.yml names (the first key group this world creates takes it).
+    await simAdmin(simUrl, '/_sim/next-ids', { kind: 'cloudfront.keyGroup', ids: [DEMO_IDS.keyGroupId] });
     const group = await cloudFront.send(
       new CreateKeyGroupCommand({ KeyGroupConfig: { Name: 'media-signers', Items: [legacy.PublicKey?.Id ?? ''], Comment: 'signed URLs for /media' } }),
     );

@@ -7,6 +7,13 @@ import { webcrypto } from 'node:crypto';
 import { CreateSecretCommand, ResourceExistsException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 
 export const DAY_MS = 86_400_000;
+
+/**
+ * The ids keyturn.config.yml names for the demo account's resources: the scenarios create them
+ * with these ids (the simulator's `POST /_sim/next-ids`), so the committed config plans and runs
+ * against the seeded world (test/demo-config.test.ts).
+ */
+export const DEMO_IDS = { keyGroupId: '3f2b1c6e-7d4a-4b8e-9c1a-0e5d2f7a8b90', restApiId: 'a1b2c3d4e5' } as const;
 export const WEBHOOK_SECRET_ID = 'keyturn/slack/webhook';
 
 /** SDK client settings that reach the simulator at `simUrl`. */

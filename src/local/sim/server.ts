@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { chmodSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { AdminInputError, AwsError, json, type Principal, type ServiceModule, type SimContext, type SimRequest, type SimResponse } from './protocol';
-import { allWorlds, emptyState, persistable, restore, worldOf, type SimState } from './state';
+import { allWorlds, emptyState, persistable, restore, SEEDABLE_IDS, worldOf, type SimState } from './state';
 import { Faults, type FaultSpec, type RacingWriterSpec } from './faults';
 import { services as defaultServices } from './services/index';
 import { stepFunctions, type StateMachineExecutor } from './services/stepfunctions';
@@ -241,6 +241,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
           return json(200, { cleared: true });
         case 'POST faults':
           return json(200, addFault(parseJson(req.body)));
+        case 'POST next-ids': {
+          // The ids the next resources of a kind take: a seeded world holds the ids a config names.
+          const body = parseJson(req.body) as { kind?: unknown; ids?: unknown };
+          const pattern = typeof body.kind === 'string' ? SEEDABLE_IDS[body.kind] : undefined;
+          if (!pattern) return json(400, { error: `next-ids needs kind, one of ${Object.keys(SEEDABLE_IDS).join(', ')}` });
+          if (!Array.isArray(body.ids) || !body.ids.every((id) => typeof id === 'string' && pattern.test(id))) return json(400, { error: `next-ids needs ids, each matching ${pattern}` });
+          (state.nextIds ??= {})[body.kind as string] = [...(state.nextIds[body.kind as string] ?? []), ...(body.ids as string[])];
+          ctx.persist();
+          return json(200, { queued: state.nextIds[body.kind as string] });
+        }
         case 'GET clock':
           return json(200, { now: new Date(ctx.now()).toISOString(), offsetMs: state.clockOffsetMs });
         case 'POST clock': {

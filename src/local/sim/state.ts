@@ -42,6 +42,27 @@ export interface SimState {
   worlds?: Record<string, { services: Record<string, unknown> }>;
   slack: SlackMessage[];
   calls: CallRecord[];
+  /**
+   * Ids the next created resources of a kind take (`POST /_sim/next-ids`), so a seeded world can
+   * hold the ids a config names, as an account that already has those resources does.
+   */
+  nextIds?: Record<string, string[]>;
+}
+
+/** The resource kinds whose next ids a seed may choose, each with the form AWS gives them. */
+export const SEEDABLE_IDS: Record<string, RegExp> = {
+  'cloudfront.keyGroup': /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+  'apigateway.restApi': /^[a-z0-9]{10}$/,
+};
+
+/** The next chosen id of `kind` that is not taken, if any is queued. */
+export function takeNextId(state: SimState, kind: string, taken: (id: string) => boolean): string | undefined {
+  const queue = state.nextIds?.[kind];
+  while (queue?.length) {
+    const id = queue.shift()!;
+    if (!taken(id)) return id;
+  }
+  return undefined;
 }
 
 export const DEFAULT_ACCOUNT_ID = '123456789012';

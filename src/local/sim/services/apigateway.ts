@@ -14,6 +14,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { AwsError, json, type ServiceModule, type SimContext, type SimRequest, type SimResponse } from '../protocol';
+import { takeNextId } from '../state';
 import { generateClientCertificate } from './apigateway-certificates';
 import { mtlsProbe } from './apigateway-mtls';
 import {
@@ -265,7 +266,7 @@ function createRestApi(req: SimRequest, ctx: SimContext): SimResponse {
     endpointTypes = types as string[];
   }
   const api: RestApiRecord = {
-    id: newId(10),
+    id: takeNextId(ctx.state, 'apigateway.restApi', (id) => apiGatewaySlice(ctx).restApis.some((a) => a.id === id)) ?? newId(10),
     name,
     ...(description !== undefined ? { description } : {}),
     createdDate: nowSeconds(ctx),

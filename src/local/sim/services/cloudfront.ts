@@ -8,6 +8,7 @@
  */
 import { createPublicKey, randomInt, randomUUID } from 'node:crypto';
 import { AwsError, requestId, xml, type ServiceModule, type SimContext, type SimRequest, type SimResponse } from '../protocol';
+import { takeNextId } from '../state';
 import { document, errorDocument, parseRoot, text, textList } from './cloudfront-xml';
 import { probeSignedUrl } from './cloudfront-probe';
 import { cloudfrontState, type KeyGroupConfig, type PublicKeyConfig, type StoredKeyGroup, type StoredPublicKey } from './cloudfront-state';
@@ -257,7 +258,7 @@ function createKeyGroup(req: SimRequest, ctx: SimContext): SimResponse {
     throw new AwsError('TooManyKeyGroups', 400, `You have reached the maximum of ${QUOTAS.keyGroupsPerAccount} key groups in this account.`);
   }
   const group: StoredKeyGroup = {
-    id: uniqueId(randomUUID, cf.keyGroups),
+    id: takeNextId(ctx.state, 'cloudfront.keyGroup', (id) => Boolean(cf.keyGroups[id])) ?? uniqueId(randomUUID, cf.keyGroups),
     lastModifiedTime: new Date(ctx.now()).toISOString(),
     etag: newEtag(),
     config,
