@@ -55,6 +55,7 @@ const TITLES: Record<SimulatedClient, string> = {
   lightsail: 'Lightsail (buckets, bucket access keys)',
   sts: 'STS',
   sfn: 'Step Functions (the callback pattern: task tokens)',
+  eventbridge: 'EventBridge (scheduled rules)',
 };
 
 const cell = (text: string) => text.replace(/\|/g, '\\|');

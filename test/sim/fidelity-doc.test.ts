@@ -11,7 +11,7 @@ describe('docs/simulator-fidelity.md', () => {
   it('is what npm run docs:fidelity writes from the contract tests (every quoted rule, each with its source and test)', () => {
     const rows = fidelityRows();
     expect(rows.length).toBeGreaterThan(50);
-    expect(new Set(rows.map((r) => r.client))).toEqual(new Set(['secrets-manager', 'iam', 'cloudfront', 'api-gateway', 'lightsail', 'sts', 'sfn']));
+    expect(new Set(rows.map((r) => r.client))).toEqual(new Set(['secrets-manager', 'iam', 'cloudfront', 'api-gateway', 'lightsail', 'sts', 'sfn', 'eventbridge']));
     expect(readFileSync('docs/simulator-fidelity.md', 'utf8')).toBe(renderFidelity(rows));
   });
 

@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
 /** The SDK clients whose operations the simulator serves, by the part after `@aws-sdk/client-`. */
-export const SIMULATED_CLIENTS = ['secrets-manager', 'iam', 'cloudfront', 'api-gateway', 'lightsail', 'sts', 'sfn'] as const;
+export const SIMULATED_CLIENTS = ['secrets-manager', 'iam', 'cloudfront', 'api-gateway', 'lightsail', 'sts', 'sfn', 'eventbridge'] as const;
 export type SimulatedClient = (typeof SIMULATED_CLIENTS)[number];
 
 export interface DocumentedRule {

@@ -1,6 +1,7 @@
 import type { ServiceModule } from '../protocol';
 import { apigateway } from './apigateway';
 import { cloudfront } from './cloudfront';
+import { events } from './events';
 import { iam } from './iam';
 import { lightsail } from './lightsail';
 import { s3 } from './s3';
@@ -11,6 +12,7 @@ import { sts } from './sts';
 /** Every simulated service, keyed by its SigV4 signing name. */
 export const services: Record<string, ServiceModule> = {
   cloudfront,
+  events,
   iam,
   apigateway,
   lightsail,
