@@ -9,6 +9,7 @@ import { planCommand } from './plan';
 import { runCommand } from './run';
 import { simCommand } from './sim';
 import { statusCommand } from './status';
+import { upCommand } from './up';
 import { UsageError } from './usage-error';
 
 export interface Command {
@@ -18,6 +19,7 @@ export interface Command {
 }
 
 export const commands: Record<string, Command> = {
+  up: upCommand,
   sim: simCommand,
   run: runCommand,
   plan: planCommand,

@@ -4,7 +4,7 @@
  * maxKeyAgeDays) and the result of its last execution on the deployed state machine.
  */
 import { resolve } from 'node:path';
-import { targetStatuses } from '../status/target-status';
+import { statusTable, targetStatuses } from '../status/target-status';
 import { parseFlags } from './args';
 import { readConfig } from './config';
 import type { Command } from './main';
@@ -23,20 +23,7 @@ export const statusCommand: Command = {
     if (values.json) {
       process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
     } else {
-      const table = [
-        ['TARGET', 'WORKFLOW', 'SCHEDULE', 'LAST ROTATION', 'AGE', 'NEXT DUE', 'LAST EXECUTION'],
-        ...rows.map((r) => [
-          r.target,
-          r.workflow,
-          r.schedule,
-          r.lastRotation?.slice(0, 16).replace('T', ' ') ?? '-',
-          r.credentialAgeDays === undefined ? '-' : `${r.credentialAgeDays}d`,
-          r.nextDue?.slice(0, 10) ?? '-',
-          r.lastExecution ? `${r.lastExecution.status} ${r.lastExecution.startDate.slice(0, 16).replace('T', ' ')}` : (r.problem ?? 'never run'),
-        ]),
-      ];
-      const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
-      for (const row of table) process.stdout.write(`${row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()}\n`);
+      for (const line of statusTable(rows)) process.stdout.write(`${line}\n`);
     }
     return 0;
   },

@@ -95,3 +95,21 @@ async function lastExecution(client: StatesClient, stateMachineArn: string, targ
   }
   return undefined;
 }
+
+/** The status as `keyturn status` prints it: a header and one aligned row per target. */
+export function statusTable(rows: readonly TargetStatus[]): string[] {
+  const table = [
+    ['TARGET', 'WORKFLOW', 'SCHEDULE', 'LAST ROTATION', 'AGE', 'NEXT DUE', 'LAST EXECUTION'],
+    ...rows.map((r) => [
+      r.target,
+      r.workflow,
+      r.schedule,
+      r.lastRotation?.slice(0, 16).replace('T', ' ') ?? '-',
+      r.credentialAgeDays === undefined ? '-' : `${r.credentialAgeDays}d`,
+      r.nextDue?.slice(0, 10) ?? '-',
+      r.lastExecution ? `${r.lastExecution.status} ${r.lastExecution.startDate.slice(0, 16).replace('T', ' ')}` : (r.problem ?? 'never run'),
+    ]),
+  ];
+  const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
+  return table.map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());
+}

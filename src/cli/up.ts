@@ -1,0 +1,56 @@
+/**
+ * `keyturn up`: keyturn's main job on the embedded simulator (src/local/stack/up.ts): the stack the
+ * config describes, deployed into the simulator, its schedules fired on a simulated clock.
+ */
+import { resolve } from 'node:path';
+import { isolateFromRealAws } from '../local/offline-env';
+import { statusTable } from '../status/target-status';
+import { parseFlags } from './args';
+import { readConfig } from './config';
+import type { Command } from './main';
+import { UsageError } from './usage-error';
+
+export const upCommand: Command = {
+  summary: "run keyturn's stack on the embedded simulator: deploy it, then fire its schedules on a simulated clock",
+  usage: 'keyturn up [--demo] [--days 30] [--speed X] [--config FILE] [--root DIR]',
+  async run(args) {
+    const { values } = parseFlags(args, {
+      demo: { type: 'boolean', default: false },
+      days: { type: 'string', default: '30' },
+      speed: { type: 'string' },
+      config: { type: 'string' },
+      root: { type: 'string' },
+    });
+    const days = Number(values.days);
+    if (!Number.isInteger(days) || days < 1 || days > 3650) throw new UsageError(`--days must be a whole number of days, 1-3650, got '${values.days}'`);
+    const speed = values.speed === undefined ? undefined : Number(values.speed);
+    if (speed !== undefined && !(speed > 0)) throw new UsageError(`--speed must be a positive number of simulated seconds per real second, got '${values.speed}'`);
+    const root = resolve(values.root ?? process.cwd());
+    const config = readConfig(values.config, root);
+    if (!config) return 1;
+    // Only the simulator: dummy credentials, handler logs at WARN.
+    isolateFromRealAws('WARN');
+    const { up } = await import('../local/stack/up');
+    const tty = process.stdout.isTTY === true;
+    const out = (line: string) => process.stdout.write(`${tty ? '\r\x1b[K' : ''}${line}\n`);
+    const result = await up({
+      root,
+      config,
+      demo: values.demo,
+      days,
+      ...(speed !== undefined ? { speed } : {}),
+      out,
+      ...(tty ? { progress: (line: string) => process.stdout.write(`\r\x1b[K${line}`) } : {}),
+    });
+    const failed = result.executions.filter((e) => e.status !== 'SUCCEEDED');
+    out('');
+    out(`${result.simulatedDays} simulated days in ${(result.wallMs / 1000).toFixed(1)} s: ${result.executions.length} executions, ${failed.length} not succeeded`);
+    out('');
+    for (const line of statusTable(result.statuses)) out(line);
+    out('');
+    out(`Slack: ${result.slack.total} messages (${Object.entries(result.slack.byKind).map(([kind, n]) => `${n} ${kind}`).join(', ') || 'none'})`);
+    const metrics = Object.entries(result.metrics);
+    if (metrics.length) out(`Metrics: ${metrics.map(([name, m]) => `${name} ${m.count}× (min ${m.min}, max ${m.max}, last ${m.last})`).join('; ')}`);
+    return failed.length ? 1 : 0;
+  },
+};

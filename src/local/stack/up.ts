@@ -1,0 +1,252 @@
+/**
+ * `keyturn up`: keyturn's main job on the embedded simulator. It deploys the stack the config
+ * describes into the simulator, through the same AWS APIs a deploy uses: one state machine per
+ * workflow, named as serverless.yml names them, and one EventBridge rule per enabled scheduled
+ * target, made from the same resources `npm run package` generates (src/config/deploy-resources.ts).
+ * Then it runs a simulated clock (./clock.ts): the rules are read back from the simulator, each
+ * fires when EventBridge would (./firings.ts) and starts its state machine with the target's
+ * input, one execution at a time, each line saying what it did. Handlers see the simulated time.
+ * At the end: the `keyturn status` table at the simulated date, what Slack got, and the metrics.
+ *
+ * Not simulated yet: Wait states (grace periods) pass at once instead of elapsing on the clock,
+ * and executions run one after another (a firing due while another runs starts after it).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DescribeRuleCommand, EventBridgeClient, ListRulesCommand, ListTargetsByRuleCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { CreateStateMachineCommand, DescribeExecutionCommand, SFNClient, StartExecutionCommand, type DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { KeyturnConfig } from '../../config/config-schema';
+import { deployResources, stateMachineLogicalId, type DeployedMachine } from '../../config/deploy-resources';
+import { stateMachineName } from '../../status/state-machines';
+import { targetStatuses, type TargetStatus } from '../../status/target-status';
+import { scenarios } from '../demo/scenarios';
+import { runnerExecutor } from '../runner-executor';
+import { listWorkflows, LOCAL_ACCOUNT_ID } from '../runner-workflow';
+import { startSimulator } from '../sim/server';
+import type { SlackMessage } from '../sim/state';
+import { SimulatedClock } from './clock';
+import { scheduleOf, type Schedule } from './firings';
+
+const DAY_MS = 86_400_000;
+
+export interface UpOptions {
+  root: string;
+  config: KeyturnConfig;
+  /** Seed the demo account first (the resources keyturn.config.yml names). */
+  demo: boolean;
+  /** How many simulated days to run. */
+  days: number;
+  /** Simulated seconds per real second; undefined: as fast as the machine allows. */
+  speed?: number;
+  /** Where the clock starts (default: now, to the minute). */
+  start?: Date;
+  out: (line: string) => void;
+  /** A progress line, replaced as the clock runs (an interactive terminal). */
+  progress?: (line: string) => void;
+}
+
+export interface ExecutionLine {
+  at: string;
+  target: string;
+  workflow: string;
+  status: string;
+  summary: string;
+}
+
+export interface UpResult {
+  executions: ExecutionLine[];
+  statuses: TargetStatus[];
+  slack: { total: number; byKind: Record<string, number> };
+  metrics: Record<string, { count: number; min: number; max: number; last: number }>;
+  simulatedDays: number;
+  wallMs: number;
+}
+
+interface ScheduledTarget {
+  rule: string;
+  target: string;
+  workflow: string;
+  stateMachineArn: string;
+  input: string;
+  schedule: Schedule;
+  next: Date | undefined;
+}
+
+export async function up(options: UpOptions): Promise<UpResult> {
+  const began = performance.now();
+  const clock = new SimulatedClock().install(options.start);
+  const metrics = captureMetrics();
+  const sim = await startSimulator({ port: 0, executor: runnerExecutor({ root: options.root, skipWaits: true }) });
+  const previousEndpoint = process.env.AWS_ENDPOINT_URL;
+  process.env.AWS_ENDPOINT_URL = sim.url;
+  try {
+    const settings = { endpoint: sim.url, region: process.env.AWS_REGION ?? 'us-east-1' };
+    const states = new SFNClient(settings);
+    const eventBridge = new EventBridgeClient(settings);
+    const secrets = new SecretsManagerClient(settings);
+    const start = clock.now();
+    options.out(`keyturn up: stage ${options.config.stage} on the simulator at ${sim.url}, clock at ${iso(start)} UTC`);
+    if (options.demo) {
+      for (const scenario of scenarios) await scenario.seed(sim.url);
+      await fetch(`${sim.url}/_sim/slack`, { method: 'DELETE' });
+      options.out(`  seeded the demo account (${scenarios.length} scenarios: src/local/demo/)`);
+    }
+    const deployed = await deploy(options, states, eventBridge);
+    options.out(`  deployed ${deployed.machines} state machines and ${deployed.rules} schedules`);
+
+    const scheduled = await readSchedules(eventBridge, options.config.stage, start);
+    const end = new Date(start.getTime() + options.days * DAY_MS);
+    const executions: ExecutionLine[] = [];
+    let lastAt = start;
+    for (;;) {
+      const due = scheduled.filter((s) => s.next && s.next <= end).sort((a, b) => a.next!.getTime() - b.next!.getTime() || a.rule.localeCompare(b.rule))[0];
+      if (!due) break;
+      const at = due.next!;
+      if (options.speed) await new Promise((resolve) => setTimeout(resolve, (at.getTime() - lastAt.getTime()) / options.speed!));
+      lastAt = at;
+      clock.set(at);
+      options.progress?.(`  simulated ${iso(at)} UTC: day ${Math.floor((at.getTime() - start.getTime()) / DAY_MS) + 1} of ${options.days}`);
+      const line = await fire(states, due, at);
+      executions.push(line);
+      options.out(`  ${line.at}  ${line.target.padEnd(28)} ${line.workflow.padEnd(28)} ${line.status.padEnd(9)} ${line.summary}`);
+      due.next = due.schedule.next(clock.now() > at ? clock.now() : at);
+    }
+    clock.set(end);
+
+    const statuses = await targetStatuses(options.config.targets, { states, secrets, stage: options.config.stage, now: clock.now() });
+    const slack = slackSummary(((await (await fetch(`${sim.url}/_sim/slack`)).json()) as { messages: SlackMessage[] }).messages);
+    return { executions, statuses, slack, metrics: metrics.summary(), simulatedDays: options.days, wallMs: performance.now() - began };
+  } finally {
+    metrics.stop();
+    if (previousEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL;
+    else process.env.AWS_ENDPOINT_URL = previousEndpoint;
+    await sim.close();
+    clock.uninstall();
+  }
+}
+
+/** The state machines and the schedules the deploy would create, created through the simulator's APIs. */
+async function deploy(options: UpOptions, states: SFNClient, eventBridge: EventBridgeClient): Promise<{ machines: number; rules: number }> {
+  const { root, config } = options;
+  const machines: DeployedMachine[] = listWorkflows(root).map((workflow) => ({ workflow, key: workflow, name: stateMachineName(workflow, config.stage) }));
+  const arns = new Map<string, string>();
+  for (const machine of machines) {
+    const definition = readFileSync(join(root, 'state-machines', `${machine.workflow}.asl.json`), 'utf8');
+    const roleArn = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/${machine.name}-role`;
+    const { stateMachineArn } = await states.send(new CreateStateMachineCommand({ name: machine.name!, definition, roleArn }));
+    arns.set(stateMachineLogicalId(machine), stateMachineArn!);
+  }
+  let rules = 0;
+  for (const resource of Object.values(deployResources(config, machines).Resources)) {
+    if (resource.Type !== 'AWS::Events::Rule') continue;
+    const p = resource.Properties as { Name: string; Description: string; ScheduleExpression: string; State: 'ENABLED' | 'DISABLED'; Targets: { Id: string; Arn: { Ref: string }; Input: string }[] };
+    await eventBridge.send(new PutRuleCommand({ Name: p.Name, Description: p.Description, ScheduleExpression: p.ScheduleExpression, State: p.State }));
+    const targets = p.Targets.map((t) => ({ Id: t.Id, Arn: arns.get(t.Arn.Ref)!, RoleArn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/keyturn-schedules-${config.stage}`, Input: t.Input }));
+    await eventBridge.send(new PutTargetsCommand({ Rule: p.Name, Targets: targets }));
+    rules += 1;
+  }
+  return { machines: machines.length, rules };
+}
+
+/** keyturn's rules of this stage and their targets, read back from the simulator as EventBridge holds them. */
+async function readSchedules(eventBridge: EventBridgeClient, stage: string, createdAt: Date): Promise<ScheduledTarget[]> {
+  const out: ScheduledTarget[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await eventBridge.send(new ListRulesCommand({ NamePrefix: 'keyturn-', NextToken: nextToken }));
+    for (const rule of page.Rules ?? []) {
+      if (!rule.Name?.endsWith(`-${stage}`) || rule.State !== 'ENABLED' || !rule.ScheduleExpression) continue;
+      const described = await eventBridge.send(new DescribeRuleCommand({ Name: rule.Name }));
+      const schedule = scheduleOf(described.ScheduleExpression!, createdAt);
+      for (const target of (await eventBridge.send(new ListTargetsByRuleCommand({ Rule: rule.Name }))).Targets ?? []) {
+        const input = target.Input ?? '{}';
+        const parsed = JSON.parse(input) as { target?: string };
+        const workflow = /:stateMachine:keyturn-(.+)-[^-]+$/.exec(target.Arn ?? '')?.[1] ?? '?';
+        out.push({ rule: rule.Name, target: parsed.target ?? rule.Name, workflow, stateMachineArn: target.Arn!, input, schedule, next: schedule.next(createdAt) });
+      }
+    }
+    nextToken = page.NextToken;
+  } while (nextToken);
+  return out;
+}
+
+/** Starts the target's state machine as EventBridge does (its input, no name), and waits for the run to end. */
+async function fire(states: SFNClient, due: ScheduledTarget, at: Date): Promise<ExecutionLine> {
+  const { executionArn } = await states.send(new StartExecutionCommand({ stateMachineArn: due.stateMachineArn, input: due.input }));
+  let execution: DescribeExecutionCommandOutput;
+  for (;;) {
+    execution = await states.send(new DescribeExecutionCommand({ executionArn }));
+    if (execution.status !== 'RUNNING') break;
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  const output = execution.output ? (JSON.parse(execution.output) as Record<string, unknown>) : undefined;
+  return { at: iso(at), target: due.target, workflow: due.workflow, status: execution.status ?? '?', summary: execution.status === 'SUCCEEDED' ? summarize(output) : `${execution.error ?? 'failed'}` };
+}
+
+/** What a run changed, in a few words. */
+function summarize(output: Record<string, unknown> | undefined): string {
+  if (!output) return '';
+  if (output.rotated === true) {
+    const made = ['newPublicKeyId', 'newAccessKeyId', 'newClientCertificateId'].map((k) => output[k]).find((v) => typeof v === 'string');
+    return `rotated${made ? `: new ${String(made)}` : ''}`;
+  }
+  if (output.rotated === false) return `not due: ${String(output.reason ?? '')}`;
+  if (typeof output.alertCount === 'number' || typeof output.counts === 'object') {
+    const counts = (output.counts ?? {}) as Record<string, number>;
+    return `checked: ${['expired', 'critical', 'warning', 'notice'].filter((s) => counts[s]).map((s) => `${counts[s]} ${s}`).join(', ') || 'nothing within thresholds'}`;
+  }
+  return JSON.stringify(output).slice(0, 80);
+}
+
+/** What Slack got, by kind. */
+function slackSummary(messages: SlackMessage[]): UpResult['slack'] {
+  const byKind: Record<string, number> = {};
+  for (const message of messages) {
+    const text = String((message.body as { text?: unknown } | null)?.text ?? '');
+    const kind = /: rotated /.test(text)
+      ? 'rotation done'
+      : /failed|could not/.test(text)
+        ? 'failure'
+        : /^IAM server certificates/.test(text)
+          ? 'expiry digest'
+          : /approval needed/.test(text)
+            ? 'approval request'
+            : 'other';
+    byKind[kind] = (byKind[kind] ?? 0) + 1;
+  }
+  return { total: messages.length, byKind };
+}
+
+/**
+ * The functions' CloudWatch metrics (EMF lines on stdout, as Lambda hands them to CloudWatch)
+ * are taken out of the output and summed up instead.
+ */
+function captureMetrics(): { summary(): UpResult['metrics']; stop(): void } {
+  const seen: UpResult['metrics'] = {};
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+    const text = String(chunk);
+    if (!text.startsWith('{') || !text.includes('"_aws"')) return write(chunk, ...rest);
+    for (const line of text.split('\n').filter(Boolean)) {
+      try {
+        const emf = JSON.parse(line) as { _aws?: { CloudWatchMetrics?: { Metrics?: { Name: string }[] }[] } } & Record<string, unknown>;
+        for (const { Name } of emf._aws?.CloudWatchMetrics?.flatMap((m) => m.Metrics ?? []) ?? []) {
+          const value = Number(emf[Name]);
+          if (!Number.isFinite(value)) continue;
+          const m = (seen[Name] ??= { count: 0, min: value, max: value, last: value });
+          m.count += 1;
+          m.min = Math.min(m.min, value);
+          m.max = Math.max(m.max, value);
+          m.last = value;
+        }
+      } catch {
+        write(`${line}\n`);
+      }
+    }
+    return true;
+  }) as typeof process.stdout.write;
+  return { summary: () => seen, stop: () => void (process.stdout.write = write) };
+}
+
+const iso = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ');
