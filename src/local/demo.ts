@@ -5,6 +5,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { formatProgress } from '../cli/run';
+import { approveCloudfrontRotationScenario } from './demo/approve-cloudfront-rotation';
 import { demoRuns, type DemoScenario } from './demo/scenarios';
 import { runWorkflow, type RunResult } from './runner';
 import { startSimulator } from './sim/server';
@@ -94,5 +95,8 @@ function slackText(body: unknown): string {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.exitCode = await runDemo();
+  // `npm start` ends with the approval gate's run alone (after keyturn up's year); `npm run demo` runs every scenario.
+  const only = process.argv[2];
+  if (only !== undefined && only !== 'approval') throw new Error(`usage: tsx src/local/demo.ts [approval], not '${only}'`);
+  process.exitCode = await runDemo(only === 'approval' ? [approveCloudfrontRotationScenario] : demoRuns);
 }

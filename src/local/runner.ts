@@ -9,6 +9,8 @@
 import './polyfills';
 import { WEBHOOK_URL_PREFIXES_VARIABLE, webhookUrlPrefixes } from '../config/function-environment';
 import { randomBytes } from 'node:crypto';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { invokeFunction, localFunctionArn } from './runner-lambda';
 import { issueTaskToken } from './sim/services/stepfunctions-tokens';
@@ -137,10 +139,45 @@ export function allowSimulatorSlackSink(env: NodeJS.ProcessEnv = process.env): v
   if (!prefixes.includes(sink)) env[WEBHOOK_URL_PREFIXES_VARIABLE] = [...prefixes, sink].join(' ');
 }
 
+interface PreparedWorkflow {
+  config: WorkflowConfig;
+  tasks: Map<string, TaskFunction>;
+  machine: StateMachine;
+}
+
+/**
+ * A workflow ready to run: its files read, its Tasks resolved to handlers, and the engine's machine
+ * (which validates the definition when made: about a tenth of a second). Kept per root, workflow,
+ * region and the workflow's files' modification times, so a long local run (keyturn up) pays for
+ * it once and an edited file takes effect.
+ */
+const prepared = new Map<string, PreparedWorkflow>();
+
+const modifiedAt = (file: string): number | null => {
+  try {
+    return statSync(file).mtimeMs;
+  } catch {
+    return null;
+  }
+};
+
+function prepareWorkflow(workflow: string, root: string, region: string): PreparedWorkflow {
+  const key = JSON.stringify([root, workflow, region, ...[join(root, 'serverless', `${workflow}.yml`), join(root, 'state-machines', `${workflow}.asl.json`)].map(modifiedAt)]);
+  const cached = prepared.get(key);
+  if (cached) return cached;
+  const config = loadWorkflow(workflow, root);
+  const definition = resolveFunctionArns(config, region);
+  const tasks = taskFunctions(config, definition);
+  const machine = new StateMachine(withLocalCallbacks(definition, tasks) as unknown as StateMachineDefinition);
+  const made = { config, tasks, machine };
+  prepared.set(key, made);
+  return made;
+}
+
 export async function runWorkflow(workflow: string, input: unknown, options: RunOptions = {}): Promise<RunResult> {
-  const config = loadWorkflow(workflow, options.root ?? process.cwd());
-  allowSimulatorSlackSink();
   const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  const { config, tasks, machine } = prepareWorkflow(workflow, options.root ?? process.cwd(), region);
+  allowSimulatorSlackSink();
   const executionName = options.executionName ?? defaultExecutionName();
   const states = allStates(config.definition);
   if (options.stopAfterState !== undefined && !states.some(([name]) => name === options.stopAfterState)) {
@@ -156,9 +193,6 @@ export async function runWorkflow(workflow: string, input: unknown, options: Run
     return { status: 'FAILED', error, history: [{ type: 'ExecutionFailed', timestamp: now, elapsedMs: 0, error: error.name, cause: error.cause }], executionName };
   }
 
-  const definition = resolveFunctionArns(config, region);
-  const tasks = taskFunctions(config, definition);
-  const machine = new StateMachine(withLocalCallbacks(definition, tasks) as unknown as StateMachineDefinition);
 
   let stopRequested = false;
   let stopped = false;

@@ -98,7 +98,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     }
     readBody(req, MAX_BODY_BYTES)
       .then((body) => (body === undefined ? json(413, { __type: 'RequestEntityTooLarge', message: `request bodies are limited to ${MAX_BODY_BYTES} bytes` }) : route(toSimRequest(req, body))))
-      .then((out) => send(res, out))
+      .then((out) => send(res, out, ctx.now()))
       .catch((error: unknown) => {
         // A simulator bug: answer in a shape every SDK parses, and say so on stderr.
         process.stderr.write(`keyturn simulator: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);
@@ -448,9 +448,11 @@ function errorCodeOf(out: SimResponse): string | undefined {
   }
 }
 
-function send(res: ServerResponse, out: SimResponse): void {
+function send(res: ServerResponse, out: SimResponse, nowMs: number = Date.now()): void {
   const body = out.body ?? '';
-  const headers: Record<string, string> = { 'x-amzn-requestid': cryptoRandomId(), ...(out.headers ?? {}) };
+  // The Date header says the simulator's time, as AWS's says AWS's: the SDKs correct their clock
+  // skew from it (and retry an error they think skew caused), so it must agree with the world's clock.
+  const headers: Record<string, string> = { 'x-amzn-requestid': cryptoRandomId(), date: new Date(nowMs).toUTCString(), ...(out.headers ?? {}) };
   headers['content-length'] = String(Buffer.byteLength(body));
   res.writeHead(out.status, headers);
   res.end(body);

@@ -192,9 +192,10 @@ function summarize(output: Record<string, unknown> | undefined): string {
     return `rotated${made ? `: new ${String(made)}` : ''}`;
   }
   if (output.rotated === false) return `not due: ${String(output.reason ?? '')}`;
-  if (typeof output.alertCount === 'number' || typeof output.counts === 'object') {
-    const counts = (output.counts ?? {}) as Record<string, number>;
-    return `checked: ${['expired', 'critical', 'warning', 'notice'].filter((s) => counts[s]).map((s) => `${counts[s]} ${s}`).join(', ') || 'nothing within thresholds'}`;
+  if (Array.isArray(output.certificates)) {
+    const severities = (output.certificates as { severity?: string }[]).map((c) => c.severity ?? 'ok');
+    const counts = ['expired', 'critical', 'warning', 'notice'].map((s) => [s, severities.filter((x) => x === s).length] as const).filter(([, n]) => n > 0);
+    return `checked ${severities.length} certificates: ${counts.map(([s, n]) => `${n} ${s}`).join(', ') || 'none within a threshold'}`;
   }
   return JSON.stringify(output).slice(0, 80);
 }

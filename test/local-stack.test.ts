@@ -1,0 +1,62 @@
+/**
+ * `keyturn up` (src/local/stack/up.ts): the committed config's stack deployed into the simulator
+ * and run for 30 simulated days on the demo account, the slice of the main job `npm start` runs
+ * for 400: every schedule fires when EventBridge would, the handlers see the simulated time (keys
+ * age, certificates count down), and the end says where every target stands.
+ */
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config/load-config';
+import { up, type UpResult } from '../src/local/stack/up';
+import { keyturn } from './support/cli';
+
+const DAY_MS = 86_400_000;
+
+describe('keyturn up', () => {
+  let result: UpResult;
+  const lines: string[] = [];
+  const RealDate = Date;
+  const start = new Date('2026-12-05T21:40:00Z');
+
+  it('runs 30 simulated days of the committed config on the demo account: each schedule fires as EventBridge would', async () => {
+    const config = loadConfig('keyturn.config.yml', { root: process.cwd() });
+    result = await up({ root: process.cwd(), config, demo: true, days: 30, start, out: (line) => lines.push(line) });
+
+    expect(Date).toBe(RealDate);
+    // Three daily rate(1 day) rotations from the deploy, and the 08:00 UTC cron: 4 executions a day.
+    expect(result.executions).toHaveLength(120);
+    expect(result.executions.filter((e) => e.status !== 'SUCCEEDED')).toEqual([]);
+    const expiry = result.executions.filter((e) => e.target === 'server-certificate-expiry');
+    expect(expiry.map((e) => e.at.slice(11))).toEqual(Array(30).fill('08:00'));
+    expect(expiry[0]!.at).toBe('2026-12-06 08:00');
+    const cloudfront = result.executions.filter((e) => e.target === 'media-signing-key');
+    expect(cloudfront[0]).toMatchObject({ at: '2026-12-06 21:40', summary: expect.stringMatching(/^rotated: new K\w+$/) });
+    expect(new Set(cloudfront.slice(1).map((e) => e.at.slice(11)))).toEqual(new Set(['21:40']));
+    expect(lines).toContain(`  deployed 5 state machines and 4 schedules`);
+  });
+
+  it('runs every handler on the simulated clock: a key ages a day a day, certificates count down', () => {
+    const cloudfront = result.executions.filter((e) => e.target === 'media-signing-key');
+    expect(cloudfront.at(-1)!.summary).toBe('not due: key is 28 days old; rotation due at 90 days');
+    const digests = result.executions.filter((e) => e.target === 'server-certificate-expiry').map((e) => e.summary);
+    expect(digests[0]).toBe('checked 6 certificates: 1 expired, 1 critical, 1 warning, 2 notice');
+    // Within the month everything but the one with 340 days left expires (2, 4, 10 and 21 days left).
+    expect(digests.at(-1)).toBe('checked 6 certificates: 5 expired');
+  });
+
+  it("ends with every target's status at the simulated date, what Slack got, and the metrics (kept out of the output)", () => {
+    const media = result.statuses.find((s) => s.target === 'media-signing-key')!;
+    expect(media.credentialAgeDays).toBe(28);
+    expect(new RealDate(media.nextDue!).getTime() - new RealDate(media.lastRotation!).getTime()).toBe(90 * DAY_MS);
+    expect(media.lastExecution).toMatchObject({ status: 'SUCCEEDED', startDate: expect.stringMatching(/^2027-01-04T21:40/) });
+    expect(result.statuses.find((s) => s.target === 'import-renewed-certificate')).toMatchObject({ schedule: 'disabled' });
+    expect(result.slack).toEqual({ total: 33, byKind: { 'rotation done': 3, 'expiry digest': 30 } });
+    expect(result.metrics.ServerCertificateMinDaysToExpiry).toMatchObject({ count: 30 });
+    expect(lines.some((l) => l.includes('"_aws"'))).toBe(false);
+  });
+
+  it('refuses a number of days it cannot run, naming the flag', async () => {
+    const { code, stderr } = await keyturn('up', '--days', '0');
+    expect(code).toBe(2);
+    expect(stderr).toContain('--days must be a whole number of days, 1-3650');
+  });
+});
