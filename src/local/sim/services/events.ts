@@ -8,7 +8,6 @@
 import { AwsError, type ServiceModule, type SimContext, type SimResponse } from '../protocol';
 import { slice } from '../state';
 import { awsJson, epochSeconds, readJsonInput, renderAwsJsonError, routeByTarget, type JsonInput } from '../aws-json';
-import { scheduleExpressionProblem } from '../../../config/schedule-expression';
 
 const TARGET_PREFIX = 'AWSEvents.';
 const OPERATIONS = new Set(['PutRule', 'PutTargets', 'DescribeRule', 'ListRules', 'ListTargetsByRule', 'RemoveTargets', 'DeleteRule']);
@@ -88,7 +87,7 @@ function putRule(input: JsonInput, ctx: SimContext): SimResponse {
   const pattern = optionalString(input.EventPattern, 'eventPattern');
   // "A rule must contain at least an EventPattern or ScheduleExpression."
   if (schedule === undefined && pattern === undefined) throw validation('Parameter(s) EventPattern or ScheduleExpression must be specified.');
-  if (schedule !== undefined && scheduleExpressionProblem(schedule)) throw validation('Parameter ScheduleExpression is not valid.');
+  if (schedule !== undefined && !validSchedule(schedule)) throw validation('Parameter ScheduleExpression is not valid.');
   const state = input.State ?? 'ENABLED';
   if (state !== 'ENABLED' && state !== 'DISABLED') throw validation(`Value '${String(state)}' at 'state' failed to satisfy constraint: Member must satisfy enum value set: [ENABLED, DISABLED]`);
   const rules = eventsState(ctx).rules;
@@ -212,3 +211,16 @@ function optionalString(value: unknown, field: string): string | undefined {
 }
 
 const validation = (message: string) => new AwsError('ValidationException', 400, message);
+
+/**
+ * The simulator's own reading of a schedule expression (it does not borrow keyturn's): rate(1 <unit>)
+ * or rate(<n> <unit>s) in minutes, hours or days; cron with six fields, ? in exactly one of
+ * day-of-month and day-of-week.
+ */
+function validSchedule(expression: string): boolean {
+  const rate = /^rate\((\d+) (minute|hour|day)(s?)\)$/.exec(expression);
+  if (rate) return Number(rate[1]) > 0 && (rate[1] === '1') === (rate[3] === '');
+  const cron = /^cron\(([^)]*)\)$/.exec(expression);
+  const fields = cron?.[1]!.trim().split(/\s+/);
+  return fields?.length === 6 && (fields[2] === '?') !== (fields[4] === '?');
+}
