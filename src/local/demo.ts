@@ -13,6 +13,7 @@ import type { CallRecord, SlackMessage } from './sim/state';
 import { isolateFromRealAws } from './offline-env';
 import { announceNodeSupport } from './node-support';
 import { startApprover } from './demo/approver';
+import { captureMetrics } from './metrics-capture';
 
 
 const READ_OPERATION = /^(Get|List|Describe|Head)/;
@@ -22,6 +23,7 @@ export async function runDemo(scenarios: readonly DemoScenario[] = demoRuns, out
   announceNodeSupport();
   const sim = await startSimulator({ port: 0 });
   process.env.AWS_ENDPOINT_URL = sim.url;
+  const metrics = captureMetrics();
   out(`keyturn demo: AWS simulator on ${sim.url} (dummy credentials; no AWS account is used)`);
   let failures = 0;
   try {
@@ -58,9 +60,12 @@ export async function runDemo(scenarios: readonly DemoScenario[] = demoRuns, out
       for (const message of slack) out(`    ${slackText(message.body)}`);
     }
     out('');
+    const summary = Object.entries(metrics.summary());
+    if (summary.length) out(`Metrics (EMF, summed): ${summary.map(([name, m]) => `${name} ${m.count}× (min ${m.min}, max ${m.max})`).join('; ')}`);
     out(failures === 0 ? `all ${scenarios.length} scenario(s) succeeded` : `${failures} of ${scenarios.length} scenario(s) did not succeed`);
     return failures === 0 ? 0 : 1;
   } finally {
+    metrics.stop();
     await sim.close();
   }
 }

@@ -26,6 +26,7 @@ import { listWorkflows, LOCAL_ACCOUNT_ID } from '../runner-workflow';
 import { startSimulator } from '../sim/server';
 import type { SlackMessage } from '../sim/state';
 import { SimulatedClock } from './clock';
+import { captureMetrics, type MetricsSummary } from '../metrics-capture';
 import { scheduleOf, type Schedule } from './firings';
 
 const DAY_MS = 86_400_000;
@@ -58,7 +59,7 @@ export interface UpResult {
   executions: ExecutionLine[];
   statuses: TargetStatus[];
   slack: { total: number; byKind: Record<string, number> };
-  metrics: Record<string, { count: number; min: number; max: number; last: number }>;
+  metrics: MetricsSummary;
   simulatedDays: number;
   wallMs: number;
 }
@@ -217,37 +218,6 @@ function slackSummary(messages: SlackMessage[]): UpResult['slack'] {
     byKind[kind] = (byKind[kind] ?? 0) + 1;
   }
   return { total: messages.length, byKind };
-}
-
-/**
- * The functions' CloudWatch metrics (EMF lines on stdout, as Lambda hands them to CloudWatch)
- * are taken out of the output and summed up instead.
- */
-function captureMetrics(): { summary(): UpResult['metrics']; stop(): void } {
-  const seen: UpResult['metrics'] = {};
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
-    const text = String(chunk);
-    if (!text.startsWith('{') || !text.includes('"_aws"')) return write(chunk, ...rest);
-    for (const line of text.split('\n').filter(Boolean)) {
-      try {
-        const emf = JSON.parse(line) as { _aws?: { CloudWatchMetrics?: { Metrics?: { Name: string }[] }[] } } & Record<string, unknown>;
-        for (const { Name } of emf._aws?.CloudWatchMetrics?.flatMap((m) => m.Metrics ?? []) ?? []) {
-          const value = Number(emf[Name]);
-          if (!Number.isFinite(value)) continue;
-          const m = (seen[Name] ??= { count: 0, min: value, max: value, last: value });
-          m.count += 1;
-          m.min = Math.min(m.min, value);
-          m.max = Math.max(m.max, value);
-          m.last = value;
-        }
-      } catch {
-        write(`${line}\n`);
-      }
-    }
-    return true;
-  }) as typeof process.stdout.write;
-  return { summary: () => seen, stop: () => void (process.stdout.write = write) };
 }
 
 const iso = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ');
