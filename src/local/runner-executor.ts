@@ -6,12 +6,14 @@
  * workflow name): the runner runs the file in state-machines/, which is what was deployed.
  */
 import type { ExecutionStep, StateMachineExecutor } from './sim/services/stepfunctions';
-import { listWorkflows, runWorkflow, type ProgressEvent } from './runner';
+import { listWorkflows, runWorkflow, type ProgressEvent, type RunOptions } from './runner';
 
 export interface RunnerExecutorOptions {
   root?: string;
   /** Every Wait passes at once (default true: a simulated grace period should not take a day). */
   skipWaits?: boolean;
+  /** A simulated clock the Waits move on instead (keyturn up: src/local/stack/clock.ts). */
+  clock?: RunOptions['clock'];
 }
 
 export function workflowOfStateMachine(stateMachineName: string, workflows: string[]): string | undefined {
@@ -26,6 +28,7 @@ export function runnerExecutor(options: RunnerExecutorOptions = {}): StateMachin
     const result = await runWorkflow(workflow, request.input, {
       root,
       skipWaits: options.skipWaits ?? true,
+      ...(options.clock ? { clock: options.clock } : {}),
       executionName: request.executionName,
       execution: { executionArn: request.executionArn, stateMachineArn: request.stateMachineArn, stateMachineName: request.stateMachineName },
       onProgress: (p) => {

@@ -33,6 +33,11 @@ export interface RunOptions {
   root?: string;
   /** Every Wait state passes at once. */
   skipWaits?: boolean;
+  /**
+   * A simulated clock (keyturn up): each Wait state with Seconds or SecondsPath moves it on by its
+   * duration, at once, instead of sleeping (so a grace period passes on the simulated clock).
+   */
+  clock?: { advance(ms: number): void };
   /** Retry intervals become 0 (default: the value of skipWaits). */
   fastRetries?: boolean;
   /** `$$.Execution.Name` (default: `local-<time>-<random>`). */
@@ -143,6 +148,8 @@ interface PreparedWorkflow {
   config: WorkflowConfig;
   tasks: Map<string, TaskFunction>;
   machine: StateMachine;
+  /** Wait states run as clock-advancing Tasks (a run with a clock). */
+  clockedWaits: Set<string>;
 }
 
 /**
@@ -161,22 +168,24 @@ const modifiedAt = (file: string): number | null => {
   }
 };
 
-function prepareWorkflow(workflow: string, root: string, region: string): PreparedWorkflow {
-  const key = JSON.stringify([root, workflow, region, ...[join(root, 'serverless', `${workflow}.yml`), join(root, 'state-machines', `${workflow}.asl.json`)].map(modifiedAt)]);
+function prepareWorkflow(workflow: string, root: string, region: string, clocked: boolean): PreparedWorkflow {
+  const key = JSON.stringify([root, workflow, region, clocked, ...[join(root, 'serverless', `${workflow}.yml`), join(root, 'state-machines', `${workflow}.asl.json`)].map(modifiedAt)]);
   const cached = prepared.get(key);
   if (cached) return cached;
   const config = loadWorkflow(workflow, root);
   const definition = resolveFunctionArns(config, region);
   const tasks = taskFunctions(config, definition);
-  const machine = new StateMachine(withLocalCallbacks(definition, tasks) as unknown as StateMachineDefinition);
-  const made = { config, tasks, machine };
+  const clockedWaits = new Set<string>();
+  const local = withLocalCallbacks(definition, tasks);
+  const machine = new StateMachine((clocked ? withClockedWaits(local, clockedWaits) : local) as unknown as StateMachineDefinition);
+  const made = { config, tasks, machine, clockedWaits };
   prepared.set(key, made);
   return made;
 }
 
 export async function runWorkflow(workflow: string, input: unknown, options: RunOptions = {}): Promise<RunResult> {
   const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
-  const { config, tasks, machine } = prepareWorkflow(workflow, options.root ?? process.cwd(), region);
+  const { config, tasks, machine, clockedWaits } = prepareWorkflow(workflow, options.root ?? process.cwd(), region, options.clock !== undefined);
   allowSimulatorSlackSink();
   const executionName = options.executionName ?? defaultExecutionName();
   const states = allStates(config.definition);
@@ -272,6 +281,15 @@ export async function runWorkflow(workflow: string, input: unknown, options: Run
     }
   }
 
+  // A clocked Wait: its duration passes on the simulated clock, at once.
+  for (const state of clockedWaits) {
+    taskResourceLocalHandlers[state] = async (stateInput: unknown) => {
+      const seconds = (stateInput as { seconds?: unknown } | null)?.seconds;
+      if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) throw new TaskTokenError('States.Runtime', `'${state}': the Wait's seconds must be a non-negative number`);
+      options.clock!.advance(seconds * 1000);
+      return {} as never;
+    };
+  }
   const waitTimeOverrides = options.skipWaits ? Object.fromEntries(states.filter(([, s]) => s.Type === 'Wait').map(([name]) => [name, 0])) : {};
   const retryIntervalOverrides = fastRetries ? Object.fromEntries(states.filter(([, s]) => s.Retry).map(([name]) => [name, 0])) : {};
 
@@ -305,6 +323,7 @@ export async function runWorkflow(workflow: string, input: unknown, options: Run
   const consume = (async () => {
     for await (const raw of execution.eventLogs) {
       const event = toHistoryEvent(raw as unknown as RawEvent, (startedAt ??= raw.timestamp));
+      if (event.state !== undefined && clockedWaits.has(event.state)) event.stateType = 'Wait';
       if (overLimit) continue;
       if (stopped && event.type !== 'ExecutionAborted') continue; // the run is over; the engine is winding down
       const outputBytes = event.type === 'StateExited' ? exceedsPayloadLimit(event.output) : undefined;
@@ -448,6 +467,29 @@ function withLocalCallbacks(definition: AslDefinition, tasks: Map<string, TaskFu
           ...(HeartbeatSecondsPath !== undefined ? { [`${CALLBACK_HEARTBEAT_PARAMETER}.$`]: HeartbeatSecondsPath } : HeartbeatSeconds !== undefined ? { [CALLBACK_HEARTBEAT_PARAMETER]: HeartbeatSeconds } : {}),
         };
         return [name, { ...rest, Parameters: parameters, TimeoutSeconds: MAX_TIMER_SECONDS }];
+      }),
+    ),
+  });
+  return rewrite(definition);
+}
+
+/** What a clocked Wait runs as: a Task the runner answers by moving the clock (never a function of the workflow). */
+const CLOCKED_WAIT_RESOURCE = `arn:aws:lambda:us-east-1:${LOCAL_ACCOUNT_ID}:function:keyturn-local-clocked-wait`;
+
+/** Each Wait with Seconds or SecondsPath becomes a Task that moves the simulated clock on (`names` collects them). */
+function withClockedWaits(definition: AslDefinition, names: Set<string>): AslDefinition {
+  const rewrite = (machine: AslDefinition): AslDefinition => ({
+    ...machine,
+    States: Object.fromEntries(
+      Object.entries(machine.States).map(([name, state]): [string, AslState] => {
+        if (state.ItemProcessor) return [name, { ...state, ItemProcessor: rewrite(state.ItemProcessor) }];
+        if (state.Iterator) return [name, { ...state, Iterator: rewrite(state.Iterator) }];
+        if (state.Branches) return [name, { ...state, Branches: state.Branches.map(rewrite) }];
+        if (state.Type !== 'Wait' || (state.Seconds === undefined && state.SecondsPath === undefined)) return [name, state];
+        names.add(name);
+        const { Seconds, SecondsPath, Type: _wait, ...flow } = state;
+        const parameters = SecondsPath !== undefined ? { 'seconds.$': SecondsPath } : { seconds: Seconds };
+        return [name, { ...flow, Type: 'Task', Resource: CLOCKED_WAIT_RESOURCE, Parameters: parameters, ResultPath: null }];
       }),
     ),
   });

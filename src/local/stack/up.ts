@@ -8,8 +8,9 @@
  * input, one execution at a time, each line saying what it did. Handlers see the simulated time.
  * At the end: the `keyturn status` table at the simulated date, what Slack got, and the metrics.
  *
- * Not simulated yet: Wait states (grace periods) pass at once instead of elapsing on the clock,
- * and executions run one after another (a firing due while another runs starts after it).
+ * Wait states (grace periods) move the clock on by their duration. Not simulated: concurrency.
+ * Executions run one after another, so a firing that falls due while another run waits out its
+ * grace period starts when that run ends.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -78,7 +79,8 @@ export async function up(options: UpOptions): Promise<UpResult> {
   const began = performance.now();
   const clock = new SimulatedClock().install(options.start);
   const metrics = captureMetrics();
-  const sim = await startSimulator({ port: 0, executor: runnerExecutor({ root: options.root, skipWaits: true }) });
+  // Wait states (grace periods) move the simulated clock on, at once.
+  const sim = await startSimulator({ port: 0, executor: runnerExecutor({ root: options.root, skipWaits: true, clock }) });
   const previousEndpoint = process.env.AWS_ENDPOINT_URL;
   process.env.AWS_ENDPOINT_URL = sim.url;
   try {
@@ -103,7 +105,9 @@ export async function up(options: UpOptions): Promise<UpResult> {
     for (;;) {
       const due = scheduled.filter((s) => s.next && s.next <= end).sort((a, b) => a.next!.getTime() - b.next!.getTime() || a.rule.localeCompare(b.rule))[0];
       if (!due) break;
-      const at = due.next!;
+      // A firing that fell due while an earlier run waited out its grace period starts now, late:
+      // executions run one at a time here.
+      const at = new Date(Math.max(due.next!.getTime(), clock.now().getTime()));
       if (options.speed) await new Promise((resolve) => setTimeout(resolve, (at.getTime() - lastAt.getTime()) / options.speed!));
       lastAt = at;
       clock.set(at);
@@ -111,7 +115,7 @@ export async function up(options: UpOptions): Promise<UpResult> {
       const line = await fire(states, due, at);
       executions.push(line);
       options.out(`  ${line.at}  ${line.target.padEnd(28)} ${line.workflow.padEnd(28)} ${line.status.padEnd(9)} ${line.summary}`);
-      due.next = due.schedule.next(clock.now() > at ? clock.now() : at);
+      due.next = due.schedule.next(clock.now());
     }
     clock.set(end);
 
