@@ -4,10 +4,11 @@
  * for 400: every schedule fires when EventBridge would, the handlers see the simulated time (keys
  * age, certificates count down), and the end says where every target stands.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/load-config';
 import { up, type UpResult } from '../src/local/stack/up';
-import { keyturn } from './support/cli';
+import { serviceNow } from '../src/status/target-status';
+import { keyturn, lastLine } from './support/cli';
 
 const DAY_MS = 86_400_000;
 
@@ -16,12 +17,17 @@ describe('keyturn up', () => {
   const lines: string[] = [];
   const RealDate = Date;
   const start = new Date('2026-12-05T21:40:00Z');
+  afterAll(async () => {
+    await result?.serving?.close();
+    // The real clock is back.
+    expect(Date).toBe(RealDate);
+  });
 
   it('runs 30 simulated days of the committed config on the demo account: each schedule fires as EventBridge would, grace periods pass on the clock', async () => {
     const config = loadConfig('keyturn.config.yml', { root: process.cwd() });
-    result = await up({ root: process.cwd(), config, demo: true, days: 30, start, out: (line) => lines.push(line) });
+    // Kept up after the run, for keyturn status and run --target below.
+    result = await up({ root: process.cwd(), config, demo: true, days: 30, start, keep: true, out: (line) => lines.push(line) });
 
-    expect(Date).toBe(RealDate);
     expect(result.executions.filter((e) => e.status !== 'SUCCEEDED')).toEqual([]);
     const of = (target: string) => result.executions.filter((e) => e.target === target);
     // The 08:00 UTC cron, and the deploy's rate(1 day) rules (from the deploy, 21:40).
@@ -59,6 +65,24 @@ describe('keyturn up', () => {
     expect(result.slack).toEqual({ total: 3 + digests, byKind: { 'rotation done': 3, 'expiry digest': digests } });
     expect(result.metrics.ServerCertificateMinDaysToExpiry).toMatchObject({ count: digests });
     expect(lines.some((l) => l.includes('"_aws"'))).toBe(false);
+  });
+
+  it('stays up with keep: keyturn status and keyturn run --target reach it through the AWS APIs, on its clock', async () => {
+    expect(process.env.AWS_ENDPOINT_URL).toBe(result.serving!.url);
+    const status = await keyturn('status', '--json');
+    expect(status.code, status.stderr).toBe(0);
+    const rows = JSON.parse(status.stdout) as { target: string; credentialAgeDays?: number; lastExecution?: { startDate: string } }[];
+    expect(rows.find((r) => r.target === 'media-signing-key')).toMatchObject({ credentialAgeDays: 28, lastExecution: { startDate: expect.stringMatching(/^2027-01-04T21:40/) } });
+
+    const run = await keyturn('run', '--target', 'media-signing-key', '--json');
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(lastLine(run.stdout))).toMatchObject({ rotated: false, reason: 'key is 28 days old; rotation due at 90 days' });
+  });
+
+  it("computes ages on the service's clock, as the SDK learned it from the Date header", () => {
+    const ahead = serviceNow({ config: { systemClockOffset: 400 * DAY_MS } });
+    expect(Math.round((ahead.getTime() - Date.now()) / DAY_MS)).toBe(400);
+    expect(Math.abs(serviceNow({ config: {} }).getTime() - Date.now())).toBeLessThan(1000);
   });
 
   it('refuses a number of days it cannot run, naming the flag', async () => {

@@ -4,7 +4,7 @@
  * maxKeyAgeDays) and the result of its last execution on the deployed state machine.
  */
 import { resolve } from 'node:path';
-import { statusTable, targetStatuses } from '../status/target-status';
+import { serviceNow, statusTable, targetStatuses } from '../status/target-status';
 import { parseFlags } from './args';
 import { readConfig } from './config';
 import type { Command } from './main';
@@ -19,7 +19,9 @@ export const statusCommand: Command = {
     if (!config) return 1;
     await requireCredentials();
     const { sfnClient, secretsManagerClient } = await import('../aws/clients');
-    const rows = await targetStatuses(config.targets, { states: sfnClient(), secrets: secretsManagerClient(), stage: values.stage ?? config.stage, now: new Date() });
+    const states = sfnClient();
+    // Ages on the service's clock: AWS's, or a local stack's simulated one (keyturn up --keep).
+    const rows = await targetStatuses(config.targets, { states, secrets: secretsManagerClient(), stage: values.stage ?? config.stage, now: () => serviceNow(states) });
     if (values.json) {
       process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
     } else {

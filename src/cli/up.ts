@@ -12,7 +12,7 @@ import { UsageError } from './usage-error';
 
 export const upCommand: Command = {
   summary: "run keyturn's stack on the embedded simulator: deploy it, then fire its schedules on a simulated clock",
-  usage: 'keyturn up [--demo] [--days 30] [--speed X] [--config FILE] [--root DIR]',
+  usage: 'keyturn up [--demo] [--days 30] [--speed X] [--keep [--port 4566]] [--config FILE] [--root DIR]',
   async run(args) {
     const { values } = parseFlags(args, {
       demo: { type: 'boolean', default: false },
@@ -20,7 +20,11 @@ export const upCommand: Command = {
       speed: { type: 'string' },
       config: { type: 'string' },
       root: { type: 'string' },
+      keep: { type: 'boolean', default: false },
+      port: { type: 'string', default: '4566' },
     });
+    const port = Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be an integer 0-65535, got '${values.port}'`);
     const days = Number(values.days);
     if (!Number.isInteger(days) || days < 1 || days > 3650) throw new UsageError(`--days must be a whole number of days, 1-3650, got '${values.days}'`);
     const speed = values.speed === undefined ? undefined : Number(values.speed);
@@ -39,6 +43,7 @@ export const upCommand: Command = {
       demo: values.demo,
       days,
       ...(speed !== undefined ? { speed } : {}),
+      ...(values.keep ? { keep: true, port } : {}),
       out,
       ...(tty ? { progress: (line: string) => process.stdout.write(`\r\x1b[K${line}`) } : {}),
     });
@@ -51,6 +56,18 @@ export const upCommand: Command = {
     out(`Slack: ${result.slack.total} messages (${Object.entries(result.slack.byKind).map(([kind, n]) => `${n} ${kind}`).join(', ') || 'none'})`);
     const metrics = Object.entries(result.metrics);
     if (metrics.length) out(`Metrics: ${metrics.map(([name, m]) => `${name} ${m.count}× (min ${m.min}, max ${m.max}, last ${m.last})`).join('; ')}`);
+    if (result.serving) {
+      out('');
+      out(`The stack stays up, its clock at the end of the run (Ctrl-C stops it). In another shell:`);
+      out(`  export AWS_ENDPOINT_URL=${result.serving.url} AWS_REGION=${process.env.AWS_REGION ?? 'us-east-1'} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test`);
+      out(`  ./bin/keyturn.js status${values.config ? ` --config ${values.config}` : ''}`);
+      out(`  ./bin/keyturn.js run --target ${config.targets.find((t) => t.enabled)?.name ?? '<target>'}`);
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', () => resolve());
+        process.once('SIGTERM', () => resolve());
+      });
+      await result.serving.close();
+    }
     return failed.length ? 1 : 0;
   },
 };

@@ -34,19 +34,21 @@ export interface StatusDeps {
   states: StatesClient;
   secrets: Pick<SecretsManagerClient, 'send'>;
   stage: string;
-  now: Date;
+  /** The time ages are computed at; a function is asked after the first call (the service's clock: serviceNow). */
+  now: Date | (() => Date);
   /** Executions examined per state machine to find a target's last one (default 50; Slack, which must answer within 3 seconds, looks at fewer). */
   recentExecutions?: number;
 }
 
 export async function targetStatuses(targets: readonly StatusTarget[], deps: StatusDeps): Promise<TargetStatus[]> {
   const machines = await stateMachinesByName(deps.states);
+  const now = typeof deps.now === 'function' ? deps.now() : deps.now;
   // Each target's reads are independent: they go out together.
   return Promise.all(
     targets.map(async (target) => {
       const row: TargetStatus = { target: target.name, workflow: target.workflow, schedule: !target.enabled ? 'disabled' : (target.schedule ?? 'manual') };
       const secretId = target.input.secretId;
-      if (typeof secretId === 'string') Object.assign(row, await rotationAge(deps, secretId, maxKeyAgeDays(target)));
+      if (typeof secretId === 'string') Object.assign(row, await rotationAge({ ...deps, now }, secretId, maxKeyAgeDays(target)));
       const arn = machines.get(stateMachineName(target.workflow, deps.stage));
       if (!arn) row.problem = `not deployed (${stateMachineName(target.workflow, deps.stage)})`;
       else {
@@ -64,7 +66,7 @@ function maxKeyAgeDays(target: StatusTarget): number {
 }
 
 /** The AWSCURRENT version's creation is the last rotation (the rotation protocol promotes a new version). */
-async function rotationAge(deps: StatusDeps, secretId: string, maxAgeDays: number): Promise<Partial<TargetStatus>> {
+async function rotationAge(deps: Pick<StatusDeps, 'secrets'> & { now: Date }, secretId: string, maxAgeDays: number): Promise<Partial<TargetStatus>> {
   try {
     const versions = await deps.secrets.send(new ListSecretVersionIdsCommand({ SecretId: secretId }));
     const current = versions.Versions?.find((v) => v.VersionStages?.includes('AWSCURRENT'));
@@ -112,4 +114,13 @@ export function statusTable(rows: readonly TargetStatus[]): string[] {
   ];
   const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
   return table.map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());
+}
+
+/**
+ * The service's time, as the SDK learned it from the responses' Date header (it corrects its
+ * signing clock by the same offset when they differ by more than five minutes): on AWS, about
+ * this machine's time; against keyturn up's simulated clock, the simulated time.
+ */
+export function serviceNow(client: { config: { systemClockOffset?: number } }): Date {
+  return new Date(Date.now() + (client.config.systemClockOffset ?? 0));
 }

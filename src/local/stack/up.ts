@@ -46,6 +46,13 @@ export interface UpOptions {
   out: (line: string) => void;
   /** A progress line, replaced as the clock runs (an interactive terminal). */
   progress?: (line: string) => void;
+  /**
+   * Keep the stack up after the run, its clock stopped at the end: `keyturn status` and
+   * `keyturn run --target` reach it through AWS_ENDPOINT_URL until `serving.close()`.
+   */
+  keep?: boolean;
+  /** The simulator's port (default: any free one). */
+  port?: number;
 }
 
 export interface ExecutionLine {
@@ -63,6 +70,8 @@ export interface UpResult {
   metrics: MetricsSummary;
   simulatedDays: number;
   wallMs: number;
+  /** With `keep`: where the stack answers, and how to stop it. */
+  serving?: { url: string; close(): Promise<void> };
 }
 
 interface ScheduledTarget {
@@ -80,9 +89,10 @@ export async function up(options: UpOptions): Promise<UpResult> {
   const clock = new SimulatedClock().install(options.start);
   const metrics = captureMetrics();
   // Wait states (grace periods) move the simulated clock on, at once.
-  const sim = await startSimulator({ port: 0, executor: runnerExecutor({ root: options.root, skipWaits: true, clock }) });
+  const sim = await startSimulator({ port: options.port ?? 0, executor: runnerExecutor({ root: options.root, skipWaits: true, clock }) });
   const previousEndpoint = process.env.AWS_ENDPOINT_URL;
   process.env.AWS_ENDPOINT_URL = sim.url;
+  let kept = false;
   try {
     const settings = { endpoint: sim.url, region: process.env.AWS_REGION ?? 'us-east-1' };
     const states = new SFNClient(settings);
@@ -121,9 +131,18 @@ export async function up(options: UpOptions): Promise<UpResult> {
 
     const statuses = await targetStatuses(options.config.targets, { states, secrets, stage: options.config.stage, now: clock.now() });
     const slack = slackSummary(((await (await fetch(`${sim.url}/_sim/slack`)).json()) as { messages: SlackMessage[] }).messages);
-    return { executions, statuses, slack, metrics: metrics.summary(), simulatedDays: options.days, wallMs: performance.now() - began };
+    const result: UpResult = { executions, statuses, slack, metrics: metrics.summary(), simulatedDays: options.days, wallMs: performance.now() - began };
+    if (options.keep) {
+      result.serving = { url: sim.url, close: stop };
+      kept = true;
+    }
+    return result;
   } finally {
     metrics.stop();
+    if (!kept) await stop();
+  }
+
+  async function stop(): Promise<void> {
     if (previousEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL;
     else process.env.AWS_ENDPOINT_URL = previousEndpoint;
     await sim.close();
