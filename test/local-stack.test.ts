@@ -41,7 +41,7 @@ describe('keyturn up', () => {
     expect(of('media-uploads-bucket-key')[0]).toMatchObject({ at: '2026-12-07 21:40', summary: expect.stringMatching(/^rotated: new AKIA\w+$/) });
     expect(of('orders-backend-client-cert')[0]).toMatchObject({ at: '2026-12-08 21:40', summary: expect.stringMatching(/^rotated: new \w{10}$/) });
     expect(cloudfront.length).toBeGreaterThanOrEqual(27);
-    expect(lines).toContain(`  deployed 5 state machines and 4 schedules`);
+    expect(lines).toContain(`  deployed 5 state machines and 4 schedules (stage dev)`);
   });
 
   it('runs every handler on the simulated clock: a key ages a day a day, certificates count down', () => {

@@ -34,7 +34,8 @@ const DAY_MS = 86_400_000;
 
 export interface UpOptions {
   root: string;
-  config: KeyturnConfig;
+  /** The stack's config, or a function that seeds a world of its own and returns the config for it (the soak). */
+  config: KeyturnConfig | ((simUrl: string) => Promise<KeyturnConfig>);
   /** Seed the demo account first (the resources keyturn.config.yml names). */
   demo: boolean;
   /** How many simulated days to run. */
@@ -53,6 +54,8 @@ export interface UpOptions {
   keep?: boolean;
   /** The simulator's port (default: any free one). */
   port?: number;
+  /** Before each firing, on the clock at its time (the soak injects faults and checks the world here). */
+  beforeFiring?: (firing: { at: Date; target: string; workflow: string; simUrl: string }) => Promise<void>;
 }
 
 export interface ExecutionLine {
@@ -99,16 +102,17 @@ export async function up(options: UpOptions): Promise<UpResult> {
     const eventBridge = new EventBridgeClient(settings);
     const secrets = new SecretsManagerClient(settings);
     const start = clock.now();
-    options.out(`keyturn up: stage ${options.config.stage} on the simulator at ${sim.url}, clock at ${iso(start)} UTC`);
+    options.out(`keyturn up: on the simulator at ${sim.url}, clock at ${iso(start)} UTC`);
     if (options.demo) {
       for (const scenario of scenarios) await scenario.seed(sim.url);
       await fetch(`${sim.url}/_sim/slack`, { method: 'DELETE' });
       options.out(`  seeded the demo account (${scenarios.length} scenarios: src/local/demo/)`);
     }
-    const deployed = await deploy(options, states, eventBridge);
-    options.out(`  deployed ${deployed.machines} state machines and ${deployed.rules} schedules`);
+    const config = typeof options.config === 'function' ? await options.config(sim.url) : options.config;
+    const deployed = await deploy(options.root, config, states, eventBridge);
+    options.out(`  deployed ${deployed.machines} state machines and ${deployed.rules} schedules (stage ${config.stage})`);
 
-    const scheduled = await readSchedules(eventBridge, options.config.stage, start);
+    const scheduled = await readSchedules(eventBridge, config.stage, start);
     const end = new Date(start.getTime() + options.days * DAY_MS);
     const executions: ExecutionLine[] = [];
     let lastAt = start;
@@ -122,6 +126,7 @@ export async function up(options: UpOptions): Promise<UpResult> {
       lastAt = at;
       clock.set(at);
       options.progress?.(`  simulated ${iso(at)} UTC: day ${Math.floor((at.getTime() - start.getTime()) / DAY_MS) + 1} of ${options.days}`);
+      await options.beforeFiring?.({ at, target: due.target, workflow: due.workflow, simUrl: sim.url });
       const line = await fire(states, due, at);
       executions.push(line);
       options.out(`  ${line.at}  ${line.target.padEnd(28)} ${line.workflow.padEnd(28)} ${line.status.padEnd(9)} ${line.summary}`);
@@ -129,7 +134,7 @@ export async function up(options: UpOptions): Promise<UpResult> {
     }
     clock.set(end);
 
-    const statuses = await targetStatuses(options.config.targets, { states, secrets, stage: options.config.stage, now: clock.now() });
+    const statuses = await targetStatuses(config.targets, { states, secrets, stage: config.stage, now: clock.now() });
     const slack = slackSummary(((await (await fetch(`${sim.url}/_sim/slack`)).json()) as { messages: SlackMessage[] }).messages);
     const result: UpResult = { executions, statuses, slack, metrics: metrics.summary(), simulatedDays: options.days, wallMs: performance.now() - began };
     if (options.keep) {
@@ -151,8 +156,7 @@ export async function up(options: UpOptions): Promise<UpResult> {
 }
 
 /** The state machines and the schedules the deploy would create, created through the simulator's APIs. */
-async function deploy(options: UpOptions, states: SFNClient, eventBridge: EventBridgeClient): Promise<{ machines: number; rules: number }> {
-  const { root, config } = options;
+async function deploy(root: string, config: KeyturnConfig, states: SFNClient, eventBridge: EventBridgeClient): Promise<{ machines: number; rules: number }> {
   const machines: DeployedMachine[] = listWorkflows(root).map((workflow) => ({ workflow, key: workflow, name: stateMachineName(workflow, config.stage) }));
   const arns = new Map<string, string>();
   for (const machine of machines) {
