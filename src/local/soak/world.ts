@@ -86,7 +86,8 @@ export async function seedDenseWorld(simUrl: string): Promise<SoakWorld> {
     await iam.send(new UploadServerCertificateCommand({ ServerCertificateName: name, CertificateBody: cert.certificatePem, PrivateKey: cert.privateKeyPem }));
   }
   targets.push(target('soak-expiry', 'check-iam-cert-expiry', { thresholdsDays: [30, 7, 1] }, 'cron(0 8 * * ? *)'));
-  const renewed = await selfSignedCertificate('soak-www.example.com', new Date(now - DAY_MS), new Date(now + 400 * DAY_MS));
+  // Valid past the soak's two years: the import of a certificate that has expired is refused.
+  const renewed = await selfSignedCertificate('soak-www.example.com', new Date(now - DAY_MS), new Date(now + 1000 * DAY_MS));
   await secrets.send(new CreateSecretCommand({ Name: 'keyturn/certificates/soak-www', SecretString: JSON.stringify({ certificateBody: renewed.certificatePem, privateKey: renewed.privateKeyPem }) }));
   targets.push(target('soak-import', 'import-iam-server-cert', { sourceSecretId: 'keyturn/certificates/soak-www', serverCertificateName: 'soak-www-renewed', renews: 'soak-www' }, 'cron(30 9 * * ? *)'));
 

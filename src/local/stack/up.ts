@@ -56,6 +56,8 @@ export interface UpOptions {
   port?: number;
   /** Before each firing, on the clock at its time (the soak injects faults and checks the world here). */
   beforeFiring?: (firing: { at: Date; target: string; workflow: string; simUrl: string }) => Promise<void>;
+  /** After each execution ends. */
+  afterExecution?: (line: ExecutionLine) => void;
 }
 
 export interface ExecutionLine {
@@ -129,6 +131,7 @@ export async function up(options: UpOptions): Promise<UpResult> {
       await options.beforeFiring?.({ at, target: due.target, workflow: due.workflow, simUrl: sim.url });
       const line = await fire(states, due, at);
       executions.push(line);
+      options.afterExecution?.(line);
       options.out(`  ${line.at}  ${line.target.padEnd(28)} ${line.workflow.padEnd(28)} ${line.status.padEnd(9)} ${line.summary}`);
       due.next = due.schedule.next(clock.now());
     }
@@ -189,9 +192,10 @@ async function readSchedules(eventBridge: EventBridgeClient, stage: string, crea
       const schedule = scheduleOf(described.ScheduleExpression!, createdAt);
       for (const target of (await eventBridge.send(new ListTargetsByRuleCommand({ Rule: rule.Name }))).Targets ?? []) {
         const input = target.Input ?? '{}';
-        const parsed = JSON.parse(input) as { target?: string };
         const workflow = /:stateMachine:keyturn-(.+)-[^-]+$/.exec(target.Arn ?? '')?.[1] ?? '?';
-        out.push({ rule: rule.Name, target: parsed.target ?? rule.Name, workflow, stateMachineArn: target.Arn!, input, schedule, next: schedule.next(createdAt) });
+        // The deploy names a target's rule keyturn-<target>-<stage> (src/config/deploy-resources.ts).
+        const name = rule.Name.slice('keyturn-'.length, -(stage.length + 1));
+        out.push({ rule: rule.Name, target: name, workflow, stateMachineArn: target.Arn!, input, schedule, next: schedule.next(createdAt) });
       }
     }
     nextToken = page.NextToken;
