@@ -118,9 +118,14 @@ export function statusTable(rows: readonly TargetStatus[]): string[] {
 
 /**
  * The service's time, as the SDK learned it from the responses' Date header (it corrects its
- * signing clock by the same offset when they differ by more than five minutes): on AWS, about
- * this machine's time; against keyturn up's simulated clock, the simulated time.
+ * signing clock by the same offset when they differ by five minutes or more): on AWS, this
+ * machine's time; against keyturn up's simulated clock, the simulated time.
  */
 export function serviceNow(client: { config: { systemClockOffset?: number } }): Date {
-  return new Date(Date.now() + (client.config.systemClockOffset ?? 0));
+  const offset = client.config.systemClockOffset ?? 0;
+  // Within the SDK's own five minutes the offset is the Date header's rounding, not a clock apart.
+  return new Date(Date.now() + (Math.abs(offset) >= SKEW_MS ? offset : 0));
 }
+
+/** The SDK corrects its clock when the service's differs by five minutes or more. */
+const SKEW_MS = 300_000;
