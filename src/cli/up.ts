@@ -12,7 +12,7 @@ import { UsageError } from './usage-error';
 
 export const upCommand: Command = {
   summary: "run keyturn's stack on the embedded simulator: deploy it, then fire its schedules on a simulated clock",
-  usage: 'keyturn up [--demo] [--days 30] [--speed X] [--keep [--port 4566]] [--config FILE] [--root DIR]',
+  usage: 'keyturn up [--demo | --state FILE] [--days 30] [--speed X] [--keep] [--port 4566] [--config FILE] [--root DIR]',
   async run(args) {
     const { values } = parseFlags(args, {
       demo: { type: 'boolean', default: false },
@@ -21,10 +21,12 @@ export const upCommand: Command = {
       config: { type: 'string' },
       root: { type: 'string' },
       keep: { type: 'boolean', default: false },
+      state: { type: 'string' },
       port: { type: 'string', default: '4566' },
     });
     const port = Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be an integer 0-65535, got '${values.port}'`);
+    if (values.demo && values.state) throw new UsageError('--demo seeds a fresh world; --state runs against a saved one: give one of them');
     const days = Number(values.days);
     if (!Number.isInteger(days) || days < 1 || days > 3650) throw new UsageError(`--days must be a whole number of days, 1-3650, got '${values.days}'`);
     const speed = values.speed === undefined ? undefined : Number(values.speed);
@@ -43,7 +45,11 @@ export const upCommand: Command = {
       demo: values.demo,
       days,
       ...(speed !== undefined ? { speed } : {}),
-      ...(values.keep ? { keep: true, port } : {}),
+      // A saved world holds URLs with the port it was made on (its Slack webhook): --state keeps
+      // keyturn sim's port, as --keep does, and a fresh run takes any free one.
+      ...(values.keep || values.state ? { port } : {}),
+      ...(values.keep ? { keep: true } : {}),
+      ...(values.state ? { stateFile: resolve(values.state) } : {}),
       out,
       ...(tty ? { progress: (line: string) => process.stdout.write(`\r\x1b[K${line}`) } : {}),
     });

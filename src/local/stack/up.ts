@@ -54,6 +54,8 @@ export interface UpOptions {
   keep?: boolean;
   /** The simulator's port (default: any free one). */
   port?: number;
+  /** A world saved by `keyturn sim --state FILE` (or an earlier `keyturn up --state FILE`): run against it, and keep it there. */
+  stateFile?: string;
   /** Before each firing, on the clock at its time (the soak injects faults and checks the world here). */
   beforeFiring?: (firing: { at: Date; target: string; workflow: string; simUrl: string }) => Promise<void>;
   /** After each execution ends. */
@@ -94,7 +96,11 @@ export async function up(options: UpOptions): Promise<UpResult> {
   const clock = new SimulatedClock().install(options.start);
   const metrics = captureMetrics();
   // Wait states (grace periods) move the simulated clock on, at once.
-  const sim = await startSimulator({ port: options.port ?? 0, executor: runnerExecutor({ root: options.root, skipWaits: true, clock }) });
+  const sim = await startSimulator({
+    port: options.port ?? 0,
+    executor: runnerExecutor({ root: options.root, skipWaits: true, clock }),
+    ...(options.stateFile ? { stateFile: options.stateFile } : {}),
+  });
   const previousEndpoint = process.env.AWS_ENDPOINT_URL;
   process.env.AWS_ENDPOINT_URL = sim.url;
   let kept = false;
