@@ -1,11 +1,13 @@
 /**
  * keyturn's Slack interactivity endpoint (a Lambda Function URL): every request is verified as
  * Slack's before anything is read from it (401 and nothing started otherwise), Slack's retries of
- * a request already handled are acknowledged and ignored, and a verified click is authorised
- * (src/interactivity/access.ts) before it acts. The answer goes back within Slack's 3 seconds:
- * the actions here are one or two Step Functions calls; what happened is then said by replacing
- * the message through its response_url (who did what, and when), or, to the one user refused, in
- * an ephemeral reply. Slack failing to take that follow-up changes nothing that was done.
+ * a request already handled are acknowledged and ignored. A verified click (Retry, Snooze, Import
+ * renewed, Rotate anyway) or `/keyturn` command (./commands.ts) is authorised by the config's rules
+ * (src/interactivity/access.ts); Approve and Reject by the waiting approval's own approvers
+ * (./approve.ts). The answer goes back within Slack's 3 seconds: the actions are a few AWS calls
+ * (a command's dry run gets 2 seconds); what happened is then said by replacing the message
+ * through its response_url (who did what, and when), or, to the one user refused, in an ephemeral
+ * reply. Slack failing to take that follow-up changes nothing that was done.
  */
 import * as z from '../zod';
 import type { Log } from '../logger';

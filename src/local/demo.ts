@@ -100,7 +100,7 @@ function slackText(body: unknown): string {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  // `npm start` ends with the approval gate's run alone (after keyturn up's year); `npm run demo` runs every scenario.
+  // `npm start` opens with the approval gate's run alone (keyturn up's year follows); `npm run demo` runs every scenario.
   const only = process.argv[2];
   if (only !== undefined && only !== 'approval') throw new Error(`usage: tsx src/local/demo.ts [approval], not '${only}'`);
   process.exitCode = await runDemo(only === 'approval' ? [approveCloudfrontRotationScenario] : demoRuns);
