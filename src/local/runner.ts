@@ -452,6 +452,20 @@ function callbackSeconds(value: unknown, field: string, state: string): number |
 function withLocalCallbacks(definition: AslDefinition, tasks: Map<string, TaskFunction>): AslDefinition {
   const callbacks = new Set([...tasks].filter(([, t]) => t.callback).map(([name]) => name));
   if (!callbacks.size) return definition;
+  return mapStates(definition, (name, state) => {
+    if (!callbacks.has(name)) return state;
+    const { TimeoutSeconds, TimeoutSecondsPath, HeartbeatSeconds, HeartbeatSecondsPath, ...rest } = state;
+    const parameters = {
+      ...rest.Parameters,
+      ...(TimeoutSecondsPath !== undefined ? { [`${CALLBACK_TIMEOUT_PARAMETER}.$`]: TimeoutSecondsPath } : TimeoutSeconds !== undefined ? { [CALLBACK_TIMEOUT_PARAMETER]: TimeoutSeconds } : {}),
+      ...(HeartbeatSecondsPath !== undefined ? { [`${CALLBACK_HEARTBEAT_PARAMETER}.$`]: HeartbeatSecondsPath } : HeartbeatSeconds !== undefined ? { [CALLBACK_HEARTBEAT_PARAMETER]: HeartbeatSeconds } : {}),
+    };
+    return { ...rest, Parameters: parameters, TimeoutSeconds: MAX_TIMER_SECONDS };
+  });
+}
+
+/** `definition` with `change` applied to each state, those inside Map and Parallel states too. */
+function mapStates(definition: AslDefinition, change: (name: string, state: AslState) => AslState): AslDefinition {
   const rewrite = (machine: AslDefinition): AslDefinition => ({
     ...machine,
     States: Object.fromEntries(
@@ -459,14 +473,7 @@ function withLocalCallbacks(definition: AslDefinition, tasks: Map<string, TaskFu
         if (state.ItemProcessor) return [name, { ...state, ItemProcessor: rewrite(state.ItemProcessor) }];
         if (state.Iterator) return [name, { ...state, Iterator: rewrite(state.Iterator) }];
         if (state.Branches) return [name, { ...state, Branches: state.Branches.map(rewrite) }];
-        if (!callbacks.has(name)) return [name, state];
-        const { TimeoutSeconds, TimeoutSecondsPath, HeartbeatSeconds, HeartbeatSecondsPath, ...rest } = state;
-        const parameters = {
-          ...rest.Parameters,
-          ...(TimeoutSecondsPath !== undefined ? { [`${CALLBACK_TIMEOUT_PARAMETER}.$`]: TimeoutSecondsPath } : TimeoutSeconds !== undefined ? { [CALLBACK_TIMEOUT_PARAMETER]: TimeoutSeconds } : {}),
-          ...(HeartbeatSecondsPath !== undefined ? { [`${CALLBACK_HEARTBEAT_PARAMETER}.$`]: HeartbeatSecondsPath } : HeartbeatSeconds !== undefined ? { [CALLBACK_HEARTBEAT_PARAMETER]: HeartbeatSeconds } : {}),
-        };
-        return [name, { ...rest, Parameters: parameters, TimeoutSeconds: MAX_TIMER_SECONDS }];
+        return [name, change(name, state)];
       }),
     ),
   });
@@ -478,22 +485,13 @@ const CLOCKED_WAIT_RESOURCE = `arn:aws:lambda:us-east-1:${LOCAL_ACCOUNT_ID}:func
 
 /** Each Wait with Seconds or SecondsPath becomes a Task that moves the simulated clock on (`names` collects them). */
 function withClockedWaits(definition: AslDefinition, names: Set<string>): AslDefinition {
-  const rewrite = (machine: AslDefinition): AslDefinition => ({
-    ...machine,
-    States: Object.fromEntries(
-      Object.entries(machine.States).map(([name, state]): [string, AslState] => {
-        if (state.ItemProcessor) return [name, { ...state, ItemProcessor: rewrite(state.ItemProcessor) }];
-        if (state.Iterator) return [name, { ...state, Iterator: rewrite(state.Iterator) }];
-        if (state.Branches) return [name, { ...state, Branches: state.Branches.map(rewrite) }];
-        if (state.Type !== 'Wait' || (state.Seconds === undefined && state.SecondsPath === undefined)) return [name, state];
-        names.add(name);
-        const { Seconds, SecondsPath, Type: _wait, ...flow } = state;
-        const parameters = SecondsPath !== undefined ? { 'seconds.$': SecondsPath } : { seconds: Seconds };
-        return [name, { ...flow, Type: 'Task', Resource: CLOCKED_WAIT_RESOURCE, Parameters: parameters, ResultPath: null }];
-      }),
-    ),
+  return mapStates(definition, (name, state) => {
+    if (state.Type !== 'Wait' || (state.Seconds === undefined && state.SecondsPath === undefined)) return state;
+    names.add(name);
+    const { Seconds, SecondsPath, Type: _wait, ...flow } = state;
+    const parameters = SecondsPath !== undefined ? { 'seconds.$': SecondsPath } : { seconds: Seconds };
+    return { ...flow, Type: 'Task', Resource: CLOCKED_WAIT_RESOURCE, Parameters: parameters, ResultPath: null };
   });
-  return rewrite(definition);
 }
 
 /** `value` with every string equal to `from` replaced by `to`, at any depth. */
