@@ -37,9 +37,19 @@ export const upCommand: Command = {
     // Only the simulator: dummy credentials, handler logs at WARN.
     isolateFromRealAws('WARN');
     const { up } = await import('../local/stack/up');
+    /** The run, or undefined (said in one line) when the simulator cannot listen on the port asked for. */
+    const runUp = async (options: Parameters<typeof up>[0]) => {
+      try {
+        return await up(options);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+        process.stderr.write(`keyturn up: port ${options.port} is in use (a keyturn sim?): give another with --port, or stop what listens there\n`);
+        return undefined;
+      }
+    };
     const tty = process.stdout.isTTY === true;
     const out = (line: string) => process.stdout.write(`${tty ? '\r\x1b[K' : ''}${line}\n`);
-    const result = await up({
+    const result = await runUp({
       root,
       config,
       demo: values.demo,
@@ -53,6 +63,7 @@ export const upCommand: Command = {
       out,
       ...(tty ? { progress: (line: string) => process.stdout.write(`\r\x1b[K${line}`) } : {}),
     });
+    if (!result) return 2;
     const failed = result.executions.filter((e) => e.status !== 'SUCCEEDED');
     out('');
     out(`${result.simulatedDays} simulated days in ${(result.wallMs / 1000).toFixed(1)} s: ${result.executions.length} executions, ${failed.length} not succeeded`);

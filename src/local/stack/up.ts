@@ -95,12 +95,20 @@ export async function up(options: UpOptions): Promise<UpResult> {
   const began = performance.now();
   const clock = new SimulatedClock().install(options.start);
   const metrics = captureMetrics();
-  // Wait states (grace periods) move the simulated clock on, at once.
-  const sim = await startSimulator({
-    port: options.port ?? 0,
-    executor: runnerExecutor({ root: options.root, skipWaits: true, clock }),
-    ...(options.stateFile ? { stateFile: options.stateFile } : {}),
-  });
+  let sim: Awaited<ReturnType<typeof startSimulator>>;
+  try {
+    // Wait states (grace periods) move the simulated clock on, at once.
+    sim = await startSimulator({
+      port: options.port ?? 0,
+      executor: runnerExecutor({ root: options.root, skipWaits: true, clock }),
+      ...(options.stateFile ? { stateFile: options.stateFile } : {}),
+    });
+  } catch (error) {
+    // A port in use, an unreadable state file: this process gets its own clock and output back.
+    metrics.stop();
+    clock.uninstall();
+    throw error;
+  }
   const previousEndpoint = process.env.AWS_ENDPOINT_URL;
   process.env.AWS_ENDPOINT_URL = sim.url;
   let kept = false;
