@@ -76,7 +76,7 @@ export const upCommand: Command = {
     if (result.serving) {
       out('');
       out(`The stack stays up, its clock at the end of the run (Ctrl-C stops it). In another shell:`);
-      out(`  export AWS_ENDPOINT_URL=${result.serving.url} AWS_REGION=${process.env.AWS_REGION ?? 'us-east-1'} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test`);
+      out(`  export AWS_ENDPOINT_URL=${result.serving.url} AWS_REGION=${result.serving.region} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test`);
       out(`  ./bin/keyturn.js status${values.config ? ` --config ${values.config}` : ''}`);
       out(`  ./bin/keyturn.js run --target ${config.targets.find((t) => t.enabled)?.name ?? '<target>'}`);
       await new Promise<void>((resolve) => {

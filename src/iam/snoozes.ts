@@ -7,23 +7,22 @@
  * and Slack user ids only.
  */
 import {
-  CreateSecretCommand,
   GetSecretValueCommand,
-  PutSecretValueCommand,
-  ResourceExistsException,
   ResourceNotFoundException,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import * as z from '../zod';
 import type { Log } from '../logger';
 import { translateSecretsError } from '../secrets/credential-store';
+import { writeStateSecret } from '../secrets/state-secret';
+import { slackUserIdField } from '../validation';
 
 export const SNOOZE_SECRET_ID = 'keyturn/state/check-iam-cert-expiry-snoozes';
 /** How long one click snoozes a certificate. */
 export const SNOOZE_DAYS = 7;
 
 // `by` is a Slack user id, which the digest turns into a mention: anything else makes the document unreadable.
-const snoozeSchema = z.object({ name: z.string(), until: z.string(), by: z.string().check(z.regex(/^[UW][A-Z0-9]{2,20}$/)), at: z.string() });
+const snoozeSchema = z.object({ name: z.string(), until: z.string(), by: slackUserIdField(), at: z.string() });
 const documentSchema = z.object({ version: z.literal(1), snoozes: z.record(z.string(), snoozeSchema) });
 
 export type Snooze = z.output<typeof snoozeSchema>;
@@ -72,19 +71,12 @@ export async function snoozeCertificate(
 ): Promise<Snooze> {
   const snooze: Snooze = { name: certificate.name, until: new Date(now.getTime() + SNOOZE_DAYS * 86_400_000).toISOString(), by, at: now.toISOString() };
   const snoozes = { ...inForce(await readSnoozes(secrets, secretId), now), [certificate.arn]: snooze };
-  const value = JSON.stringify({ version: 1, snoozes });
-  try {
-    await secrets.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: value }));
-  } catch (error) {
-    if (!(error instanceof ResourceNotFoundException)) throw translateSecretsError(error, secretId);
-    try {
-      await secrets.send(new CreateSecretCommand({ Name: secretId, SecretString: value, Description: 'keyturn: expiry-digest snoozes from Slack', Tags: [{ Key: 'managed-by', Value: 'keyturn' }] }));
-    } catch (createError) {
-      // Created by a click at the same moment: write over it.
-      if (!(createError instanceof ResourceExistsException)) throw translateSecretsError(createError, secretId);
-      await secrets.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: value }));
-    }
-  }
+  // A click at the same moment may have created it first: this one writes over it.
+  await writeStateSecret(secrets, secretId, JSON.stringify({ version: 1, snoozes }), {
+    description: 'keyturn: expiry-digest snoozes from Slack',
+    expect: 'existing',
+    tags: [{ Key: 'managed-by', Value: 'keyturn' }],
+  });
   log.info('certificate snoozed', { certificateArn: certificate.arn, until: snooze.until, by });
   return snooze;
 }

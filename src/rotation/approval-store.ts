@@ -6,17 +6,11 @@
  * endpoint bundle it without the Slack message builder.
  */
 import { createHash } from 'node:crypto';
-import {
-  CreateSecretCommand,
-  DeleteSecretCommand,
-  GetSecretValueCommand,
-  PutSecretValueCommand,
-  ResourceExistsException,
-  ResourceNotFoundException,
-} from '@aws-sdk/client-secrets-manager';
+import { DeleteSecretCommand, GetSecretValueCommand, ResourceNotFoundException } from '@aws-sdk/client-secrets-manager';
 import * as z from '../zod';
 import type { Log } from '../logger';
 import { translateSecretsError, type SecretsClient } from '../secrets/credential-store';
+import { writeStateSecret } from '../secrets/state-secret';
 import { slackUserIdField, targetNameField } from '../validation';
 import type { ApprovalConfig } from './config';
 
@@ -48,18 +42,10 @@ export type PendingApproval = z.output<typeof pendingApprovalSchema>;
 
 /** Creates the approval's secret, or (a retried Task: a new token) replaces its value. */
 export async function keepPendingApproval(secrets: SecretsClient, pending: PendingApproval): Promise<void> {
-  const name = approvalSecretName(pending.executionArn);
-  const value = JSON.stringify(pending);
-  try {
-    await secrets.send(new CreateSecretCommand({ Name: name, SecretString: value, Description: `keyturn: a rotation waiting for approval (${pending.gate})` }));
-  } catch (error) {
-    if (!(error instanceof ResourceExistsException)) throw translateSecretsError(error, name);
-    try {
-      await secrets.send(new PutSecretValueCommand({ SecretId: name, SecretString: value }));
-    } catch (again) {
-      throw translateSecretsError(again, name);
-    }
-  }
+  await writeStateSecret(secrets, approvalSecretName(pending.executionArn), JSON.stringify(pending), {
+    description: `keyturn: a rotation waiting for approval (${pending.gate})`,
+    expect: 'new',
+  });
 }
 
 /**

@@ -78,7 +78,7 @@ export interface UpResult {
   simulatedDays: number;
   wallMs: number;
   /** With `keep`: where the stack answers, and how to stop it. */
-  serving?: { url: string; close(): Promise<void> };
+  serving?: { url: string; region: string; close(): Promise<void> };
 }
 
 interface ScheduledTarget {
@@ -141,7 +141,7 @@ export async function up(options: UpOptions): Promise<UpResult> {
       if (options.speed) await new Promise((resolve) => setTimeout(resolve, (at.getTime() - lastAt.getTime()) / options.speed!));
       lastAt = at;
       clock.set(at);
-      options.progress?.(`  simulated ${iso(at)} UTC: day ${Math.floor((at.getTime() - start.getTime()) / DAY_MS) + 1} of ${options.days}`);
+      options.progress?.(`  simulated ${iso(at)} UTC: day ${Math.max(1, Math.ceil((at.getTime() - start.getTime()) / DAY_MS))} of ${options.days}`);
       await options.beforeFiring?.({ at, target: due.target, workflow: due.workflow, simUrl: sim.url });
       const line = await fire(states, due, at);
       executions.push(line);
@@ -155,7 +155,7 @@ export async function up(options: UpOptions): Promise<UpResult> {
     const slack = slackSummary(((await (await fetch(`${sim.url}/_sim/slack`)).json()) as { messages: SlackMessage[] }).messages);
     const result: UpResult = { executions, statuses, slack, metrics: metrics.summary(), simulatedDays: options.days, wallMs: performance.now() - began };
     if (options.keep) {
-      result.serving = { url: sim.url, close: stop };
+      result.serving = { url: sim.url, region: settings.region, close: stop };
       kept = true;
     }
     return result;

@@ -7,7 +7,7 @@
  */
 import { AwsError, type ServiceModule, type SimContext, type SimResponse } from '../protocol';
 import { slice } from '../state';
-import { awsJson, epochSeconds, readJsonInput, renderAwsJsonError, routeByTarget, type JsonInput } from '../aws-json';
+import { awsJson, readJsonInput, renderAwsJsonError, routeByTarget, type JsonInput } from '../aws-json';
 
 const TARGET_PREFIX = 'AWSEvents.';
 const OPERATIONS = new Set(['PutRule', 'PutTargets', 'DescribeRule', 'ListRules', 'ListTargetsByRule', 'RemoveTargets', 'DeleteRule']);
@@ -32,8 +32,6 @@ export interface StoredRule {
   EventPattern?: string;
   State: 'ENABLED' | 'DISABLED';
   Description?: string;
-  /** When PutRule first created it (a rate schedule counts from here). */
-  createdAt: number;
   targets: RuleTarget[];
 }
 
@@ -42,11 +40,6 @@ interface EventsState {
 }
 
 const eventsState = (ctx: SimContext) => slice<EventsState>(ctx.state, 'events', () => ({ rules: {} }));
-
-/** The rules of the simulator's own account and region (the local stack fires them). */
-export function storedRules(ctx: Pick<SimContext, 'state'>): StoredRule[] {
-  return Object.values(eventsState(ctx as SimContext).rules);
-}
 
 export const events: ServiceModule = {
   service: 'events',
@@ -101,7 +94,6 @@ function putRule(input: JsonInput, ctx: SimContext): SimResponse {
     ...(pattern !== undefined ? { EventPattern: pattern } : {}),
     State: state,
     ...(typeof input.Description === 'string' ? { Description: input.Description } : {}),
-    createdAt: existing?.createdAt ?? ctx.now(),
     targets: existing?.targets ?? [],
   };
   return awsJson('1.1', 200, { RuleArn: Arn });
@@ -139,7 +131,7 @@ function putTargets(input: JsonInput, ctx: SimContext): SimResponse {
 
 function describeRule(input: JsonInput, ctx: SimContext): SimResponse {
   const rule = findRule(ctx, ruleName(input.Name, 'name'));
-  return awsJson('1.1', 200, { ...ruleJson(rule), EventBusName: 'default', CreatedBy: ctx.state.accountId, CreationTime: epochSeconds(rule.createdAt) });
+  return awsJson('1.1', 200, { ...ruleJson(rule), CreatedBy: ctx.state.accountId });
 }
 
 function listRules(input: JsonInput, ctx: SimContext): SimResponse {
@@ -175,7 +167,7 @@ function deleteRule(input: JsonInput, ctx: SimContext): SimResponse {
 }
 
 function ruleJson(rule: StoredRule): Record<string, unknown> {
-  const { createdAt: _created, targets: _targets, ...shown } = rule;
+  const { targets: _targets, ...shown } = rule;
   return { ...shown, EventBusName: 'default' };
 }
 
