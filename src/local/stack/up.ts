@@ -141,7 +141,7 @@ export async function up(options: UpOptions): Promise<UpResult> {
       if (options.speed) await new Promise((resolve) => setTimeout(resolve, (at.getTime() - lastAt.getTime()) / options.speed!));
       lastAt = at;
       clock.set(at);
-      options.progress?.(`  simulated ${iso(at)} UTC: day ${Math.max(1, Math.ceil((at.getTime() - start.getTime()) / DAY_MS))} of ${options.days}`);
+      options.progress?.(`  simulated ${iso(at)} UTC: day ${Math.min(options.days, Math.max(1, Math.ceil((at.getTime() - start.getTime()) / DAY_MS)))} of ${options.days}`);
       await options.beforeFiring?.({ at, target: due.target, workflow: due.workflow, simUrl: sim.url });
       const line = await fire(states, due, at);
       executions.push(line);
